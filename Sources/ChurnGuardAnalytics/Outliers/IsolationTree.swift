@@ -1,0 +1,112 @@
+import RealModule
+
+/// One node of an isolation tree, stored by value in a flat array.
+///
+/// An internal node splits on `feature` at `threshold` (`x <= threshold` goes to `left`, the
+/// rest to `left + 1`). A leaf has `feature == -1` and keeps in `threshold` its precomputed path
+/// length: its depth plus `c(size)` for the training samples that reached it.
+struct IsolationNode: Sendable {
+    var threshold: Double
+    var feature: Int32
+    var left: Int32
+}
+
+/// Builds isolation trees into one shared, flat node array (Liu, Ting, Zhou 2008), following
+/// scikit-learn's `ExtraTreeRegressor(max_features=1, splitter="random")` as used by its
+/// `IsolationForest`: a uniformly drawn non-constant feature, a threshold uniform in
+/// [min, max) of that feature in the node, leaves at `maxDepth` or one sample.
+struct IsolationTreeBuilder {
+    /// Spread under which a feature counts as constant in a node (scikit-learn's FEATURE_THRESHOLD).
+    static let constantSpread = 1e-7
+
+    let data: UnsafeBufferPointer<Double>
+    let columns: Int
+    let maxDepth: Int
+    var nodes: [IsolationNode]
+
+    private struct Pending {
+        var node: Int
+        var start: Int
+        var end: Int
+        var depth: Int
+    }
+
+    /// Grows one tree over the training rows in `sample` (which it reorders) and returns its root.
+    mutating func grow(sample: inout [Int], generator: inout SeededGenerator) -> Int32 {
+        let root = nodes.count
+        nodes.append(IsolationNode(threshold: 0, feature: -1, left: -1))
+        var stack = [Pending(node: root, start: 0, end: sample.count, depth: 0)]
+        var features = Array(0..<columns)
+        while let task = stack.popLast() {
+            let count = task.end - task.start
+            guard task.depth < maxDepth, count > 1,
+                  let split = chooseSplit(sample, task.start, task.end, &features, &generator)
+            else {
+                let pathLength = Double(task.depth) + averagePathLength(count)
+                nodes[task.node] = IsolationNode(threshold: pathLength, feature: -1, left: -1)
+                continue
+            }
+            let mid = partition(&sample, task.start, task.end, split.feature, split.threshold)
+            let left = nodes.count
+            nodes.append(IsolationNode(threshold: 0, feature: -1, left: -1))
+            nodes.append(IsolationNode(threshold: 0, feature: -1, left: -1))
+            nodes[task.node] = IsolationNode(threshold: split.threshold, feature: Int32(split.feature), left: Int32(left))
+            stack.append(Pending(node: left + 1, start: mid, end: task.end, depth: task.depth + 1))
+            stack.append(Pending(node: left, start: task.start, end: mid, depth: task.depth + 1))
+        }
+        return Int32(root)
+    }
+
+    /// Draws features without replacement until one is not constant in the node; nil if all are.
+    private func chooseSplit(
+        _ sample: [Int], _ start: Int, _ end: Int,
+        _ features: inout [Int], _ generator: inout SeededGenerator
+    ) -> (feature: Int, threshold: Double)? {
+        var remaining = features.count
+        while remaining > 0 {
+            let pick = generator.nextIndex(below: remaining)
+            let f = features[pick]
+            var lo = Double.infinity
+            var hi = -Double.infinity
+            for s in start..<end {
+                let v = data[sample[s] * columns + f]
+                lo = Swift.min(lo, v)
+                hi = Swift.max(hi, v)
+            }
+            if hi <= lo + Self.constantSpread {
+                features.swapAt(pick, remaining - 1)
+                remaining -= 1
+                continue
+            }
+            var threshold = lo + generator.nextUnitDouble() * (hi - lo)
+            if threshold >= hi { threshold = lo }
+            return (f, threshold)
+        }
+        return nil
+    }
+
+    /// Moves rows with `x[feature] <= threshold` before the others; returns the boundary.
+    private func partition(_ sample: inout [Int], _ start: Int, _ end: Int, _ feature: Int, _ threshold: Double) -> Int {
+        var i = start
+        var j = end - 1
+        while i <= j {
+            if data[sample[i] * columns + feature] <= threshold {
+                i += 1
+            } else {
+                sample.swapAt(i, j)
+                j -= 1
+            }
+        }
+        return i
+    }
+}
+
+/// c(n): the average path length of an unsuccessful search in a binary search tree of n nodes,
+/// used to normalize isolation depths. Defined as 0 for n ≤ 1 and 1 for n = 2, as scikit-learn does.
+func averagePathLength(_ n: Int) -> Double {
+    if n <= 1 { return 0 }
+    if n == 2 { return 1 }
+    let m = Double(n)
+    let eulerGamma = 0.577_215_664_901_532_860_606_512_090_082_402_431_042
+    return 2.0 * (Double.log(m - 1.0) + eulerGamma) - 2.0 * (m - 1.0) / m
+}

@@ -1,0 +1,73 @@
+/// Local Outlier Factor (Breunig, Kriegel, Ng, Sander 2000): how much sparser a point's
+/// neighbourhood is than its neighbours' neighbourhoods.
+///
+/// Defined exactly as scikit-learn's `LocalOutlierFactor`: with N_k(p) the k nearest other
+/// points, reach-dist(p, o) = max(d(p, o), k-distance(o)), lrd(p) = 1 / (mean reach-dist + 1e-10),
+/// and `negativeOutlierFactor[p]` = −mean over o in N_k(p) of lrd(o) / lrd(p). Inliers are near
+/// −1; the more negative, the more anomalous. Ties among equidistant neighbours go to the lower
+/// row number. Neighbour search is exact (sorted array for d = 1, k-d tree otherwise).
+///
+/// Rows with NaN or ±∞ are left out of the neighbour index and get a NaN factor; a single finite
+/// row gets −1. See docs/ANOMALY_DETECTION.md.
+public struct LocalOutlierFactor: Sendable {
+    /// The number of neighbours actually used: the requested one clamped to 1...(n − 1).
+    public let nNeighbors: Int
+    /// scikit-learn's `negative_outlier_factor_`: −LOF of each training row, in row order.
+    public let negativeOutlierFactor: [Double]
+
+    let training: FeatureMatrix
+    let index: NeighborIndex?
+    let kDistance: [Double]
+    let density: [Double]
+
+    /// Fits the model on `x` and computes every training row's factor, each row's neighbours
+    /// excluding the row itself.
+    public static func fit(_ x: FeatureMatrix, nNeighbors: Int = 20) -> LocalOutlierFactor {
+        let finiteRows = (0..<x.rows).filter { x.isFiniteRow($0) }
+        let training = finiteRows.count == x.rows ? x : x.selecting(rows: finiteRows)
+        let n = training.rows
+        let k = max(1, min(nNeighbors, n - 1))
+        guard n >= 2 else {
+            var factors = [Double](repeating: .nan, count: x.rows)
+            for row in finiteRows { factors[row] = -1 }
+            return LocalOutlierFactor(
+                nNeighbors: k, negativeOutlierFactor: factors, training: training, index: nil,
+                kDistance: [Double](repeating: 0, count: n), density: [Double](repeating: 1e10, count: n)
+            )
+        }
+        let index = NeighborIndex(training)
+        let lists = index.neighbors(of: training, k: k, excludingSelf: true)
+        let kDistance = (0..<n).map { lists.distances[$0 * k + k - 1] }
+        let density = reachabilityDensities(lists, kDistance: kDistance)
+        let ratios = meanDensityRatios(lists, neighborDensity: density, ownDensity: density)
+        var factors = [Double](repeating: .nan, count: x.rows)
+        for (position, row) in finiteRows.enumerated() {
+            factors[row] = -ratios[position]
+        }
+        return LocalOutlierFactor(
+            nNeighbors: k, negativeOutlierFactor: factors, training: training, index: index,
+            kDistance: kDistance, density: density
+        )
+    }
+
+    /// Novelty scores for new rows (scikit-learn's `score_samples` with `novelty=True`): −LOF of
+    /// each query row against the training rows. A query equal to a training row counts that
+    /// row among its neighbours. Rows with NaN or ±∞, or of the wrong width, score NaN.
+    public func scoreSamples(_ query: FeatureMatrix) -> [Double] {
+        guard query.columns == training.columns, let index else {
+            let lone = index == nil && training.rows == 1 && query.columns == training.columns
+            return (0..<query.rows).map { lone && query.isFiniteRow($0) ? -1 : .nan }
+        }
+        let finiteRows = (0..<query.rows).filter { query.isFiniteRow($0) }
+        let queries = finiteRows.count == query.rows ? query : query.selecting(rows: finiteRows)
+        let k = min(nNeighbors, training.rows)
+        let lists = index.neighbors(of: queries, k: k, excludingSelf: false)
+        let queryDensity = Self.reachabilityDensities(lists, kDistance: kDistance)
+        let ratios = Self.meanDensityRatios(lists, neighborDensity: density, ownDensity: queryDensity)
+        var scores = [Double](repeating: .nan, count: query.rows)
+        for (position, row) in finiteRows.enumerated() {
+            scores[row] = -ratios[position]
+        }
+        return scores
+    }
+}

@@ -1,0 +1,111 @@
+/// Exact Euclidean k-nearest-neighbour queries over a fixed set of training rows: a sorted array
+/// for one feature, a k-d tree otherwise. Results are canonical: sorted by (distance, row), the
+/// lower row winning ties, independent of the search structure.
+struct NeighborIndex: Sendable {
+    private enum Storage: Sendable {
+        case line(SortedLineIndex)
+        case tree(KDTree)
+    }
+
+    private let storage: Storage
+    /// The indexed rows, kept for the tie-settling reference tree.
+    private let indexed: FeatureMatrix
+    /// Number of indexed rows.
+    let count: Int
+    /// Number of features.
+    let columns: Int
+
+    /// Indexes every row of `x` (all rows must be finite).
+    init(_ x: FeatureMatrix) {
+        count = x.rows
+        columns = x.columns
+        indexed = x
+        storage = x.columns == 1 ? .line(SortedLineIndex(x.values)) : .tree(KDTree(x))
+    }
+
+    /// The `k` nearest indexed rows of each row of `queries`, chosen as scikit-learn chooses them.
+    ///
+    /// With `excludingSelf`, `queries` must be the indexed rows themselves and row i never counts
+    /// as its own neighbour (scikit-learn's `kneighbors()` without arguments). `k` must not
+    /// exceed the number of candidate rows. Each query first runs on the fast index for k + 1
+    /// candidates; only when the k-th and (k+1)-th are exactly equidistant, so that the set is not
+    /// unique, is it re-run on a `ScikitKDTree` to pick the same tied rows as scikit-learn.
+    func neighbors(of queries: FeatureMatrix, k: Int, excludingSelf: Bool) -> NeighborLists {
+        var lists = NeighborLists(
+            k: k,
+            distances: [Double](repeating: 0, count: queries.rows * k),
+            indices: [Int32](repeating: 0, count: queries.rows * k)
+        )
+        guard k > 0, queries.rows > 0 else { return lists }
+        let capacity = k + 1
+        let heapDistances = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
+        let heapIndices = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        let sortedDistances = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
+        let sortedIndices = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        let offsets = UnsafeMutablePointer<Double>.allocate(capacity: max(1, columns))
+        defer {
+            heapDistances.deallocate()
+            heapIndices.deallocate()
+            sortedDistances.deallocate()
+            sortedIndices.deallocate()
+            offsets.deallocate()
+        }
+        let heap = NeighborHeap(distances: heapDistances, indices: heapIndices, capacity: capacity)
+        var tied: [Int] = []
+        queries.values.withUnsafeBufferPointer { q in
+            lists.distances.withUnsafeMutableBufferPointer { outD in
+                lists.indices.withUnsafeMutableBufferPointer { outI in
+                    guard let qBase = q.baseAddress else { return }
+                    for i in queryOrder(queries.rows, excludingSelf: excludingSelf) {
+                        heap.reset()
+                        let excluded: Int32 = excludingSelf ? Int32(i) : -1
+                        let query = qBase + i * columns
+                        switch storage {
+                        case .line(let line): line.search(query[0], heap: heap, excluding: excluded)
+                        case .tree(let tree): tree.search(query, heap: heap, excluding: excluded, offsets: offsets)
+                        }
+                        heap.drainSquared(distancesOut: sortedDistances, indicesOut: sortedIndices)
+                        if sortedDistances[k - 1] == sortedDistances[k] { tied.append(i) }
+                        for j in 0..<k {
+                            outD[i * k + j] = sortedDistances[j].squareRoot()
+                            outI[i * k + j] = sortedIndices[j]
+                        }
+                    }
+                }
+            }
+        }
+        if !tied.isEmpty {
+            resolveTies(tied, queries: queries, k: k, excludingSelf: excludingSelf, into: &lists)
+        }
+        return lists
+    }
+
+    /// Re-runs the tied queries the way scikit-learn's k-d tree runs them.
+    private func resolveTies(_ tied: [Int], queries: FeatureMatrix, k: Int, excludingSelf: Bool, into lists: inout NeighborLists) {
+        let reference = ScikitKDTree(indexed)
+        for i in tied {
+            let point = Array(queries.row(i))
+            let found = reference.query(point, k: excludingSelf ? k + 1 : k)
+            var pairs = zip(found.squaredDistances, found.rows).map { ($0, $1) }
+            pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+            if excludingSelf {
+                // scikit-learn drops the row itself, or the first column when k + 1 duplicates
+                // crowd it out (all at distance 0, so which one goes does not change the result).
+                let selfPosition = pairs.firstIndex { $0.1 == i } ?? 0
+                pairs.remove(at: selfPosition)
+            }
+            for (j, pair) in pairs.prefix(k).enumerated() {
+                lists.distances[i * k + j] = pair.0.squareRoot()
+                lists.indices[i * k + j] = Int32(pair.1)
+            }
+        }
+    }
+
+    /// Self-queries run in tree order, so consecutive queries touch the same leaves.
+    private func queryOrder(_ n: Int, excludingSelf: Bool) -> [Int] {
+        if excludingSelf, case .tree(let tree) = storage, tree.rows.count == n {
+            return tree.rows.map { Int($0) }
+        }
+        return Array(0..<n)
+    }
+}
