@@ -1,0 +1,86 @@
+/// Every knob of the detectors in one value, with defaults chosen on the NAB corpus as a whole
+/// (see docs/ANOMALY_DETECTION.md). Window lengths count rows, not seconds.
+public struct DetectionSettings: Sendable, Equatable {
+    /// Threshold scale shared by all methods (`default_sensitivity`): each method's threshold is
+    /// its base threshold × sensitivity / 2, so 2.0 gives z ≥ 3, modified z ≥ 3.5 and Tukey's
+    /// k = 1.5. Larger values raise every threshold together (fewer, surer detections).
+    public var sensitivity: Double = 2.0
+    /// Methods that must vote for a row to be anomalous (`ensemble_voting_threshold`); clamped to
+    /// the number of methods in use.
+    public var votingThreshold: Int = 2
+    /// Trailing window (rows) of the rolling statistical methods in causal mode.
+    public var window: Int = 288
+    /// Finite rows that must precede a row before any method may vote on it (causal mode).
+    public var minimumHistory: Int = 48
+    /// A row cannot vote unless it differs from the method's expected value by at least this much.
+    public var minimumAbsoluteChange: Double = 0
+    /// Scales are never smaller than this fraction of |expected| (so 1 % of the level by default):
+    /// near-constant series do not alarm on tiny wiggles. MAD = IQR = 0 thus stays well defined.
+    public var relativeScaleFloor: Double = 0.01
+    /// Scales are never smaller than this absolute value.
+    public var absoluteScaleFloor: Double = 1e-9
+    /// Rows after an ensemble detection during which further detections are held back (an alert
+    /// cooldown; 0 disables). Their scores are halved, so they stay below 0.5.
+    public var cooldown: Int = 0
+    /// Quantile of a method's own past scores that a vote must exceed (the rarity gate; 0 disables).
+    public var rarityQuantile: Double = 0.99
+    /// Trailing rows of past scores the rarity gate looks at.
+    public var rarityWindow: Int = 2_016
+    /// Seasonal baseline options.
+    public var seasonal = SeasonalOptions()
+    /// Isolation Forest and LOF options.
+    public var multivariate = MultivariateOptions()
+
+    /// The defaults.
+    public init() {}
+
+    /// The base thresholds at sensitivity 2, in each method's strength units.
+    static let baseThreshold: [DetectionMethod: Double] = [
+        .zscore: 3.0, .mad: 3.5, .iqr: 1.5, .seasonal: 3.5, .isolationForest: 3.5, .lof: 3.5,
+    ]
+
+    /// The threshold of `method` at the current sensitivity (always > 0).
+    public func threshold(for method: DetectionMethod) -> Double {
+        let s = sensitivity.isFinite && sensitivity > 0 ? sensitivity : 2.0
+        return (Self.baseThreshold[method] ?? 3.0) * s / 2
+    }
+
+    /// The smallest scale allowed around `center`.
+    func scaleFloor(around center: Double) -> Double {
+        max(absoluteScaleFloor, relativeScaleFloor * abs(center))
+    }
+}
+
+/// Options of the seasonal baseline.
+public struct SeasonalOptions: Sendable, Equatable {
+    /// Length of one cycle in seconds (86 400: hour-of-day profile; 604 800: hour-of-week).
+    public var period: Double = 86_400
+    /// Width of one bucket in seconds (3 600: one expected value per hour of the cycle).
+    public var bucketWidth: Double = 3_600
+    /// How many past values per bucket form its expected value (a trailing median).
+    public var valuesPerBucket: Int = 96
+    /// Values a bucket needs before it may vote.
+    public var minimumBucketValues: Int = 12
+    /// Whole cycles of history needed before the method may vote.
+    public var minimumCycles: Double = 2
+    /// Creates the defaults.
+    public init() {}
+}
+
+/// Options of the multivariate methods (Isolation Forest, LOF).
+public struct MultivariateOptions: Sendable, Equatable {
+    /// Trailing rows a causal model is trained on.
+    public var trainingWindow: Int = 1_000
+    /// A causal model is refitted every this many rows.
+    public var refitInterval: Int = 250
+    /// Trees of the Isolation Forest.
+    public var trees: Int = 100
+    /// Subsample size of each tree.
+    public var maxSamples: Int = 256
+    /// Neighbours of LOF.
+    public var neighbors: Int = 20
+    /// Seed of every random choice, so results are reproducible.
+    public var seed: UInt64 = 42
+    /// Creates the defaults.
+    public init() {}
+}

@@ -1,0 +1,87 @@
+/// The ensemble's verdict on one row.
+public struct EnsemblePoint: Sendable, Equatable {
+    /// Combined score in [0, 1]: the `votingThreshold`-th highest method score, so
+    /// `score ≥ 0.5` exactly when enough methods vote (outside a cooldown).
+    public var score: Double
+    /// Whether at least `votingThreshold` methods voted (and no cooldown held it back).
+    public var isAnomaly: Bool
+    /// How many methods voted.
+    public var votes: Int
+    /// Every method's own verdict, in the order the methods were given.
+    public var methods: [(method: DetectionMethod, result: PointScore)]
+
+    /// A one-line summary naming the voting methods and their explanations.
+    public var explanation: String {
+        let voters = methods.filter(\.result.vote)
+        guard !voters.isEmpty else { return "no method voted" }
+        return voters.map { "\($0.method.rawValue): \($0.result.explanation)" }.joined(separator: "; ")
+    }
+
+    /// Equality of scores, flags and every method's verdict.
+    public static func == (a: EnsemblePoint, b: EnsemblePoint) -> Bool {
+        a.score == b.score && a.isAnomaly == b.isAnomaly && a.votes == b.votes
+            && a.methods.map(\.method) == b.methods.map(\.method) && a.methods.map(\.result) == b.methods.map(\.result)
+    }
+}
+
+/// Runs several detectors and calls a row anomalous when at least `votingThreshold` of them
+/// vote. One `DetectionSettings` drives them all, so `sensitivity` moves every threshold together.
+public struct EnsembleDetector: Sendable {
+    /// The default method set: the three rolling statistics, the seasonal baseline and both
+    /// multivariate methods.
+    public static let defaultMethods: [DetectionMethod] = DetectionMethod.allCases
+
+    /// Methods in use (duplicates removed, order kept).
+    public let methods: [DetectionMethod]
+    /// Shared settings.
+    public let settings: DetectionSettings
+
+    /// Creates an ensemble; an empty method list means the default set.
+    public init(methods: [DetectionMethod] = EnsembleDetector.defaultMethods, settings: DetectionSettings = .init()) {
+        var seen = Set<DetectionMethod>()
+        let unique = methods.filter { seen.insert($0).inserted }
+        self.methods = unique.isEmpty ? Self.defaultMethods : unique
+        self.settings = settings
+    }
+
+    /// The detector implementing `method` with this ensemble's settings.
+    public func detector(for method: DetectionMethod) -> any AnomalyDetector {
+        switch method {
+        case .zscore: ZScoreDetector(settings: settings)
+        case .mad: MADDetector(settings: settings)
+        case .iqr: IQRDetector(settings: settings)
+        case .seasonal: SeasonalBaselineDetector(settings: settings)
+        case .isolationForest: IsolationForestDetector(settings: settings)
+        case .lof: LocalOutlierFactorDetector(settings: settings)
+        }
+    }
+
+    /// Votes needed, clamped to 1…number of methods.
+    public var requiredVotes: Int { min(max(1, settings.votingThreshold), methods.count) }
+
+    /// Scores every row. Causal mode keeps causality end to end: each method is causal, and the
+    /// cooldown only looks back.
+    public func detect(_ series: TimeSeries, mode: DetectionMode = .causal) -> [EnsemblePoint] {
+        let gate = RarityGate(quantile: settings.rarityQuantile, window: settings.rarityWindow)
+        let perMethod = methods.map { gate.apply(detector(for: $0).scores(series, mode: mode), mode: mode) }
+        let k = requiredVotes
+        var out: [EnsemblePoint] = []
+        out.reserveCapacity(series.count)
+        var lastDetection = Int.min / 2
+        for i in 0..<series.count {
+            let results = perMethod.map { i < $0.count ? $0[i] : .silent(series.values[i], "missing") }
+            let votes = results.filter(\.vote).count
+            let ranked = results.map(\.score).sorted(by: >)
+            var score = ranked.count >= k ? ranked[k - 1] : 0
+            var flagged = votes >= k
+            if i - lastDetection <= settings.cooldown {
+                score *= 0.5
+                flagged = false
+            }
+            if flagged { lastDetection = i }
+            out.append(EnsemblePoint(score: min(1, max(0, score)), isAnomaly: flagged, votes: votes,
+                                     methods: Array(zip(methods, results)).map { (method: $0.0, result: $0.1) }))
+        }
+        return out
+    }
+}

@@ -1,0 +1,62 @@
+/// A fitted multivariate model as the scan needs it: scores of its own training rows and a way
+/// to score new rows; larger scores are more anomalous.
+struct FittedModel {
+    let trainingScores: [Double]
+    let score: (FeatureMatrix) -> [Double]
+}
+
+/// Runs a multivariate model over series features. Causal: the model is refitted every
+/// `refitInterval` rows on the trailing `trainingWindow` finite rows before the current row, and
+/// rows up to the next refit are scored as novelties. Batch: one fit on all finite rows, which are
+/// then scored by the model. Either way a row's strength is its score's robust z against the
+/// training scores (one-sided: only "more anomalous than usual" counts).
+enum ModelScan {
+    static func run(
+        _ series: TimeSeries, mode: DetectionMode, method: DetectionMethod, settings: DetectionSettings,
+        unit: String, minimumRows: Int, fit: (FeatureMatrix) -> FittedModel
+    ) -> [PointScore] {
+        let features = SeriesFeatures(series.values, window: settings.window)
+        let x = features.matrix
+        let finiteRows = (0..<x.rows).filter { x.isFiniteRow($0) }
+        var out = series.values.map { PointScore.silent($0, $0.isFinite ? "warming up" : "not a finite value; skipped") }
+        let needed = max(minimumRows, settings.minimumHistory, 2)
+        func judge(_ rows: [Int], model: FittedModel, scores: [Double]) {
+            let sorted = model.trainingScores.filter(\.isFinite).sorted()
+            let center = Quantile.sorted(sorted, 0.5) ?? 0
+            var scale = RobustStatistics.mad(sorted: sorted, median: center) * RobustStatistics.madToSigma
+            scale = max(scale, 1e-6 * max(1, abs(center)))
+            for (k, s) in scores.enumerated() where k < rows.count {
+                let i = rows[k], value = series.values[i]
+                guard s.isFinite else { continue }
+                var v = ScoreScale.verdict(method: method, observed: value, expected: features.baseline[i],
+                                           deviation: max(0, s - center), scale: scale, unit: unit, settings: settings)
+                if v.vote, abs(value - features.baseline[i]) < settings.minimumAbsoluteChange {
+                    v.vote = false; v.score = min(v.score, 0.49)
+                }
+                v.explanation = "\(unit) \(ScoreScale.format(s)) vs typical \(ScoreScale.format(center)); expected about \(ScoreScale.format(features.baseline[i])), saw \(ScoreScale.format(value))"
+                out[i] = v
+            }
+        }
+        switch mode {
+        case .batch:
+            guard finiteRows.count >= needed else { return out }
+            let model = fit(x.selecting(rows: finiteRows))
+            judge(finiteRows, model: model, scores: model.trainingScores)
+        case .causal:
+            let o = settings.multivariate
+            let interval = max(1, o.refitInterval)
+            var start = 0
+            // Index into finiteRows of the first row not yet scored.
+            while start < finiteRows.count {
+                guard start >= needed else { start = needed; continue }
+                let trainRows = Array(finiteRows[max(0, start - max(needed, o.trainingWindow))..<start])
+                let end = min(finiteRows.count, start + interval)
+                let queryRows = Array(finiteRows[start..<end])
+                let model = fit(x.selecting(rows: trainRows))
+                judge(queryRows, model: model, scores: model.score(x.selecting(rows: queryRows)))
+                start = end
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,56 @@
+/// The rarity gate: a method's vote must also be rare *for this series*. A row's strength is
+/// divided by the `quantile` of the same method's strengths over the preceding `window` rows
+/// (when that quantile exceeds the threshold), so a series whose deviations are routinely large
+/// (heavy tails, bursts) must deviate more than it usually does before the method votes. This is
+/// the role Numenta's "anomaly likelihood" plays for HTM: judging a raw score against the series'
+/// own history of scores.
+///
+/// Causal mode uses only earlier rows; batch mode uses all rows. Works on normalized scores: the
+/// score ↔ strength map is monotonic, r = threshold·√(s / (1 − s)).
+struct RarityGate: Sendable {
+    /// Quantile of past scores a vote must exceed, in (0, 1); 0 or less disables the gate.
+    let quantile: Double
+    /// Trailing rows of scores the quantile is taken over.
+    let window: Int
+
+    /// Re-scales one method's scores.
+    func apply(_ scores: [PointScore], mode: DetectionMode) -> [PointScore] {
+        guard quantile > 0, quantile < 1, window > 1 else { return scores }
+        switch mode {
+        case .batch:
+            let all = scores.map(\.score).filter(\.isFinite).sorted()
+            let q = Quantile.sorted(all, quantile) ?? 0
+            return scores.map { adjust($0, reference: q) }
+        case .causal:
+            var past = RollingQuantiles(capacity: window)
+            var out: [PointScore] = []
+            out.reserveCapacity(scores.count)
+            for s in scores {
+                let q = past.count >= window / 4 ? past.quantile(quantile) ?? 0 : 0
+                out.append(adjust(s, reference: q))
+                if s.explanation != "warming up" { past.push(s.score) }
+            }
+            return out
+        }
+    }
+
+    /// Divides the strength of `p` by the strength at the reference score when that is above the
+    /// threshold (reference score > 0.5); otherwise leaves `p` as it is.
+    private func adjust(_ p: PointScore, reference q: Double) -> PointScore {
+        guard q > 0.5, q < 1, p.score > 0 else { return p }
+        let r = Self.ratio(p.score), rq = Self.ratio(q)
+        guard rq > 1 else { return p }
+        var out = p
+        let adjusted = r / rq
+        let r2 = adjusted * adjusted
+        out.score = r2 / (1 + r2)
+        if out.vote && out.score < 0.5 {
+            out.vote = false
+            out.explanation += "; usual for this series (rarity gate)"
+        }
+        return out
+    }
+
+    /// strength / threshold for a normalized score s (∞ at s = 1).
+    static func ratio(_ s: Double) -> Double { s >= 1 ? .infinity : (s / (1 - s)).squareRoot() }
+}

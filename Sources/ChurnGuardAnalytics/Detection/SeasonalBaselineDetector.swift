@@ -1,0 +1,99 @@
+/// Seasonal baseline: the expected value of a row is the median of earlier values in the same
+/// bucket of the cycle (by default the same hour of the day), and the row's strength is its
+/// residual from that expectation in robust-σ units of recent residuals. A regular daily cycle is
+/// thus part of the expectation and does not fire; a value unusual *for that time of day* does.
+///
+/// Rows without a finite timestamp, and series shorter than `minimumCycles` cycles, never vote.
+/// Timestamps need not be sorted: each row goes to its own bucket.
+public struct SeasonalBaselineDetector: AnomalyDetector {
+    /// Shared settings; `settings.seasonal` holds the cycle and bucket options.
+    public let settings: DetectionSettings
+    /// Creates the detector.
+    public init(settings: DetectionSettings = .init()) { self.settings = settings }
+    /// `.seasonal`.
+    public var method: DetectionMethod { .seasonal }
+
+    /// Bucket index of a timestamp within the cycle, or `nil` when it cannot be placed.
+    func bucket(_ t: Double) -> Int? {
+        let o = settings.seasonal
+        guard t.isFinite, o.period > 0, o.bucketWidth > 0 else { return nil }
+        var phase = t.truncatingRemainder(dividingBy: o.period)
+        if phase < 0 { phase += o.period }
+        let b = Int((phase / o.bucketWidth).rounded(.down))
+        return b >= 0 && b < 1_000_000 ? b : nil
+    }
+
+    /// Scores each row against its bucket's expectation.
+    public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
+        switch mode {
+        case .causal: return causal(series)
+        case .batch: return batch(series)
+        }
+    }
+
+    private func causal(_ series: TimeSeries) -> [PointScore] {
+        let o = settings.seasonal
+        var buckets: [Int: RollingQuantiles] = [:]
+        var residuals = RollingQuantiles(capacity: settings.window)
+        var first = Double.infinity, last = -Double.infinity
+        var out: [PointScore] = []
+        out.reserveCapacity(series.count)
+        for (t, x) in zip(series.timestamps, series.values) {
+            guard x.isFinite else { out.append(.silent(x, "not a finite value; skipped")); continue }
+            guard let b = bucket(t) else { out.append(.silent(x, "no usable timestamp")); continue }
+            first = min(first, t); last = max(last, t)
+            var values = buckets[b] ?? RollingQuantiles(capacity: o.valuesPerBucket)
+            let expected = values.quantile(0.5)
+            var verdict = PointScore.silent(x, "warming up: fewer than \(ScoreScale.format(o.minimumCycles)) cycles")
+            if let expected {
+                let residual = x - expected
+                if last - first >= o.minimumCycles * o.period, values.count >= o.minimumBucketValues,
+                   residuals.count >= max(2, settings.minimumHistory) {
+                    verdict = judge(x, expected: expected, residual: residual, residuals: residuals.sortedValues)
+                }
+                residuals.push(residual)
+            }
+            values.push(x)
+            buckets[b] = values
+            out.append(verdict)
+        }
+        return out
+    }
+
+    private func batch(_ series: TimeSeries) -> [PointScore] {
+        let o = settings.seasonal
+        var grouped: [Int: [Double]] = [:]
+        let finiteTimes = series.timestamps.filter(\.isFinite)
+        let span = (finiteTimes.max() ?? 0) - (finiteTimes.min() ?? 0)
+        for (t, x) in zip(series.timestamps, series.values) where x.isFinite {
+            if let b = bucket(t) { grouped[b, default: []].append(x) }
+        }
+        let profile = grouped.mapValues { (Quantile.median($0) ?? 0, $0.count) }
+        var residuals: [Double] = []
+        for (t, x) in zip(series.timestamps, series.values) where x.isFinite {
+            if let b = bucket(t), let p = profile[b] { residuals.append(x - p.0) }
+        }
+        residuals.sort()
+        return zip(series.timestamps, series.values).map { t, x in
+            guard x.isFinite else { return .silent(x, "not a finite value; skipped") }
+            guard let b = bucket(t), let p = profile[b] else { return .silent(x, "no usable timestamp") }
+            guard span >= o.minimumCycles * o.period, p.1 >= o.minimumBucketValues,
+                  residuals.count >= max(2, settings.minimumHistory)
+            else { return .silent(x, "too little history for a seasonal profile") }
+            return judge(x, expected: p.0, residual: x - p.0, residuals: residuals)
+        }
+    }
+
+    private func judge(_ x: Double, expected: Double, residual: Double, residuals sorted: [Double]) -> PointScore {
+        let center = Quantile.sorted(sorted, 0.5) ?? 0
+        var scale = RobustStatistics.mad(sorted: sorted, median: center) * RobustStatistics.madToSigma
+        if scale <= 0 {
+            scale = RobustStatistics.meanAbsoluteDeviation(sorted, around: center) * 1.2533141373155
+        }
+        scale = max(scale, settings.scaleFloor(around: expected))
+        var v = ScoreScale.verdict(method: .seasonal, observed: x, expected: expected + center,
+                                   deviation: residual - center, scale: scale, unit: "seasonal z", settings: settings)
+        v.explanation = "for this time of the cycle " + v.explanation
+        return v
+    }
+}

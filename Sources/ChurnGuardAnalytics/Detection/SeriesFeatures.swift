@@ -1,0 +1,66 @@
+/// Per-row features for the multivariate methods, computed causally (row i uses rows ≤ i):
+/// the value, its difference from the previous finite value, and its residual from the median of
+/// the trailing window. Together they let Isolation Forest and LOF see level, jump and context.
+public struct SeriesFeatures: Sendable {
+    /// Number of features per row.
+    public static let columns = 3
+    /// Feature rows (NaN rows where the value is not finite).
+    public let matrix: FeatureMatrix
+    /// The trailing-median baseline of each row (NaN when unknown), reported as "expected".
+    public let baseline: [Double]
+
+    /// Computes the features of `values` with a trailing window of `window` rows.
+    public init(_ values: [Double], window: Int) {
+        var flat: [Double] = []
+        flat.reserveCapacity(values.count * Self.columns)
+        var base: [Double] = []
+        base.reserveCapacity(values.count)
+        var rolling = RollingQuantiles(capacity: max(1, window))
+        var previous: Double?
+        for x in values {
+            guard x.isFinite else {
+                flat.append(contentsOf: [.nan, .nan, .nan]); base.append(.nan); continue
+            }
+            let median = rolling.quantile(0.5) ?? x
+            flat.append(x)
+            flat.append(x - (previous ?? x))
+            flat.append(x - median)
+            base.append(median)
+            previous = x
+            rolling.push(x)
+        }
+        matrix = FeatureMatrix(rows: values.count, columns: Self.columns, values: flat)
+        baseline = base
+    }
+}
+
+/// Robust per-column standardization ((x − median) / (1.4826·MAD), floored), fitted on training
+/// rows and applied to queries, so LOF distances weigh the features alike.
+struct RobustScaler: Sendable {
+    let centers: [Double]
+    let scales: [Double]
+
+    /// Fits on the finite rows of `x`.
+    init(fitting x: FeatureMatrix) {
+        var c: [Double] = [], s: [Double] = []
+        for j in 0..<x.columns {
+            let column = (0..<x.rows).map { x[$0, j] }
+            let (median, mad) = RobustStatistics.medianAndMAD(column) ?? (0, 0)
+            var scale = mad * RobustStatistics.madToSigma
+            if scale <= 0 { scale = RobustStatistics.meanAbsoluteDeviation(column, around: median) * 1.2533 }
+            c.append(median)
+            s.append(max(scale, 1e-9 * max(1, abs(median))))
+        }
+        centers = c; scales = s
+    }
+
+    /// Standardizes `x` column by column.
+    func transform(_ x: FeatureMatrix) -> FeatureMatrix {
+        guard x.columns == centers.count else { return x }
+        var out = x.values
+        for i in 0..<x.rows {
+            for j in 0..<x.columns { out[i * x.columns + j] = (out[i * x.columns + j] - centers[j]) / scales[j] }
+        }
+        return FeatureMatrix(rows: x.rows, columns: x.columns, values: out)
+    }
+}
