@@ -25,13 +25,20 @@ public struct IsolationForest: Sendable {
         /// is the matching quantile of the training scores; when nil, it is 0.5
         /// (scikit-learn's `contamination="auto"`).
         public var contamination: Double?
+        /// Threads used to score rows (1 = the calling thread only). Scores do not depend on it:
+        /// rows are split into disjoint chunks whose results are identical to a sequential run.
+        public var parallelism: Int
 
         /// Creates options; every argument has scikit-learn's default except the explicit seed.
-        public init(nEstimators: Int = 100, maxSamples: Int = 256, seed: UInt64 = 0, contamination: Double? = nil) {
+        public init(
+            nEstimators: Int = 100, maxSamples: Int = 256, seed: UInt64 = 0,
+            contamination: Double? = nil, parallelism: Int = 1
+        ) {
             self.nEstimators = nEstimators
             self.maxSamples = maxSamples
             self.seed = seed
             self.contamination = contamination
+            self.parallelism = parallelism
         }
     }
 
@@ -46,6 +53,8 @@ public struct IsolationForest: Sendable {
 
     let nodes: [IsolationNode]
     let roots: [Int32]
+    /// Per tree, the depth of its deepest leaf (the steps a walk needs).
+    let depths: [Int]
 
     /// Trains a forest on the finite rows of `x`.
     ///
@@ -57,6 +66,7 @@ public struct IsolationForest: Sendable {
         let treeCount = max(0, options.nEstimators)
         var nodes: [IsolationNode] = []
         var roots: [Int32] = []
+        var depths: [Int] = []
         if psi > 0, x.columns > 0 {
             let maxDepth = Int((Double.log2(Double(max(psi, 2)))).rounded(.up))
             nodes.reserveCapacity(treeCount * min(2 * psi, 1 << (maxDepth + 1)))
@@ -72,14 +82,16 @@ public struct IsolationForest: Sendable {
                         pool.swapAt(i, i + generator.nextIndex(below: pool.count - i))
                     }
                     var sample = Array(pool[0..<psi])
-                    roots.append(builder.grow(sample: &sample, generator: &generator))
+                    let tree = builder.grow(sample: &sample, generator: &generator)
+                    roots.append(tree.root)
+                    depths.append(tree.depth)
                 }
                 swap(&builder.nodes, &nodes)
             }
         }
         var forest = IsolationForest(
             options: options, samplesPerTree: psi, columns: x.columns,
-            threshold: 0.5, nodes: nodes, roots: roots
+            threshold: 0.5, nodes: nodes, roots: roots, depths: depths
         )
         if let c = options.contamination, c > 0, !finite.isEmpty {
             let scores = forest.anomalyScores(x.selecting(rows: finite))
@@ -95,11 +107,13 @@ public struct IsolationForest: Sendable {
         guard x.columns == columns else { return Array(repeating: .nan, count: x.rows) }
         let normalizer = Double(roots.count) * averagePathLength(samplesPerTree)
         guard normalizer > 0 else {
-            return (0..<x.rows).map { x.isFiniteRowOrInfinite($0) ? 0.5 : .nan }
+            return (0..<x.rows).map { x.hasNaN(row: $0) ? .nan : 0.5 }
         }
-        let depths = totalPathLengths(x)
+        let totals = columns == 1
+            ? lineTotalPathLengths(x.values)
+            : totalPathLengths(x, parallelism: options.parallelism)
         return (0..<x.rows).map { i in
-            x.hasNaN(row: i) ? .nan : Double.exp2(-depths[i] / normalizer)
+            x.hasNaN(row: i) ? .nan : Double.exp2(-totals[i] / normalizer)
         }
     }
 
@@ -111,7 +125,7 @@ public struct IsolationForest: Sendable {
     func with(threshold: Double) -> IsolationForest {
         IsolationForest(
             options: options, samplesPerTree: samplesPerTree, columns: columns,
-            threshold: threshold, nodes: nodes, roots: roots
+            threshold: threshold, nodes: nodes, roots: roots, depths: depths
         )
     }
 }

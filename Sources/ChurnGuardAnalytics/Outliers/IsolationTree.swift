@@ -3,8 +3,9 @@ import RealModule
 /// One node of an isolation tree, stored by value in a flat array.
 ///
 /// An internal node splits on `feature` at `threshold` (`x <= threshold` goes to `left`, the
-/// rest to `left + 1`). A leaf has `feature == -1` and keeps in `threshold` its precomputed path
-/// length: its depth plus `c(size)` for the training samples that reached it.
+/// rest to `left + 1`). A leaf has `feature == -1`, `left` pointing at itself (so a walk can take
+/// extra steps without branching), and keeps in `threshold` its precomputed path length: its
+/// depth plus `c(size)` for the training samples that reached it.
 struct IsolationNode: Sendable {
     var threshold: Double
     var feature: Int32
@@ -31,19 +32,22 @@ struct IsolationTreeBuilder {
         var depth: Int
     }
 
-    /// Grows one tree over the training rows in `sample` (which it reorders) and returns its root.
-    mutating func grow(sample: inout [Int], generator: inout SeededGenerator) -> Int32 {
+    /// Grows one tree over the training rows in `sample` (which it reorders); returns its root
+    /// and the depth of its deepest leaf.
+    mutating func grow(sample: inout [Int], generator: inout SeededGenerator) -> (root: Int32, depth: Int) {
         let root = nodes.count
         nodes.append(IsolationNode(threshold: 0, feature: -1, left: -1))
         var stack = [Pending(node: root, start: 0, end: sample.count, depth: 0)]
         var features = Array(0..<columns)
+        var deepest = 0
         while let task = stack.popLast() {
             let count = task.end - task.start
             guard task.depth < maxDepth, count > 1,
                   let split = chooseSplit(sample, task.start, task.end, &features, &generator)
             else {
                 let pathLength = Double(task.depth) + averagePathLength(count)
-                nodes[task.node] = IsolationNode(threshold: pathLength, feature: -1, left: -1)
+                nodes[task.node] = IsolationNode(threshold: pathLength, feature: -1, left: Int32(task.node))
+                deepest = max(deepest, task.depth)
                 continue
             }
             let mid = partition(&sample, task.start, task.end, split.feature, split.threshold)
@@ -54,7 +58,7 @@ struct IsolationTreeBuilder {
             stack.append(Pending(node: left + 1, start: mid, end: task.end, depth: task.depth + 1))
             stack.append(Pending(node: left, start: task.start, end: mid, depth: task.depth + 1))
         }
-        return Int32(root)
+        return (Int32(root), deepest)
     }
 
     /// Draws features without replacement until one is not constant in the node; nil if all are.

@@ -1,10 +1,11 @@
 /// An exact k-d tree for Euclidean k-nearest-neighbour search (Friedman, Bentley, Finkel 1977).
 ///
 /// Built by splitting on the dimension of largest spread at the median (ties by row number),
-/// down to leaves of at most `leafSize` rows. The training rows are copied in tree order so a
+/// down to leaves of at most `leafSize` rows; each node keeps the tight bounding box of its rows,
+/// which prunes far better than split planes when a few outliers stretch the cells. The training rows are copied in tree order so a
 /// leaf is one contiguous block. Nodes live in flat arrays; nothing is allocated per node.
 struct KDTree: Sendable {
-    static let leafSize = 16
+    static let leafSize = 64
 
     let columns: Int
     /// Training rows in tree order, row-major.
@@ -16,10 +17,11 @@ struct KDTree: Sendable {
     let end: [Int32]
     /// Per node: split dimension, or -1 for a leaf.
     let splitDimension: [Int32]
-    /// Per node: split value (left holds values ≤ it, right values ≥ it).
-    let splitValue: [Double]
     /// Per node: left child; the right child is `left + 1`.
     let left: [Int32]
+    /// Per node and dimension: the tight bounding box of the node's rows (`columns` values each).
+    let lower: [Double]
+    let upper: [Double]
 
     init(_ x: FeatureMatrix) {
         var builder = KDTreeBuilder(x: x)
@@ -36,8 +38,20 @@ struct KDTree: Sendable {
         start = builder.start
         end = builder.end
         splitDimension = builder.splitDimension
-        splitValue = builder.splitValue
         left = builder.left
+        var lower = [Double](repeating: .infinity, count: builder.start.count * x.columns)
+        var upper = [Double](repeating: -.infinity, count: builder.start.count * x.columns)
+        for node in 0..<builder.start.count {
+            for p in Int(builder.start[node])..<Int(builder.end[node]) {
+                for j in 0..<x.columns {
+                    let v = reordered[p * x.columns + j]
+                    lower[node * x.columns + j] = min(lower[node * x.columns + j], v)
+                    upper[node * x.columns + j] = max(upper[node * x.columns + j], v)
+                }
+            }
+        }
+        self.lower = lower
+        self.upper = upper
     }
 }
 
@@ -48,7 +62,6 @@ private struct KDTreeBuilder {
     var start: [Int32] = []
     var end: [Int32] = []
     var splitDimension: [Int32] = []
-    var splitValue: [Double] = []
     var left: [Int32] = []
 
     init(x: FeatureMatrix) {
@@ -68,7 +81,6 @@ private struct KDTreeBuilder {
             let mid = lo + (hi - lo) / 2
             select(lo, hi, mid, dim)
             splitDimension[node] = Int32(dim)
-            splitValue[node] = value(order[mid], dim)
             left[node] = Int32(start.count)
             appendNode(lo, mid)
             appendNode(mid, hi)
@@ -79,7 +91,6 @@ private struct KDTreeBuilder {
         start.append(Int32(lo))
         end.append(Int32(hi))
         splitDimension.append(-1)
-        splitValue.append(0)
         left.append(-1)
     }
 

@@ -42,13 +42,11 @@ struct NeighborIndex: Sendable {
         let heapIndices = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
         let sortedDistances = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
         let sortedIndices = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-        let offsets = UnsafeMutablePointer<Double>.allocate(capacity: max(1, columns))
         defer {
             heapDistances.deallocate()
             heapIndices.deallocate()
             sortedDistances.deallocate()
             sortedIndices.deallocate()
-            offsets.deallocate()
         }
         let heap = NeighborHeap(distances: heapDistances, indices: heapIndices, capacity: capacity)
         var tied: [Int] = []
@@ -62,7 +60,7 @@ struct NeighborIndex: Sendable {
                         let query = qBase + i * columns
                         switch storage {
                         case .line(let line): line.search(query[0], heap: heap, excluding: excluded)
-                        case .tree(let tree): tree.search(query, heap: heap, excluding: excluded, offsets: offsets)
+                        case .tree(let tree): tree.search(query, heap: heap, excluding: excluded)
                         }
                         heap.drainSquared(distancesOut: sortedDistances, indicesOut: sortedIndices)
                         if sortedDistances[k - 1] == sortedDistances[k] { tied.append(i) }
