@@ -22,7 +22,10 @@ public struct LocalOutlierFactor: Sendable {
 
     /// Fits the model on `x` and computes every training row's factor, each row's neighbours
     /// excluding the row itself.
-    public static func fit(_ x: FeatureMatrix, nNeighbors: Int = 20) -> LocalOutlierFactor {
+    ///
+    /// `parallelism` is the number of threads for the neighbour search (1 = the calling thread
+    /// only); results are bit-for-bit the same for every value.
+    public static func fit(_ x: FeatureMatrix, nNeighbors: Int = 20, parallelism: Int = 1) -> LocalOutlierFactor {
         let finiteRows = (0..<x.rows).filter { x.isFiniteRow($0) }
         let training = finiteRows.count == x.rows ? x : x.selecting(rows: finiteRows)
         let n = training.rows
@@ -36,7 +39,7 @@ public struct LocalOutlierFactor: Sendable {
             )
         }
         let index = NeighborIndex(training)
-        let lists = index.neighbors(of: training, k: k, excludingSelf: true)
+        let lists = index.neighbors(of: training, k: k, excludingSelf: true, parallelism: parallelism)
         let kDistance = (0..<n).map { lists.distances[$0 * k + k - 1] }
         let density = reachabilityDensities(lists, kDistance: kDistance)
         let ratios = meanDensityRatios(lists, neighborDensity: density, ownDensity: density)
@@ -53,7 +56,8 @@ public struct LocalOutlierFactor: Sendable {
     /// Novelty scores for new rows (scikit-learn's `score_samples` with `novelty=True`): −LOF of
     /// each query row against the training rows. A query equal to a training row counts that
     /// row among its neighbours. Rows with NaN or ±∞, or of the wrong width, score NaN.
-    public func scoreSamples(_ query: FeatureMatrix) -> [Double] {
+    /// `parallelism` as in `fit`.
+    public func scoreSamples(_ query: FeatureMatrix, parallelism: Int = 1) -> [Double] {
         guard query.columns == training.columns, let index else {
             let lone = index == nil && training.rows == 1 && query.columns == training.columns
             return (0..<query.rows).map { lone && query.isFiniteRow($0) ? -1 : .nan }
@@ -61,7 +65,7 @@ public struct LocalOutlierFactor: Sendable {
         let finiteRows = (0..<query.rows).filter { query.isFiniteRow($0) }
         let queries = finiteRows.count == query.rows ? query : query.selecting(rows: finiteRows)
         let k = min(nNeighbors, training.rows)
-        let lists = index.neighbors(of: queries, k: k, excludingSelf: false)
+        let lists = index.neighbors(of: queries, k: k, excludingSelf: false, parallelism: parallelism)
         let queryDensity = Self.reachabilityDensities(lists, kDistance: kDistance)
         let ratios = Self.meanDensityRatios(lists, neighborDensity: density, ownDensity: queryDensity)
         var scores = [Double](repeating: .nan, count: query.rows)

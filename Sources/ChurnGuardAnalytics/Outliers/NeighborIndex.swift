@@ -30,13 +30,49 @@ struct NeighborIndex: Sendable {
     /// exceed the number of candidate rows. Each query first runs on the fast index for k + 1
     /// candidates; only when the k-th and (k+1)-th are exactly equidistant, so that the set is not
     /// unique, is it re-run on a `ScikitKDTree` to pick the same tied rows as scikit-learn.
-    func neighbors(of queries: FeatureMatrix, k: Int, excludingSelf: Bool) -> NeighborLists {
+    func neighbors(of queries: FeatureMatrix, k: Int, excludingSelf: Bool, parallelism: Int = 1) -> NeighborLists {
         var lists = NeighborLists(
             k: k,
             distances: [Double](repeating: 0, count: queries.rows * k),
             indices: [Int32](repeating: 0, count: queries.rows * k)
         )
         guard k > 0, queries.rows > 0 else { return lists }
+        var tiedFlags = [Bool](repeating: false, count: queries.rows)
+        let order = queryOrder(queries.rows, excludingSelf: excludingSelf)
+        queries.values.withUnsafeBufferPointer { q in
+            lists.distances.withUnsafeMutableBufferPointer { outD in
+                lists.indices.withUnsafeMutableBufferPointer { outI in
+                    tiedFlags.withUnsafeMutableBufferPointer { flags in
+                        guard let qBase = q.baseAddress, let dBase = outD.baseAddress,
+                              let iBase = outI.baseAddress, let fBase = flags.baseAddress else { return }
+                        let input = SharedReadPointer(base: qBase)
+                        let distances = SharedPointer(base: dBase)
+                        let indices = SharedPointer(base: iBase)
+                        let tied = SharedPointer(base: fBase)
+                        forEachChunk(count: order.count, parallelism: parallelism) { range in
+                            searchChunk(
+                                order[range], k: k, excludingSelf: excludingSelf, queries: input.base,
+                                distances: distances.base, indices: indices.base, tied: tied.base
+                            )
+                        }
+                    }
+                }
+            }
+        }
+        let tied = tiedFlags.indices.filter { tiedFlags[$0] }
+        if !tied.isEmpty {
+            resolveTies(tied, queries: queries, k: k, excludingSelf: excludingSelf, into: &lists)
+        }
+        return lists
+    }
+
+    /// Runs the fast search for the queries in `chunk`, writing their k nearest and flagging
+    /// queries whose k-th and (k+1)-th candidates are exactly equidistant.
+    private func searchChunk(
+        _ chunk: ArraySlice<Int>, k: Int, excludingSelf: Bool, queries: UnsafePointer<Double>,
+        distances: UnsafeMutablePointer<Double>, indices: UnsafeMutablePointer<Int32>,
+        tied: UnsafeMutablePointer<Bool>
+    ) {
         let capacity = k + 1
         let heapDistances = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
         let heapIndices = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
@@ -49,33 +85,21 @@ struct NeighborIndex: Sendable {
             sortedIndices.deallocate()
         }
         let heap = NeighborHeap(distances: heapDistances, indices: heapIndices, capacity: capacity)
-        var tied: [Int] = []
-        queries.values.withUnsafeBufferPointer { q in
-            lists.distances.withUnsafeMutableBufferPointer { outD in
-                lists.indices.withUnsafeMutableBufferPointer { outI in
-                    guard let qBase = q.baseAddress else { return }
-                    for i in queryOrder(queries.rows, excludingSelf: excludingSelf) {
-                        heap.reset()
-                        let excluded: Int32 = excludingSelf ? Int32(i) : -1
-                        let query = qBase + i * columns
-                        switch storage {
-                        case .line(let line): line.search(query[0], heap: heap, excluding: excluded)
-                        case .tree(let tree): tree.search(query, heap: heap, excluding: excluded)
-                        }
-                        heap.drainSquared(distancesOut: sortedDistances, indicesOut: sortedIndices)
-                        if sortedDistances[k - 1] == sortedDistances[k] { tied.append(i) }
-                        for j in 0..<k {
-                            outD[i * k + j] = sortedDistances[j].squareRoot()
-                            outI[i * k + j] = sortedIndices[j]
-                        }
-                    }
-                }
+        for i in chunk {
+            heap.reset()
+            let excluded: Int32 = excludingSelf ? Int32(i) : -1
+            let query = queries + i * columns
+            switch storage {
+            case .line(let line): line.search(query[0], heap: heap, excluding: excluded)
+            case .tree(let tree): tree.search(query, heap: heap, excluding: excluded)
+            }
+            heap.drainSquared(distancesOut: sortedDistances, indicesOut: sortedIndices)
+            tied[i] = sortedDistances[k - 1] == sortedDistances[k]
+            for j in 0..<k {
+                distances[i * k + j] = sortedDistances[j].squareRoot()
+                indices[i * k + j] = sortedIndices[j]
             }
         }
-        if !tied.isEmpty {
-            resolveTies(tied, queries: queries, k: k, excludingSelf: excludingSelf, into: &lists)
-        }
-        return lists
     }
 
     /// Re-runs the tied queries the way scikit-learn's k-d tree runs them.
