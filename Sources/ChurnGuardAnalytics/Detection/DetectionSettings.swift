@@ -21,9 +21,9 @@ public struct DetectionSettings: Sendable, Equatable {
     public var absoluteScaleFloor: Double = 1e-9
     /// Rows after an ensemble detection during which further detections are held back (an alert
     /// cooldown; 0 disables). Their scores are halved, so they stay below 0.5.
-    public var cooldown: Int = 0
+    public var cooldown: Int = 100
     /// Quantile of a method's own past scores that a vote must exceed (the rarity gate; 0 disables).
-    public var rarityQuantile: Double = 0.99
+    public var rarityQuantile: Double = 0.995
     /// Trailing rows of past scores the rarity gate looks at.
     public var rarityWindow: Int = 2_016
     /// Seasonal baseline options.

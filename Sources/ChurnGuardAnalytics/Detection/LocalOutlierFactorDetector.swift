@@ -1,6 +1,11 @@
 /// Local Outlier Factor (Breunig et al. 2000) over robustly standardized series features: rows in
 /// sparser neighbourhoods than their neighbours score high. The raw score is the LOF (1 ≈ normal);
-/// the strength is its robust z against the training rows' LOFs.
+/// the strength is its tail-calibrated z against the training rows' LOFs.
+///
+/// The model is fitted on the *distinct* training rows: quantized metrics repeat exact values,
+/// and duplicates make LOF's local densities infinite (scikit-learn then reports LOFs of 1e10 for
+/// ordinary rows). Distinct rows keep the score meaningful. Batch mode reports each row's own LOF
+/// when all rows are distinct, and otherwise scores every row against the distinct rows.
 public struct LocalOutlierFactorDetector: AnomalyDetector {
     /// Shared settings; `settings.multivariate.neighbors` is k.
     public let settings: DetectionSettings
@@ -15,9 +20,21 @@ public struct LocalOutlierFactorDetector: AnomalyDetector {
         return ModelScan.run(series, mode: mode, method: .lof, settings: settings,
                              unit: "LOF", minimumRows: k + 1) { train in
             let scaler = RobustScaler(fitting: train)
-            let lof = LocalOutlierFactor.fit(scaler.transform(train), nNeighbors: k)
+            let distinct = Self.distinctRows(scaler.transform(train))
+            let lof = LocalOutlierFactor.fit(distinct, nNeighbors: min(k, max(1, distinct.rows - 1)))
             return FittedModel(trainingScores: lof.negativeOutlierFactor.map { -$0 },
                                score: { lof.scoreSamples(scaler.transform($0)).map { -$0 } })
         }
+    }
+
+    /// The distinct rows of `x`, in first-seen order.
+    static func distinctRows(_ x: FeatureMatrix) -> FeatureMatrix {
+        var seen = Set<[Double]>()
+        var kept: [Double] = []
+        for i in 0..<x.rows {
+            let row = Array(x.row(i))
+            if seen.insert(row).inserted { kept.append(contentsOf: row) }
+        }
+        return FeatureMatrix(rows: seen.count, columns: x.columns, values: kept)
     }
 }

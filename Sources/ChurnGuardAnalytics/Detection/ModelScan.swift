@@ -8,8 +8,12 @@ struct FittedModel {
 /// Runs a multivariate model over series features. Causal: the model is refitted every
 /// `refitInterval` rows on the trailing `trainingWindow` finite rows before the current row, and
 /// rows up to the next refit are scored as novelties. Batch: one fit on all finite rows, which are
-/// then scored by the model. Either way a row's strength is its score's robust z against the
-/// training scores (one-sided: only "more anomalous than usual" counts).
+/// then scored by the model. Either way a row's strength is its score's tail-calibrated z against
+/// the training scores: (s − median) / σ̂ with σ̂ = (q₀.₉₉ − median) / 2.326, the σ a normal
+/// distribution with that median and 99th percentile would have. One-sided: only "more anomalous
+/// than usual" counts. Skewed score distributions (LOF's long right tail) thus get a wider scale
+/// than a MAD would give. A causal model is first fitted once half a training window of rows
+/// exists, so its training set spans the series' regular cycles.
 enum ModelScan {
     static func run(
         _ series: TimeSeries, mode: DetectionMode, method: DetectionMethod, settings: DetectionSettings,
@@ -23,7 +27,9 @@ enum ModelScan {
         func judge(_ rows: [Int], model: FittedModel, scores: [Double]) {
             let sorted = model.trainingScores.filter(\.isFinite).sorted()
             let center = Quantile.sorted(sorted, 0.5) ?? 0
-            var scale = RobustStatistics.mad(sorted: sorted, median: center) * RobustStatistics.madToSigma
+            let tail = Quantile.sorted(sorted, 0.99) ?? center
+            var scale = (tail - center) / 2.326
+            if scale <= 0 { scale = RobustStatistics.mad(sorted: sorted, median: center) * RobustStatistics.madToSigma }
             scale = max(scale, 1e-6 * max(1, abs(center)))
             for (k, s) in scores.enumerated() where k < rows.count {
                 let i = rows[k], value = series.values[i]
@@ -40,15 +46,19 @@ enum ModelScan {
         switch mode {
         case .batch:
             guard finiteRows.count >= needed else { return out }
-            let model = fit(x.selecting(rows: finiteRows))
-            judge(finiteRows, model: model, scores: model.trainingScores)
+            let train = x.selecting(rows: finiteRows)
+            let model = fit(train)
+            // A model fitted on fewer rows (LOF drops duplicates) scores the rows as novelties.
+            let scores = model.trainingScores.count == finiteRows.count ? model.trainingScores : model.score(train)
+            judge(finiteRows, model: model, scores: scores)
         case .causal:
             let o = settings.multivariate
             let interval = max(1, o.refitInterval)
+            let firstFit = max(needed, o.trainingWindow / 2)
             var start = 0
             // Index into finiteRows of the first row not yet scored.
             while start < finiteRows.count {
-                guard start >= needed else { start = needed; continue }
+                guard start >= firstFit else { start = firstFit; continue }
                 let trainRows = Array(finiteRows[max(0, start - max(needed, o.trainingWindow))..<start])
                 let end = min(finiteRows.count, start + interval)
                 let queryRows = Array(finiteRows[start..<end])

@@ -2,8 +2,9 @@
 /// mean and signals a change point when either sum passes the decision interval `h`.
 ///
 /// With values standardized as zᵢ = (xᵢ − μ₀)/σ₀: S⁺ᵢ = max(0, S⁺ᵢ₋₁ + zᵢ − k) and
-/// S⁻ᵢ = max(0, S⁻ᵢ₋₁ − zᵢ − k). After a signal both sums restart at 0 and the reference mean
-/// moves to the median of the rows since the change, so one sustained shift is reported once.
+/// S⁻ᵢ = max(0, S⁻ᵢ₋₁ − zᵢ − k). After a signal both sums restart at 0 and the test relearns
+/// its reference mean from the next `reference` rows (no signals meanwhile), so one sustained
+/// shift is reported once. Only rows up to the alarm are used to raise it.
 /// The reported change point is the row where the signalling sum last left 0, i.e. the
 /// estimated start of the shift.
 public struct CUSUM: Sendable {
@@ -22,10 +23,12 @@ public struct CUSUM: Sendable {
         public let direction: Int
     }
 
-    /// Creates the test; non-finite or negative parameters fall back to k = 0.5, h = 5.
-    public init(k: Double = 0.5, h: Double = 5) {
+    /// Creates the test; non-finite or negative parameters fall back to the defaults. The default
+    /// h = 8 with k = 0.5 gives an in-control run length of several thousand rows and finds a 3σ
+    /// shift within about four rows.
+    public init(k: Double = 0.5, h: Double = 8) {
         self.k = k.isFinite && k >= 0 ? k : 0.5
-        self.h = h.isFinite && h > 0 ? h : 5
+        self.h = h.isFinite && h > 0 ? h : 8
     }
 
     /// Runs the test over `values`. The reference mean and σ are the median and MAD-based σ of
@@ -45,24 +48,28 @@ public struct CUSUM: Sendable {
         if !(sd > 0) || !sd.isFinite { sd = 1e-9 * max(1, abs(mu)) }
         var up = 0.0, down = 0.0, upStart = 0, downStart = 0
         var found: [ChangePoint] = []
+        var relearn: [Double] = []
+        var relearning = false
         for (i, x) in values.enumerated() where x.isFinite {
+            if relearning {
+                relearn.append(x)
+                if relearn.count >= m { mu = Quantile.median(relearn) ?? mu; relearning = false; relearn = [] }
+                continue
+            }
             let z = (x - mu) / sd
             if up == 0 { upStart = i }
             if down == 0 { downStart = i }
             up = max(0, up + z - k)
             down = max(0, down - z - k)
-            let start: Int
             if up > h {
-                start = upStart
-                found.append(ChangePoint(index: start, detectedAt: i, direction: 1))
+                found.append(ChangePoint(index: upStart, detectedAt: i, direction: 1))
             } else if down > h {
-                start = downStart
-                found.append(ChangePoint(index: start, detectedAt: i, direction: -1))
+                found.append(ChangePoint(index: downStart, detectedAt: i, direction: -1))
             } else {
                 continue
             }
             up = 0; down = 0
-            mu = Quantile.median(Array(values[start...i])) ?? mu
+            relearning = true
         }
         return found
     }

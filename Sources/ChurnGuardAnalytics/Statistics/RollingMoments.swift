@@ -2,14 +2,16 @@
 ///
 /// Uses Welford's update for additions and its inverse for removals, and recomputes the moments
 /// exactly (two-pass) from the window every `capacity` removals, so rounding error cannot drift
-/// over a long stream. This keeps the relative error of the variance near machine precision even
-/// for values like 1e9 + small noise, where the naive `Σx² − n·mean²` formula loses every digit.
+/// over a long stream. All sums are kept relative to a shift (the mean at the last recompute),
+/// so values like 1e9 + small noise are updated as small numbers: the relative error of the
+/// variance stays near machine precision where the naive `Σx² − n·mean²` loses every digit.
 public struct RollingMoments: Sendable {
     /// The most values the window holds; older values leave as new ones arrive.
     public let capacity: Int
     private var window: [Double] = []
     private var head = 0
-    private var mean_ = 0.0
+    private var shift = 0.0
+    private var mean_ = 0.0   // mean of (x − shift)
     private var m2 = 0.0
     private var removalsSinceRecompute = 0
 
@@ -23,7 +25,7 @@ public struct RollingMoments: Sendable {
     public var count: Int { window.count }
 
     /// Mean of the window, or `nil` when it is empty.
-    public var mean: Double? { window.isEmpty ? nil : mean_ }
+    public var mean: Double? { window.isEmpty ? nil : shift + mean_ }
 
     /// Sample variance (divisor n − 1), or `nil` with fewer than two values.
     public var variance: Double? { window.count < 2 ? nil : max(0, m2) / Double(window.count - 1) }
@@ -43,20 +45,22 @@ public struct RollingMoments: Sendable {
     @discardableResult
     public mutating func push(_ x: Double) -> Bool {
         guard x.isFinite else { return false }
+        if window.isEmpty { shift = x }
+        let y = x - shift
         if window.count < capacity {
             window.append(x)
-            let delta = x - mean_
+            let delta = y - mean_
             mean_ += delta / Double(window.count)
-            m2 += delta * (x - mean_)
+            m2 += delta * (y - mean_)
             return true
         }
-        let old = window[head]
+        let old = window[head] - shift
         window[head] = x
         head = (head + 1) % capacity
         let n = Double(capacity)
         let oldMean = mean_
-        mean_ += (x - old) / n
-        m2 += (x - old) * ((x - mean_) + (old - oldMean))
+        mean_ += (y - old) / n
+        m2 += (y - old) * ((y - mean_) + (old - oldMean))
         removalsSinceRecompute += 1
         if removalsSinceRecompute >= capacity { recompute() }
         return true
@@ -65,12 +69,14 @@ public struct RollingMoments: Sendable {
     /// Empties the window.
     public mutating func reset() {
         window.removeAll(keepingCapacity: true)
-        head = 0; mean_ = 0; m2 = 0; removalsSinceRecompute = 0
+        head = 0; shift = 0; mean_ = 0; m2 = 0; removalsSinceRecompute = 0
     }
 
     private mutating func recompute() {
         let moments = TwoPassMoments(window)
-        mean_ = moments.mean
+        shift = moments.mean
+        // The shift is a rounded mean: keep the exact mean of (x − shift), whose terms are exact.
+        mean_ = window.reduce(0) { $0 + ($1 - shift) } / Double(window.count)
         m2 = moments.sumOfSquaredDeviations
         removalsSinceRecompute = 0
     }
