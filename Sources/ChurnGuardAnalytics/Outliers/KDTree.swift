@@ -1,9 +1,10 @@
 /// An exact k-d tree for Euclidean k-nearest-neighbour search (Friedman, Bentley, Finkel 1977).
 ///
 /// Built by splitting on the dimension of largest spread at the median (ties by row number),
-/// down to leaves of at most `leafSize` rows; each node keeps the tight bounding box of its rows,
-/// which prunes far better than split planes when a few outliers stretch the cells. The training rows are copied in tree order so a
-/// leaf is one contiguous block. Nodes live in flat arrays; nothing is allocated per node.
+/// down to leaves of at most `leafSize` rows. Each node keeps the tight bounding box of its
+/// rows, which prunes far better than split planes when a few outliers stretch the cells. The
+/// training rows are copied in tree order so a leaf is one contiguous block. Nodes live in flat
+/// arrays; nothing is allocated per node.
 struct KDTree: Sendable {
     static let leafSize = 64
 

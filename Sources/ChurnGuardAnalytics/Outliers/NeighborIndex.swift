@@ -28,7 +28,7 @@ struct NeighborIndex: Sendable {
     /// With `excludingSelf`, `queries` must be the indexed rows themselves and row i never counts
     /// as its own neighbour (scikit-learn's `kneighbors()` without arguments). `k` must not
     /// exceed the number of candidate rows. Each query first runs on the fast index for k + 1
-    /// candidates; only when the k-th and (k+1)-th are exactly equidistant, so that the set is not
+    /// candidates; only when the k-th and (k+1)-th are equidistant, so that the set may not be
     /// unique, is it re-run on a `ScikitKDTree` to pick the same tied rows as scikit-learn.
     func neighbors(of queries: FeatureMatrix, k: Int, excludingSelf: Bool, parallelism: Int = 1) -> NeighborLists {
         var lists = NeighborLists(
@@ -67,7 +67,7 @@ struct NeighborIndex: Sendable {
     }
 
     /// Runs the fast search for the queries in `chunk`, writing their k nearest and flagging
-    /// queries whose k-th and (k+1)-th candidates are exactly equidistant.
+    /// queries whose k-th and (k+1)-th candidates are (nearly) equidistant.
     private func searchChunk(
         _ chunk: ArraySlice<Int>, k: Int, excludingSelf: Bool, queries: UnsafePointer<Double>,
         distances: UnsafeMutablePointer<Double>, indices: UnsafeMutablePointer<Int32>,
@@ -94,7 +94,10 @@ struct NeighborIndex: Sendable {
             case .tree(let tree): tree.search(query, heap: heap, excluding: excluded)
             }
             heap.drainSquared(distancesOut: sortedDistances, indicesOut: sortedIndices)
-            tied[i] = sortedDistances[k - 1] == sortedDistances[k]
+            // Exact ties decide scikit-learn's choice; near-ties (1e-12 relative) are re-run too,
+            // so a last-bit difference in distance arithmetic can never hide a tie.
+            let next = sortedDistances[k]
+            tied[i] = next.isFinite && next - sortedDistances[k - 1] <= 1e-12 * next
             for j in 0..<k {
                 distances[i * k + j] = sortedDistances[j].squareRoot()
                 indices[i * k + j] = sortedIndices[j]
