@@ -7,7 +7,7 @@
 /// search instead of one walk per tree.
 extension IsolationForest {
     func lineTotalPathLengths(_ values: [Double]) -> [Double] {
-        let cuts = Array(Set(nodes.lazy.filter { $0.feature >= 0 }.map(\.threshold))).sorted()
+        let cuts = Array(Set(nodes.lazy.filter { !$0.isLeaf }.map(\.threshold))).sorted()
         // Region r holds x with cuts[r - 1] < x <= cuts[r]; region cuts.count holds x > every cut.
         var regionTotals = [Double](repeating: 0, count: cuts.count + 1)
         var leaves: [(cut: Double?, pathLength: Double)] = []
@@ -31,8 +31,8 @@ extension IsolationForest {
         var stack: [(node: Int, rightCut: Double?)] = [(root, nil)]
         while let (node, rightCut) = stack.popLast() {
             let here = nodes[node]
-            if here.feature < 0 {
-                leaves.append((rightCut, here.threshold))
+            if here.isLeaf {
+                leaves.append((rightCut, pathLengths[node]))
             } else {
                 stack.append((Int(here.left) + 1, rightCut))
                 stack.append((Int(here.left), here.threshold))

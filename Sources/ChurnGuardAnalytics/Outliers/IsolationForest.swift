@@ -52,6 +52,8 @@ public struct IsolationForest: Sendable {
     public let threshold: Double
 
     let nodes: [IsolationNode]
+    /// Per node, the path length of a leaf (0 for internal nodes).
+    let pathLengths: [Double]
     let roots: [Int32]
     /// Per tree, the depth of its deepest leaf (the steps a walk needs).
     let depths: [Int]
@@ -65,6 +67,7 @@ public struct IsolationForest: Sendable {
         let psi = max(0, min(options.maxSamples, finite.count))
         let treeCount = max(0, options.nEstimators)
         var nodes: [IsolationNode] = []
+        var pathLengths: [Double] = []
         var roots: [Int32] = []
         var depths: [Int] = []
         if psi > 0, x.columns > 0 {
@@ -72,7 +75,9 @@ public struct IsolationForest: Sendable {
             nodes.reserveCapacity(treeCount * min(2 * psi, 1 << (maxDepth + 1)))
             let master = SeededGenerator(seed: options.seed)
             x.values.withUnsafeBufferPointer { data in
-                var builder = IsolationTreeBuilder(data: data, columns: x.columns, maxDepth: maxDepth, nodes: [])
+                var builder = IsolationTreeBuilder(
+                    data: data, columns: x.columns, maxDepth: maxDepth, nodes: [], pathLengths: []
+                )
                 swap(&builder.nodes, &nodes)
                 var pool = finite
                 for t in 0..<treeCount {
@@ -87,11 +92,12 @@ public struct IsolationForest: Sendable {
                     depths.append(tree.depth)
                 }
                 swap(&builder.nodes, &nodes)
+                pathLengths = builder.pathLengths
             }
         }
         var forest = IsolationForest(
             options: options, samplesPerTree: psi, columns: x.columns,
-            threshold: 0.5, nodes: nodes, roots: roots, depths: depths
+            threshold: 0.5, nodes: nodes, pathLengths: pathLengths, roots: roots, depths: depths
         )
         if let c = options.contamination, c > 0, !finite.isEmpty {
             let scores = forest.anomalyScores(x.selecting(rows: finite))
@@ -125,7 +131,7 @@ public struct IsolationForest: Sendable {
     func with(threshold: Double) -> IsolationForest {
         IsolationForest(
             options: options, samplesPerTree: samplesPerTree, columns: columns,
-            threshold: threshold, nodes: nodes, roots: roots, depths: depths
+            threshold: threshold, nodes: nodes, pathLengths: pathLengths, roots: roots, depths: depths
         )
     }
 }

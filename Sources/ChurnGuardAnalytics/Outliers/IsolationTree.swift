@@ -2,14 +2,17 @@ import RealModule
 
 /// One node of an isolation tree, stored by value in a flat array.
 ///
-/// An internal node splits on `feature` at `threshold` (`x <= threshold` goes to `left`, the
-/// rest to `left + 1`). A leaf has `feature == -1`, `left` pointing at itself (so a walk can take
-/// extra steps without branching), and keeps in `threshold` its precomputed path length: its
-/// depth plus `c(size)` for the training samples that reached it.
+/// An internal node splits on `feature` at a finite `threshold` (`x <= threshold` goes to
+/// `left`, the rest to `left + 1`). A leaf has threshold +∞, feature 0 and `left` pointing at
+/// itself, so a walk can take extra steps with no branch: every non-NaN value stays put. Its
+/// path length (depth plus `c(size)` of the training samples that reached it) is kept apart,
+/// in the forest's `pathLengths`, indexed like the nodes.
 struct IsolationNode: Sendable {
     var threshold: Double
     var feature: Int32
     var left: Int32
+
+    var isLeaf: Bool { threshold == .infinity }
 }
 
 /// Builds isolation trees into one shared, flat node array (Liu, Ting, Zhou 2008), following
@@ -24,6 +27,7 @@ struct IsolationTreeBuilder {
     let columns: Int
     let maxDepth: Int
     var nodes: [IsolationNode]
+    var pathLengths: [Double]
 
     private struct Pending {
         var node: Int
@@ -36,7 +40,7 @@ struct IsolationTreeBuilder {
     /// and the depth of its deepest leaf.
     mutating func grow(sample: inout [Int], generator: inout SeededGenerator) -> (root: Int32, depth: Int) {
         let root = nodes.count
-        nodes.append(IsolationNode(threshold: 0, feature: -1, left: -1))
+        appendPlaceholder()
         var stack = [Pending(node: root, start: 0, end: sample.count, depth: 0)]
         var features = Array(0..<columns)
         var deepest = 0
@@ -46,19 +50,25 @@ struct IsolationTreeBuilder {
                   let split = chooseSplit(sample, task.start, task.end, &features, &generator)
             else {
                 let pathLength = Double(task.depth) + averagePathLength(count)
-                nodes[task.node] = IsolationNode(threshold: pathLength, feature: -1, left: Int32(task.node))
+                nodes[task.node] = IsolationNode(threshold: .infinity, feature: 0, left: Int32(task.node))
+                pathLengths[task.node] = pathLength
                 deepest = max(deepest, task.depth)
                 continue
             }
             let mid = partition(&sample, task.start, task.end, split.feature, split.threshold)
             let left = nodes.count
-            nodes.append(IsolationNode(threshold: 0, feature: -1, left: -1))
-            nodes.append(IsolationNode(threshold: 0, feature: -1, left: -1))
+            appendPlaceholder()
+            appendPlaceholder()
             nodes[task.node] = IsolationNode(threshold: split.threshold, feature: Int32(split.feature), left: Int32(left))
             stack.append(Pending(node: left + 1, start: mid, end: task.end, depth: task.depth + 1))
             stack.append(Pending(node: left, start: task.start, end: mid, depth: task.depth + 1))
         }
         return (Int32(root), deepest)
+    }
+
+    private mutating func appendPlaceholder() {
+        nodes.append(IsolationNode(threshold: .infinity, feature: 0, left: Int32(nodes.count)))
+        pathLengths.append(0)
     }
 
     /// Draws features without replacement until one is not constant in the node; nil if all are.
