@@ -8,10 +8,14 @@ struct NeighborHeap {
     let indices: UnsafeMutablePointer<Int32>
     let capacity: Int
 
-    /// Empties the heap: every slot holds a sentinel worse than any real candidate.
-    func reset() {
+    /// Empties the heap: every slot holds a sentinel worse than any real candidate within `bound`.
+    ///
+    /// A finite `bound` is safe only when at least `capacity` real rows lie within it: they then
+    /// displace every sentinel (a real row beats a sentinel at equal distance), and the search can
+    /// prune with that bound from the start.
+    func reset(bound: Double = .infinity) {
         for i in 0..<capacity {
-            distances[i] = .infinity
+            distances[i] = bound
             indices[i] = .max
         }
     }

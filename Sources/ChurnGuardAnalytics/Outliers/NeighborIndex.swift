@@ -85,8 +85,27 @@ struct NeighborIndex: Sendable {
             sortedIndices.deallocate()
         }
         let heap = NeighborHeap(distances: heapDistances, indices: heapIndices, capacity: capacity)
+        var seeds: [Double] = []
+        var previous = -1
         for i in chunk {
-            heap.reset()
+            // Self-queries run in tree order, so the previous row and its neighbours are close by:
+            // the (k+1)-th smallest of their distances bounds the search from its first node.
+            var bound = Double.infinity
+            if excludingSelf, previous >= 0, case .tree = storage {
+                seeds.removeAll(keepingCapacity: true)
+                let query = queries + i * columns
+                for slot in -1..<capacity {
+                    let row = slot < 0 ? Int32(previous) : sortedIndices[slot]
+                    if row == Int32.max || row == Int32(i) { continue }
+                    seeds.append(squaredDistance(query, queries + Int(row) * columns, columns, bound: .infinity))
+                }
+                if seeds.count >= capacity {
+                    seeds.sort()
+                    bound = seeds[capacity - 1]
+                }
+            }
+            previous = i
+            heap.reset(bound: bound)
             let excluded: Int32 = excludingSelf ? Int32(i) : -1
             let query = queries + i * columns
             switch storage {
