@@ -1,0 +1,151 @@
+// swift-tools-version: 6.1
+// ChurnGuard Analytics: a self-hosted churn-analytics service.
+// Layers point downwards only; see docs/ARCHITECTURE.md.
+
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "churnguard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "churnguard", targets: ["churnguard"]),
+        .library(name: "ChurnGuardAnalytics", targets: ["ChurnGuardAnalytics"]),
+        .library(name: "ChurnGuardBootstrap", targets: ["ChurnGuardBootstrap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
+    ],
+    targets: [
+        // Domain values, validation and errors. Depends on nothing of ours.
+        .target(
+            name: "ChurnGuardCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
+        // Pure, deterministic algorithms: statistics and anomaly detectors. No I/O, no clock.
+        .target(
+            name: "ChurnGuardAnalytics",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: strict
+        ),
+
+        // Store protocols and their in-memory implementations.
+        .target(name: "ChurnGuardStorage", dependencies: ["ChurnGuardCore"], swiftSettings: strict),
+
+        // The embedded default backend.
+        .target(
+            name: "StorageSQLite",
+            dependencies: [
+                "ChurnGuardStorage", "ChurnGuardCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // One conformance suite every backend runs; linked into tests only.
+        .target(name: "StorageTesting", dependencies: ["ChurnGuardStorage", "ChurnGuardCore"], swiftSettings: strict),
+
+        // Long-running services (ingest pipeline, …), each a swift-service-lifecycle Service.
+        .target(
+            name: "ChurnGuardEngine",
+            dependencies: [
+                "ChurnGuardStorage", "ChurnGuardCore", "ChurnGuardAnalytics",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // HTTP routes and middleware.
+        .target(
+            name: "ChurnGuardAPI",
+            dependencies: [
+                "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: strict
+        ),
+
+        // The one composition root: configuration, backends, application, services.
+        .target(
+            name: "ChurnGuardBootstrap",
+            dependencies: [
+                "ChurnGuardAPI", "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore",
+                "ChurnGuardAnalytics", "StorageSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The thin command-line front end.
+        .executableTarget(
+            name: "churnguard",
+            dependencies: [
+                "ChurnGuardBootstrap", "ChurnGuardAnalytics", "ChurnGuardCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "ChurnGuardCoreTests", dependencies: ["ChurnGuardCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ChurnGuardAnalyticsTests",
+            dependencies: ["ChurnGuardAnalytics"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["ChurnGuardStorage", "StorageSQLite", "StorageTesting", "ChurnGuardCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChurnGuardEngineTests",
+            dependencies: [
+                "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChurnGuardAPITests",
+            dependencies: [
+                "ChurnGuardBootstrap", "ChurnGuardAPI", "ChurnGuardStorage", "ChurnGuardCore", "StorageSQLite",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChurnGuardCLITests",
+            dependencies: ["churnguard", "ChurnGuardStorage", "StorageSQLite", "ChurnGuardCore"],
+            swiftSettings: strict
+        ),
+    ]
+)

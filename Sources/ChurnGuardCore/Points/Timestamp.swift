@@ -1,0 +1,41 @@
+public import Foundation
+
+/// An instant with microsecond precision, stored as microseconds since the Unix epoch (UTC).
+///
+/// Integers keep ordering, equality and storage exact; `Date` is offered for display only.
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    public var microseconds: Int64
+
+    /// Wraps a count of microseconds since the epoch.
+    public init(microseconds: Int64) { self.microseconds = microseconds }
+
+    /// Whole seconds since the epoch.
+    public init(seconds: Int64) { self.microseconds = seconds &* 1_000_000 }
+
+    /// Converts a `Date`, truncating below a microsecond.
+    public init(_ date: Date) {
+        self.microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+    }
+
+    /// The earliest instant accepted from clients: 1970-01-01T00:00:00Z.
+    public static let earliestAccepted = Timestamp(microseconds: 0)
+    /// The first instant no longer accepted from clients: 2100-01-01T00:00:00Z.
+    public static let latestAcceptedExclusive = Timestamp(seconds: 4_102_444_800)
+
+    /// Seconds since the epoch, with the fraction.
+    public var secondsSinceEpoch: Double { Double(microseconds) / 1_000_000 }
+
+    /// The same instant as a `Date`.
+    public var date: Date { Date(timeIntervalSince1970: secondsSinceEpoch) }
+
+    /// RFC 3339 text in UTC, e.g. `2026-11-29T08:00:00Z` (fraction only when non-zero).
+    public var description: String { RFC3339.format(self) }
+
+    /// The instant `seconds` later.
+    public func adding(seconds: Int64) -> Timestamp {
+        Timestamp(microseconds: microseconds &+ seconds &* 1_000_000)
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.microseconds < rhs.microseconds }
+}

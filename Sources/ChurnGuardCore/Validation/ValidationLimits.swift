@@ -1,0 +1,22 @@
+/// Bounds on what a client may send; all come from configuration.
+public struct ValidationLimits: Sendable, Equatable {
+    /// Longest metric name, in bytes.
+    public var maxMetricNameLength = 128
+    /// Most tags on one point.
+    public var maxTags = 32
+    /// Longest tag key, in bytes.
+    public var maxTagKeyLength = 64
+    /// Longest tag value, in bytes.
+    public var maxTagValueLength = 256
+    /// Largest `metadata` object, in bytes of JSON.
+    public var maxMetadataBytes = 4096
+    /// Most points in one request.
+    public var maxBatchPoints = 10_000
+    /// Earliest accepted timestamp.
+    public var earliest = Timestamp.earliestAccepted
+    /// First timestamp no longer accepted.
+    public var latestExclusive = Timestamp.latestAcceptedExclusive
+
+    /// The documented defaults.
+    public init() {}
+}
