@@ -1,0 +1,130 @@
+public import ChurnGuardCore
+public import Foundation
+
+/// A complete backend in memory, for tests and throwaway runs; loses everything on exit.
+public actor InMemoryStore: AnalyticsStore {
+    private var series: [OrganizationID: [String: [StoredPoint]]] = [:]
+    private var nextSequence: Int64 = 1
+    private var organizations: [OrganizationID: Organization] = [:]
+    private var keys: [String: ApiKeyRecord] = [:]
+    private var failure: StoreError?
+
+    /// An empty store.
+    public init() {}
+
+    /// Makes every later call fail with `error` (or succeed again with `nil`), to test
+    /// how callers behave when a backend goes down.
+    public func simulateFailure(_ error: StoreError?) { failure = error }
+
+    public func append(_ batches: [PointBatch]) async throws {
+        if let failure { throw failure }
+        for batch in batches {
+            for point in batch.points {
+                let stored = StoredPoint(sequence: nextSequence, point: point)
+                nextSequence += 1
+                var list = series[batch.organization, default: [:]][point.metricName, default: []]
+                if let last = list.last, (last.point.timestamp, last.sequence) > (point.timestamp, stored.sequence) {
+                    let position = list.partitioningIndex { ($0.point.timestamp, $0.sequence) > (point.timestamp, stored.sequence) }
+                    list.insert(stored, at: position)
+                } else {
+                    list.append(stored)
+                }
+                series[batch.organization, default: [:]][point.metricName] = list
+            }
+        }
+    }
+
+    public func points(_ query: PointQuery, organization: OrganizationID) async throws -> PointPage {
+        if let failure { throw failure }
+        let all = series[organization]?[query.metricName] ?? []
+        var selected: [StoredPoint] = []
+        let limit = max(1, query.limit)
+        for stored in all {
+            if let from = query.from, stored.point.timestamp < from { continue }
+            if let to = query.to, stored.point.timestamp >= to { break }
+            if let after = query.after, !after.precedes(stored) { continue }
+            if !query.tags.allSatisfy({ stored.point.tags[$0.key] == $0.value }) { continue }
+            if selected.count == limit {
+                let last = selected[selected.count - 1]
+                return PointPage(points: selected, nextCursor: PointCursor(timestamp: last.point.timestamp, sequence: last.sequence))
+            }
+            selected.append(stored)
+        }
+        return PointPage(points: selected, nextCursor: nil)
+    }
+
+    public func metrics(organization: OrganizationID) async throws -> [MetricSummary] {
+        if let failure { throw failure }
+        return (series[organization] ?? [:]).compactMap { name, points in
+            guard let first = points.first, let last = points.last else { return nil }
+            return MetricSummary(metricName: name, points: Int64(points.count),
+                                 firstTimestamp: first.point.timestamp, lastTimestamp: last.point.timestamp)
+        }.sorted { $0.metricName < $1.metricName }
+    }
+
+    public func createOrganization(_ organization: Organization) async throws {
+        if let failure { throw failure }
+        guard !organizations.values.contains(where: { $0.name == organization.name }) else {
+            throw StoreError.conflict("an organization named '\(organization.name)' already exists")
+        }
+        organizations[organization.id] = organization
+    }
+
+    public func organization(id: OrganizationID) async throws -> Organization? {
+        if let failure { throw failure }
+        return organizations[id]
+    }
+
+    public func organization(named name: String) async throws -> Organization? {
+        if let failure { throw failure }
+        return organizations.values.first { $0.name == name }
+    }
+
+    public func createApiKey(_ record: ApiKeyRecord) async throws {
+        if let failure { throw failure }
+        guard keys[record.id] == nil else { throw StoreError.conflict("key identifier already exists") }
+        keys[record.id] = record
+    }
+
+    public func apiKey(id: String) async throws -> ApiKeyRecord? {
+        if let failure { throw failure }
+        return keys[id]
+    }
+
+    public func apiKeys(organization: OrganizationID) async throws -> [ApiKeyRecord] {
+        if let failure { throw failure }
+        return keys.values.filter { $0.organizationID == organization }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+    }
+
+    public func revokeApiKey(id: String, at date: Date) async throws -> Bool {
+        if let failure { throw failure }
+        guard var record = keys[id], record.revokedAt == nil else { return false }
+        record.revokedAt = date
+        keys[id] = record
+        return true
+    }
+
+    public func migrate() async throws -> [String] { [] }
+
+    public func migrationStatus() async throws -> MigrationStatus {
+        MigrationStatus(backend: "memory", entries: [], databaseVersion: 0)
+    }
+
+    public func checkReady() async throws {
+        if let failure { throw failure }
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `belongsInSecondPartition`, for a collection
+    /// already partitioned by it (binary search).
+    func partitioningIndex(where belongsInSecondPartition: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if belongsInSecondPartition(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}

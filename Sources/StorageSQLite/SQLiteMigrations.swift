@@ -1,0 +1,54 @@
+/// The SQLite schema, as numbered migrations applied in order, each in its own transaction.
+///
+/// Names follow the deployment guide (`time_series_data`, `idx_ts_metric_org_time`,
+/// `idx_ts_org_time`). Timestamps are integer microseconds since the epoch (UTC), tags a
+/// JSON object with sorted keys. `metric_catalog` keeps per-series counts and bounds, so
+/// listing metrics costs one row per metric instead of a scan.
+enum SQLiteMigrations {
+    struct Migration {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "organizations, api_keys, time_series_data, metric_catalog", sql: """
+            CREATE TABLE organizations (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                tier TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                key_hash BLOB NOT NULL,
+                tier TEXT NOT NULL,
+                name TEXT,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            );
+            CREATE INDEX idx_api_keys_org ON api_keys(organization_id);
+            CREATE TABLE time_series_data (
+                id INTEGER PRIMARY KEY,
+                timestamp INTEGER NOT NULL,
+                metric_name TEXT NOT NULL,
+                organization_id TEXT NOT NULL,
+                value REAL NOT NULL,
+                tags TEXT NOT NULL DEFAULT '{}',
+                metadata TEXT,
+                created_at INTEGER NOT NULL
+            );
+            CREATE INDEX idx_ts_metric_org_time ON time_series_data(organization_id, metric_name, timestamp);
+            CREATE INDEX idx_ts_org_time ON time_series_data(organization_id, timestamp);
+            CREATE TABLE metric_catalog (
+                organization_id TEXT NOT NULL,
+                metric_name TEXT NOT NULL,
+                points INTEGER NOT NULL,
+                first_timestamp INTEGER NOT NULL,
+                last_timestamp INTEGER NOT NULL,
+                PRIMARY KEY (organization_id, metric_name)
+            ) WITHOUT ROWID;
+            """),
+    ]
+}

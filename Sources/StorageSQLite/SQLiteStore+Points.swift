@@ -1,0 +1,129 @@
+public import ChurnGuardCore
+public import ChurnGuardStorage
+import Foundation
+import GRDB
+import GRDBSQLite
+
+extension SQLiteStore: MetricStore {
+    /// `SQLITE_TRANSIENT`: SQLite copies bound text before the call returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    public func append(_ batches: [PointBatch]) async throws {
+        guard batches.contains(where: { !$0.points.isEmpty }) else { return }
+        let createdAt = Timestamp(Date()).microseconds
+        try await write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO time_series_data (timestamp, metric_name, organization_id, value, tags, metadata, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            let raw = insert.sqliteStatement
+            var catalog: [CatalogKey: CatalogDelta] = [:]
+            for batch in batches {
+                let organization = batch.organization.description
+                for point in batch.points {
+                    sqlite3_reset(raw)
+                    sqlite3_bind_int64(raw, 1, point.timestamp.microseconds)
+                    sqlite3_bind_text(raw, 2, point.metricName, -1, Self.transient)
+                    sqlite3_bind_text(raw, 3, organization, -1, Self.transient)
+                    sqlite3_bind_double(raw, 4, point.value)
+                    sqlite3_bind_text(raw, 5, JSONText.encodeObject(point.tags), -1, Self.transient)
+                    if let metadata = point.metadataJSON {
+                        sqlite3_bind_text(raw, 6, metadata, -1, Self.transient)
+                    } else {
+                        sqlite3_bind_null(raw, 6)
+                    }
+                    sqlite3_bind_int64(raw, 7, createdAt)
+                    let code = sqlite3_step(raw)
+                    guard code == SQLITE_DONE else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                    catalog[CatalogKey(organization: organization, metric: point.metricName), default: CatalogDelta()]
+                        .add(point.timestamp.microseconds)
+                }
+            }
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO metric_catalog (organization_id, metric_name, points, first_timestamp, last_timestamp)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (organization_id, metric_name) DO UPDATE SET
+                    points = points + excluded.points,
+                    first_timestamp = min(first_timestamp, excluded.first_timestamp),
+                    last_timestamp = max(last_timestamp, excluded.last_timestamp)
+                """)
+            for (key, delta) in catalog {
+                try upsert.execute(arguments: [key.organization, key.metric, delta.count, delta.first, delta.last])
+            }
+        }
+    }
+
+    public func points(_ query: PointQuery, organization: OrganizationID) async throws -> PointPage {
+        var sql = """
+            SELECT id, timestamp, value, tags, metadata FROM time_series_data
+            WHERE organization_id = ? AND metric_name = ?
+            """
+        var arguments: StatementArguments = [organization.description, query.metricName]
+        if let from = query.from { sql += " AND timestamp >= ?"; arguments += [from.microseconds] }
+        if let to = query.to { sql += " AND timestamp < ?"; arguments += [to.microseconds] }
+        if let after = query.after {
+            sql += " AND (timestamp, id) > (?, ?)"
+            arguments += [after.timestamp.microseconds, after.sequence]
+        }
+        for (key, value) in query.tags.sorted(by: { $0.key < $1.key }) {
+            sql += " AND json_extract(tags, ?) = ?"
+            arguments += [Self.jsonPath(forTag: key), value]
+        }
+        let limit = max(1, query.limit)
+        sql += " ORDER BY timestamp, id LIMIT ?"
+        arguments += [limit + 1]
+        let metricName = query.metricName
+        let finalSQL = sql
+        let finalArguments = arguments
+        let rows = try await read { db in
+            try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map { row -> StoredPoint in
+                let tagsText: String = row[3]
+                return StoredPoint(sequence: row[0], point: MetricPoint(
+                    metricName: metricName, timestamp: Timestamp(microseconds: row[1]), value: row[2],
+                    tags: JSONText.decodeStringObject(tagsText) ?? [:], metadataJSON: row[4]))
+            }
+        }
+        guard rows.count > limit else { return PointPage(points: rows, nextCursor: nil) }
+        let page = Array(rows.prefix(limit))
+        let last = page[page.count - 1]
+        return PointPage(points: page, nextCursor: PointCursor(timestamp: last.point.timestamp, sequence: last.sequence))
+    }
+
+    public func metrics(organization: OrganizationID) async throws -> [MetricSummary] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT metric_name, points, first_timestamp, last_timestamp FROM metric_catalog
+                WHERE organization_id = ? AND points > 0 ORDER BY metric_name
+                """, arguments: [organization.description]).map { row in
+                MetricSummary(metricName: row[0], points: row[1],
+                              firstTimestamp: Timestamp(microseconds: row[2]), lastTimestamp: Timestamp(microseconds: row[3]))
+            }
+        }
+    }
+
+    /// A JSON path selecting one tag; the key is quoted so no character of it is syntax.
+    static func jsonPath(forTag key: String) -> String {
+        var path = "$."
+        JSONText.appendString(key, to: &path)
+        return path
+    }
+}
+
+private struct CatalogKey: Hashable {
+    let organization: String
+    let metric: String
+}
+
+private struct CatalogDelta {
+    var count: Int64 = 0
+    var first = Int64.max
+    var last = Int64.min
+
+    mutating func add(_ timestamp: Int64) {
+        count += 1
+        first = min(first, timestamp)
+        last = max(last, timestamp)
+    }
+}
