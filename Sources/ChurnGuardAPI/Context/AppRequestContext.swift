@@ -1,0 +1,56 @@
+public import ChurnGuardCore
+public import Hummingbird
+import Logging
+
+/// Who made a request, once authenticated.
+public struct AuthenticatedIdentity: Sendable, Equatable {
+    /// The organization all reads and writes are scoped to.
+    public var organization: OrganizationID
+    /// Rate-limit tier.
+    public var tier: Tier
+    /// The API key used, for audit logs; never the key itself.
+    public var keyID: String
+
+    /// Creates an identity.
+    public init(organization: OrganizationID, tier: Tier, keyID: String) {
+        self.organization = organization
+        self.tier = tier
+        self.keyID = keyID
+    }
+}
+
+/// The request context of every route; authentication middleware fills in `identity`.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by the authentication middleware on `/api/` routes.
+    public var identity: AuthenticatedIdentity?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// Bodies are limited by the routes themselves (413 with our error shape), so the
+    /// framework's own limit is set above ours.
+    public var maxUploadSize: Int { 256 * 1024 * 1024 }
+}
+
+/// The context of tenant routes: the organization is resolved once, non-optional, so a
+/// handler cannot forget to scope a query by it.
+public struct OrganizationContext: ChildRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The caller's organization.
+    public let organization: OrganizationID
+    /// The caller's tier.
+    public let tier: Tier
+
+    public init(context: AppRequestContext) throws {
+        guard let identity = context.identity else {
+            throw ServiceError(.unauthorized, code: "unauthorized", message: "an API key is required")
+        }
+        self.coreContext = context.coreContext
+        self.organization = identity.organization
+        self.tier = identity.tier
+    }
+
+    public var maxUploadSize: Int { 256 * 1024 * 1024 }
+}

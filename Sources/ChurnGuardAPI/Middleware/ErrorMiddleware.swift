@@ -1,0 +1,83 @@
+import HTTPTypes
+import ChurnGuardCore
+import ChurnGuardStorage
+import Hummingbird
+import Logging
+
+/// Turns every error into the API's JSON error shape with the right status, in one place.
+///
+/// Unknown errors become a bare 500 whose body says nothing of SQL, secrets or tenants;
+/// the details go to the log with the request id.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as ServiceError {
+            return Self.response(for: error)
+        } catch let error as StoreError {
+            return Self.response(for: Self.serviceError(for: error, logger: context.logger))
+        } catch let error as JSONSyntaxError {
+            return Self.response(for: ServiceError(.malformed, code: "malformed_json",
+                                                   message: "request body is not valid JSON: \(error.message) at byte \(error.offset)"))
+        } catch let error as any HTTPResponseError {
+            return Self.response(for: Self.serviceError(for: error.status))
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return Self.response(for: ServiceError(.unavailable(retryAfterSeconds: nil), code: "internal_error",
+                                                   message: "internal error; see the server log for request \(context.id)"),
+                                 status: .internalServerError)
+        }
+    }
+
+    static func serviceError(for error: StoreError, logger: Logger) -> ServiceError {
+        switch error {
+        case .conflict(let message):
+            return ServiceError(.conflict, code: "conflict", message: message)
+        case .unavailable(let message):
+            logger.error("store unavailable", metadata: ["error": "\(message)"])
+            return ServiceError(.unavailable(retryAfterSeconds: 5), code: "store_unavailable",
+                                message: "the metric store is unavailable; nothing was stored, retry later")
+        case .schemaNotCurrent(let message):
+            return ServiceError(.unavailable(retryAfterSeconds: 30), code: "schema_not_current", message: message)
+        }
+    }
+
+    static func serviceError(for status: HTTPResponse.Status) -> ServiceError {
+        switch status {
+        case .contentTooLarge:
+            return ServiceError(.payloadTooLarge, code: "payload_too_large", message: "request body is too large")
+        case .notFound:
+            return ServiceError(.notFound, code: "not_found", message: "no such route")
+        case .methodNotAllowed:
+            return ServiceError(.malformed, code: "method_not_allowed", message: "method not allowed on this route")
+        case .unauthorized:
+            return ServiceError(.unauthorized, code: "unauthorized", message: "authentication required")
+        default:
+            return ServiceError(.malformed, code: "bad_request", message: status.reasonPhrase)
+        }
+    }
+
+    static func response(for error: ServiceError, status override: HTTPResponse.Status? = nil) -> Response {
+        var headers: HTTPFields = [:]
+        let status: HTTPResponse.Status
+        switch error.kind {
+        case .malformed: status = error.code == "method_not_allowed" ? .methodNotAllowed : .badRequest
+        case .unauthorized:
+            status = .unauthorized
+            headers[.wwwAuthenticate] = "ApiKey"
+        case .forbidden: status = .forbidden
+        case .notFound: status = .notFound
+        case .conflict: status = .conflict
+        case .payloadTooLarge: status = .contentTooLarge
+        case .validation: status = .unprocessableContent
+        case .rateLimited(let seconds):
+            status = .tooManyRequests
+            headers[.retryAfter] = String(seconds)
+        case .unavailable(let seconds):
+            status = .serviceUnavailable
+            if let seconds { headers[.retryAfter] = String(seconds) }
+        }
+        return JSONResponse.make(override ?? status, ErrorBody(error: .init(code: error.code, message: error.message, details: error.details)),
+                                 headers: headers)
+    }
+}

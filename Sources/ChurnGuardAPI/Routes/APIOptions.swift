@@ -1,0 +1,20 @@
+public import HTTPTypes
+public import ChurnGuardCore
+import Hummingbird
+
+/// Settings of the HTTP API, taken from configuration by the bootstrap.
+public struct APIOptions: Sendable {
+    /// Header carrying the API key (`API_KEY_HEADER`, default `X-API-Key`).
+    public var apiKeyHeader: HTTPField.Name = HTTPField.Name("X-API-Key")!
+    /// Largest accepted request body in bytes; larger ones get 413.
+    public var maxBodyBytes = 16 * 1024 * 1024
+    /// Per-point and per-batch limits.
+    public var validation = ValidationLimits()
+    /// Default and largest page size of point listings.
+    public var defaultPageSize = 1000
+    /// Largest page size a client may ask for.
+    public var maxPageSize = 10_000
+
+    /// The defaults.
+    public init() {}
+}

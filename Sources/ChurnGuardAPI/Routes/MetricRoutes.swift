@@ -1,0 +1,85 @@
+import ChurnGuardCore
+import ChurnGuardEngine
+import ChurnGuardStorage
+import Hummingbird
+
+/// `/api/v1/analytics/metrics…`: ingest, list metrics, page through points.
+struct MetricRoutes {
+    let store: any MetricStore
+    let pipeline: IngestPipeline
+    let options: APIOptions
+
+    func register(on group: RouterGroup<OrganizationContext>) {
+        group.post("analytics/metrics") { request, context in
+            try await ingest(request, context: context)
+        }
+        group.get("analytics/metrics") { _, context in
+            try await listMetrics(context: context)
+        }
+        group.get("analytics/metrics/:name/points") { request, context in
+            try await listPoints(request, context: context)
+        }
+    }
+
+    /// Validates the whole batch, then answers only after the pipeline has committed it.
+    func ingest(_ request: Request, context: OrganizationContext) async throws -> Response {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: options.maxBodyBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw ServiceError(.payloadTooLarge, code: "payload_too_large",
+                               message: "request body is larger than \(options.maxBodyBytes) bytes; split the batch")
+        }
+        let parsed = try body.withUnsafeReadableBytes { try PointPayloadParser.parseBatch($0) }
+        let validator = PointValidator(limits: options.validation)
+        var problems = parsed.problems
+        if parsed.points.count > options.validation.maxBatchPoints {
+            problems.append(ErrorDetail(field: "points", message: "at most \(options.validation.maxBatchPoints) points per request"))
+        }
+        let alreadyBad = Set(parsed.problems.compactMap(\.index))
+        for (index, point) in parsed.points.enumerated() where !alreadyBad.contains(index) {
+            problems.append(contentsOf: validator.problems(with: point, index: index))
+            if problems.count >= 100 { break }
+        }
+        if parsed.points.isEmpty && problems.isEmpty {
+            problems.append(ErrorDetail(field: "points", message: "must hold at least one point"))
+        }
+        guard problems.isEmpty else {
+            throw ServiceError(.validation, code: "validation_failed",
+                               message: "\(problems.count) problem(s) in the batch; nothing was stored",
+                               details: Array(problems.prefix(100)))
+        }
+        try await pipeline.submit(PointBatch(organization: context.organization, points: parsed.points))
+        return JSONResponse.raw(.ok, ByteBuffer(string: "{\"accepted\":\(parsed.points.count)}"))
+    }
+
+    struct MetricList: Encodable {
+        struct Item: Encodable {
+            let metric_name: String
+            let points: Int64
+            let first_timestamp: String
+            let last_timestamp: String
+        }
+        let metrics: [Item]
+    }
+
+    func listMetrics(context: OrganizationContext) async throws -> Response {
+        let summaries = try await store.metrics(organization: context.organization)
+        return JSONResponse.make(.ok, MetricList(metrics: summaries.map {
+            .init(metric_name: $0.metricName, points: $0.points,
+                  first_timestamp: $0.firstTimestamp.description, last_timestamp: $0.lastTimestamp.description)
+        }))
+    }
+
+    func listPoints(_ request: Request, context: OrganizationContext) async throws -> Response {
+        let name = context.parameters.get("name") ?? ""
+        if let problem = PointValidator(limits: options.validation).metricNameProblem(name) {
+            throw ServiceError(.validation, code: "validation_failed", message: "invalid metric name",
+                               details: [ErrorDetail(field: "name", message: problem)])
+        }
+        let query = try QueryParameters.pointQuery(metricName: name, from: request.uri.queryParameters, options: options)
+        let page = try await store.points(query, organization: context.organization)
+        return JSONResponse.raw(.ok, ByteBuffer(string: PointPageJSON.encode(metricName: name, page: page)))
+    }
+}

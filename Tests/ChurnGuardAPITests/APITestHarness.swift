@@ -1,0 +1,87 @@
+import ChurnGuardBootstrap
+import ChurnGuardCore
+import ChurnGuardStorage
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import StorageSQLite
+import Testing
+
+/// Backends the HTTP tests run against.
+enum TestBackend: String, CaseIterable, Sendable {
+    case memory, sqlite
+}
+
+/// An application over a real socket (`.live`), with two organizations and a key each.
+struct APITestHarness {
+    let store: any AnalyticsStore
+    let keyA: String
+    let keyB: String
+    let organizationA: OrganizationID
+    let organizationB: OrganizationID
+    let configuration: AppConfiguration
+
+    /// Runs `body` against a live server on a free loopback port, cleaning up afterwards.
+    static func run(
+        backend: TestBackend = .sqlite,
+        configure: (inout AppConfiguration) -> Void = { _ in },
+        _ body: @Sendable (APITestHarness, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("churnguard-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store: any AnalyticsStore = switch backend {
+        case .memory: InMemoryStore()
+        case .sqlite: try SQLiteStore(path: directory.appendingPathComponent("api.sqlite").path)
+        }
+        _ = try await store.migrate()
+        var configuration = AppConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configure(&configuration)
+        let admin = OrganizationAdmin(store: store)
+        let a = try await admin.createOrganization(name: "org-a", tier: .default)
+        let b = try await admin.createOrganization(name: "org-b", tier: .premium)
+        let harness = APITestHarness(store: store, keyA: a.apiKey, keyB: b.apiKey, organizationA: a.organization.id,
+                                     organizationB: b.organization.id, configuration: configuration)
+        var logger = Logger(label: "api-test")
+        logger.logLevel = .warning
+        let built = ApplicationBuilder.build(configuration: configuration, store: store, logger: logger)
+        try await built.application.test(.live) { client in
+            try await body(harness, client)
+        }
+    }
+}
+
+/// Request helpers.
+extension TestClientProtocol {
+    func send(_ method: HTTPRequest.Method, _ uri: String, key: String?, json: String? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        if let key { headers[HTTPField.Name("X-API-Key")!] = key }
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+}
+
+extension TestResponse {
+    /// The body parsed as a JSON object.
+    var json: [String: Any] {
+        get throws {
+            let data = Data(buffer: body)
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "body: \(String(buffer: body))")
+        }
+    }
+
+    /// `error.code` of an error body.
+    var errorCode: String? { (try? json["error"] as? [String: Any])?["code"] as? String }
+}
+
+/// A JSON batch of `count` points of `metric`, one minute apart.
+func batch(_ metric: String = "churn_risk_score", count: Int, start: Int = 1_795_939_200, tags: String = #"{"segment":"smb"}"#) -> String {
+    let points = (0..<count).map { index in
+        #"{"metric_name":"\#(metric)","timestamp":\#(start + index * 60),"value":\#(Double(index) / 10),"tags":\#(tags)}"#
+    }
+    return #"{"points":[\#(points.joined(separator: ","))]}"#
+}
