@@ -1,0 +1,97 @@
+public import ChurnGuardCore
+public import ChurnGuardStorage
+import Foundation
+
+/// Loads a CSV or JSON Lines file into the store for `churnguard ingest`.
+///
+/// The whole file is validated first, so a bad line stops the load before anything is
+/// written (and the error names the line); then points are committed in chunks of
+/// `chunkSize`, one transaction each. The format is chosen by extension (`.jsonl`,
+/// `.ndjson` → JSON Lines) or, failing that, by the first character (`{` → JSON Lines).
+public struct BulkIngest: Sendable {
+    let store: any MetricStore
+    let validator: PointValidator
+    let chunkSize: Int
+
+    /// Creates a loader.
+    public init(store: any MetricStore, limits: ValidationLimits = ValidationLimits(), chunkSize: Int = 20_000) {
+        self.store = store
+        self.validator = PointValidator(limits: limits)
+        self.chunkSize = chunkSize
+    }
+
+    /// Loads `path` for `organization`, calling `progress(done, total)` after each chunk.
+    /// - Returns: the number of points stored.
+    /// - Throws: ``ServiceError`` naming the first bad line; nothing is stored then.
+    public func load(path: String, organization: OrganizationID,
+                     progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ServiceError(.notFound, code: "file_not_found", message: "cannot read \(path)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let points = try parse(text, jsonLines: Self.isJSONLines(path: path, text: text))
+        var stored = 0
+        while stored < points.count {
+            let chunk = Array(points[stored..<min(stored + chunkSize, points.count)])
+            try await store.append([PointBatch(organization: organization, points: chunk)])
+            stored += chunk.count
+            progress(stored, points.count)
+        }
+        return stored
+    }
+
+    /// Parses and validates every line.
+    func parse(_ text: String, jsonLines: Bool) throws(ServiceError) -> [MetricPoint] {
+        var points: [MetricPoint] = []
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().makeIterator()
+        var csv: CSVPointReader?
+        if !jsonLines {
+            guard let header = lines.next() else { return [] }
+            csv = try CSVPointReader(header: header.element, validator: validator)
+        }
+        while let (offset, line) = lines.next() {
+            let lineNumber = offset + 1
+            if line.allSatisfy({ $0 == " " || $0 == "\r" || $0 == "\t" }) { continue }
+            let point: MetricPoint
+            if let csv {
+                point = try csv.point(from: line, lineNumber: lineNumber)
+            } else {
+                point = try Self.jsonPoint(line, lineNumber: lineNumber)
+            }
+            if let problem = validator.problems(with: point, index: nil).first {
+                throw ServiceError(.validation, code: "invalid_point",
+                                   message: "line \(lineNumber): \(problem.field): \(problem.message)")
+            }
+            points.append(point)
+        }
+        return points
+    }
+
+    static func jsonPoint(_ line: Substring, lineNumber: Int) throws(ServiceError) -> MetricPoint {
+        var bytes = Array(line.utf8)
+        let parsed: ParsedPoints
+        do {
+            parsed = try bytes.withUnsafeMutableBytes { buffer throws(JSONSyntaxError) in
+                try PointPayloadParser.parsePoint(UnsafeRawBufferPointer(buffer), index: lineNumber)
+            }
+        } catch let error as JSONSyntaxError {
+            throw ServiceError(.validation, code: "invalid_json", message: "line \(lineNumber): \(error.message) at byte \(error.offset)")
+        } catch {
+            throw ServiceError(.validation, code: "invalid_json", message: "line \(lineNumber): \(error)")
+        }
+        if let problem = parsed.problems.first {
+            throw ServiceError(.validation, code: "invalid_point", message: "line \(lineNumber): \(problem.field): \(problem.message)")
+        }
+        guard let point = parsed.points.first else {
+            throw ServiceError(.validation, code: "invalid_point", message: "line \(lineNumber): no point")
+        }
+        return point
+    }
+
+    static func isJSONLines(path: String, text: String) -> Bool {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return true }
+        if lower.hasSuffix(".csv") { return false }
+        return text.drop(while: { $0.isWhitespace }).first == "{"
+    }
+}

@@ -1,0 +1,31 @@
+public import ChurnGuardStorage
+public import Logging
+import Foundation
+
+/// Configuration, logger and store, opened the same way by every command.
+public struct Runtime: Sendable {
+    /// The validated configuration.
+    public let configuration: AppConfiguration
+    /// The opened (and, on the embedded backends, migrated) store.
+    public let store: any AnalyticsStore
+    /// The process logger.
+    public let logger: Logger
+
+    /// Reads configuration (`configPath`, else `config/analytics.yaml` when present), sets
+    /// up logging and opens the store. The embedded backends migrate themselves, so a fresh
+    /// checkout needs no manual step.
+    public static func open(configPath: String?, overrides: [String: String] = [:], migrate: Bool = true) async throws -> Runtime {
+        var values = try ConfigValues.load(configFile: configPath ?? "config/analytics.yaml", required: configPath != nil)
+        for (key, value) in overrides { values.set(key, value) }
+        let configuration = try AppConfiguration(values: values)
+        LoggingSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
+        var logger = Logger(label: "churnguard")
+        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let store = try StoreFactory.open(configuration, logger: logger)
+        if migrate, configuration.backend == .sqlite || configuration.backend == .memory {
+            let applied = try await store.migrate()
+            for name in applied { logger.info("applied migration", metadata: ["migration": "\(name)"]) }
+        }
+        return Runtime(configuration: configuration, store: store, logger: logger)
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import ChurnGuardBootstrap
+import ChurnGuardCore
+import Foundation
+
+/// `churnguard apikey create|list|revoke`.
+struct ApiKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apikey", abstract: "Manage API keys (stored hashed; shown once).",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mint a key for an organization; prints JSON with the key.")
+        @OptionGroup var storeOptions: StoreOptions
+        @Option(help: "Organization id.") var org: String
+        @Option(help: "Tier of the key (default: the organization's).") var tier: Tier?
+        @Option(help: "A label for the key.") var name: String?
+
+        struct Output: Encodable {
+            let key_id: String
+            let organization_id: String
+            let tier: String
+            let api_key: String
+        }
+
+        func run() async throws {
+            let organization = try parseOrganization(org)
+            try await reportingErrors {
+                let runtime = try await Runtime.open(configPath: storeOptions.config)
+                let minted = try await OrganizationAdmin(store: runtime.store).createKey(organization: organization, tier: tier, name: name)
+                print(jsonLine(Output(key_id: minted.record.id, organization_id: organization.description,
+                                      tier: minted.record.tier.rawValue, api_key: minted.apiKey)))
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an organization's keys as JSON (no secrets).")
+        @OptionGroup var storeOptions: StoreOptions
+        @Option(help: "Organization id.") var org: String
+
+        struct Output: Encodable {
+            struct Key: Encodable {
+                let key_id: String
+                let tier: String
+                let name: String?
+                let created_at: String
+                let revoked_at: String?
+            }
+            let api_keys: [Key]
+        }
+
+        func run() async throws {
+            let organization = try parseOrganization(org)
+            try await reportingErrors {
+                let runtime = try await Runtime.open(configPath: storeOptions.config)
+                let keys = try await OrganizationAdmin(store: runtime.store).listKeys(organization: organization)
+                print(jsonLine(Output(api_keys: keys.map {
+                    .init(key_id: $0.id, tier: $0.tier.rawValue, name: $0.name, created_at: Timestamp($0.createdAt).description,
+                          revoked_at: $0.revokedAt.map { Timestamp($0).description })
+                })))
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key by its id; it stops working at once.")
+        @OptionGroup var storeOptions: StoreOptions
+        @Argument(help: "The key id (the part after 'cg_').") var keyID: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let runtime = try await Runtime.open(configPath: storeOptions.config)
+                try await OrganizationAdmin(store: runtime.store).revokeKey(id: keyID)
+                print("revoked \(keyID)")
+            }
+        }
+    }
+}

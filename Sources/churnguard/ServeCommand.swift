@@ -1,0 +1,54 @@
+import ArgumentParser
+import ChurnGuardBootstrap
+import Foundation
+import Hummingbird
+
+/// `churnguard serve`: the HTTP API (and, on the embedded default, its background services).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the API on API_HOST:API_PORT (default 0.0.0.0:8000).")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Seed the demo organization first (idempotent) and print an API key for it.")
+    var demo = false
+
+    @Option(help: "Override api.host.") var host: String?
+    @Option(help: "Override api.port.") var port: Int?
+
+    func run() async throws {
+        try await reportingErrors {
+            var overrides: [String: String] = [:]
+            if let host { overrides["api.host"] = host }
+            if let port { overrides["api.port"] = String(port) }
+            let runtime = try await Runtime.open(configPath: storeOptions.config, overrides: overrides)
+            try runtime.configuration.validateForServing()
+            if runtime.configuration.jwtSecretKey == nil {
+                runtime.logger.notice("JWT_SECRET_KEY is not set; bearer tokens are disabled until it is")
+            }
+            try await runtime.store.checkReady()
+            if demo {
+                let result = try await DemoSeeder(store: runtime.store).seed { day, days in
+                    showProgress("seeding demo data: day \(day)/\(days)", done: day == days)
+                }
+                printDemoBanner(result, configuration: runtime.configuration)
+            }
+            let built = ApplicationBuilder.build(configuration: runtime.configuration, store: runtime.store, logger: runtime.logger)
+            try await built.application.runService()
+        }
+    }
+
+    private func printDemoBanner(_ result: DemoSeeder.Result, configuration: AppConfiguration) {
+        let host = configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host
+        let base = "http://\(host):\(configuration.port)"
+        let header = configuration.apiKeyHeader
+        // Written unbuffered: under systemd or a test, standard output is a pipe.
+        let banner = """
+            Demo organization \(result.organization.id) (\(result.pointsLoaded > 0 ? "seeded \(result.pointsLoaded) points" : "already seeded")).
+            API key (shown once): \(result.apiKey)
+            Try:
+              curl -s -H '\(header): \(result.apiKey)' \(base)/api/v1/analytics/metrics
+            """
+        FileHandle.standardOutput.write(Data((banner + "\n").utf8))
+    }
+}

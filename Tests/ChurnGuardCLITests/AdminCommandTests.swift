@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+@Suite("Administration commands")
+struct AdminCommandTests {
+    @Test("org create prints the organization and a key shown once; apikey create, list and revoke")
+    func organizationsAndKeys() async throws {
+        try await CLIHarness.with { cli in
+            let created = try await cli.run(["org", "create", "acme", "--tier", "premium"])
+            #expect(created.status == 0, "\(created.stderr)")
+            let org = try created.json
+            #expect(org["name"] as? String == "acme")
+            #expect(org["tier"] as? String == "premium")
+            let orgID = try #require(org["organization_id"] as? String)
+            #expect(UUID(uuidString: orgID) != nil)
+            #expect((org["api_key"] as? String)?.hasPrefix("cg_") == true)
+
+            let duplicate = try await cli.run(["org", "create", "acme"])
+            #expect(duplicate.status != 0)
+            #expect(duplicate.stderr.contains("already exists"))
+
+            let minted = try await cli.run(["apikey", "create", "--org", orgID, "--tier", "enterprise", "--name", "etl"])
+            #expect(minted.status == 0, "\(minted.stderr)")
+            let keyID = try #require(try minted.json["key_id"] as? String)
+            #expect(try minted.json["tier"] as? String == "enterprise")
+
+            let listed = try await cli.run(["apikey", "list", "--org", orgID])
+            let keys = try #require(try listed.json["api_keys"] as? [[String: Any]])
+            #expect(keys.count == 2)
+            #expect(!listed.stdout.contains("cg_"), "list must not print keys")
+
+            #expect(try await cli.run(["apikey", "revoke", keyID]).status == 0)
+            let again = try await cli.run(["apikey", "revoke", keyID])
+            #expect(again.status != 0)
+            #expect(again.stderr.contains("no active API key"))
+            let relisted = try await cli.run(["apikey", "list", "--org", orgID])
+            let revoked = try #require(try relisted.json["api_keys"] as? [[String: Any]]).first { $0["key_id"] as? String == keyID }
+            #expect(revoked?["revoked_at"] is String)
+
+            let badOrg = try await cli.run(["apikey", "list", "--org", "not-a-uuid"])
+            #expect(badOrg.status != 0)
+            #expect(badOrg.stderr.contains("--org"))
+            let unknownOrg = try await cli.run(["apikey", "create", "--org", UUID().uuidString])
+            #expect(unknownOrg.status != 0)
+            #expect(unknownOrg.stderr.contains("no organization"))
+        }
+    }
+
+    @Test("migrate is idempotent and reports status")
+    func migrate() async throws {
+        try await CLIHarness.with { cli in
+            let status = try await cli.run(["migrate", "--status"])
+            #expect(status.status == 0, "\(status.stderr)")
+            #expect(status.stdout.contains("pending"))
+            let first = try await cli.run(["migrate"])
+            #expect(first.stdout.contains("applied 1"))
+            let second = try await cli.run(["migrate"])
+            #expect(second.stdout.contains("schema is up to date"))
+            #expect(second.stdout.contains("backend: sqlite, database version: 1"))
+        }
+    }
+
+    @Test("bad configuration stops with one line naming the source and key")
+    func badConfiguration() async throws {
+        try await CLIHarness.with { cli in
+            let variable = try await cli.run(["migrate", "--status"], environment: ["API_PORT": "eighty"])
+            #expect(variable.status != 0)
+            #expect(variable.stderr.contains("environment variable API_PORT"))
+            #expect(variable.stderr.contains("api.port"))
+            #expect(variable.stderr.split(separator: "\n").count == 1)
+
+            let snake = try await cli.run(["migrate", "--status"], environment: ["DATA_AGGREGATION_PROCESSING_INTERVAL_SECONDS": "-5"])
+            #expect(snake.stderr.contains("DATA_AGGREGATION_PROCESSING_INTERVAL_SECONDS"))
+
+            let file = try cli.write("custom.yaml", "api:\n  prot: 8000\n")
+            let typo = try await cli.run(["migrate", "--status", "--config", file])
+            #expect(typo.status != 0)
+            #expect(typo.stderr.contains("custom.yaml") && typo.stderr.contains("api.prot") && typo.stderr.contains("unknown key"))
+
+            let missing = try await cli.run(["migrate", "--config", "nope.yaml"])
+            #expect(missing.stderr.contains("nope.yaml") && missing.stderr.contains("not found"))
+
+            let backend = try await cli.run(["migrate"], environment: ["ANALYTICS_DB_BACKEND": "oracle"])
+            #expect(backend.stderr.contains("ANALYTICS_DB_BACKEND") && backend.stderr.contains("database.backend"))
+
+            _ = try cli.write(".env", "API_PORT=notaport\n")
+            let dotEnv = try await cli.run(["migrate", "--status"])
+            #expect(dotEnv.stderr.contains(".env variable API_PORT"))
+        }
+    }
+}
