@@ -100,5 +100,9 @@ struct LocalOutlierFactorTests {
         #expect(one.negativeOutlierFactor == two.negativeOutlierFactor)
         let query = FeatureMatrix(Self.randomRows(2500, 3, seed: 10))
         #expect(one.scoreSamples(query, parallelism: 2) == one.scoreSamples(query))
+        // Integer data: nearly every query is tied and goes through the scikit-learn tree.
+        let counts = FeatureMatrix(Self.randomRows(3000, 2, seed: 12).map { $0.map { ($0 + 5).rounded(.down) } })
+        let tiedOne = LocalOutlierFactor.fit(counts, nNeighbors: 20, parallelism: 1)
+        #expect(tiedOne.negativeOutlierFactor == LocalOutlierFactor.fit(counts, nNeighbors: 20, parallelism: 2).negativeOutlierFactor)
     }
 }

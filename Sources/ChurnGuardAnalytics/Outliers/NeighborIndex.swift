@@ -61,7 +61,7 @@ struct NeighborIndex: Sendable {
         }
         let tied = tiedFlags.indices.filter { tiedFlags[$0] }
         if !tied.isEmpty {
-            resolveTies(tied, queries: queries, k: k, excludingSelf: excludingSelf, into: &lists)
+            resolveTies(tied, queries: queries, k: k, excludingSelf: excludingSelf, parallelism: parallelism, into: &lists)
         }
         return lists
     }
@@ -124,23 +124,42 @@ struct NeighborIndex: Sendable {
         }
     }
 
-    /// Re-runs the tied queries the way scikit-learn's k-d tree runs them.
-    private func resolveTies(_ tied: [Int], queries: FeatureMatrix, k: Int, excludingSelf: Bool, into lists: inout NeighborLists) {
+    /// Re-runs the tied queries the way scikit-learn's k-d tree runs them, in parallel chunks
+    /// that each rewrite only their own queries' rows.
+    private func resolveTies(_ tied: [Int], queries: FeatureMatrix, k: Int, excludingSelf: Bool, parallelism: Int, into lists: inout NeighborLists) {
         let reference = ScikitKDTree(indexed)
-        for i in tied {
-            let point = Array(queries.row(i))
-            let found = reference.query(point, k: excludingSelf ? k + 1 : k)
-            var pairs = zip(found.squaredDistances, found.rows).map { ($0, $1) }
-            pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-            if excludingSelf {
-                // scikit-learn drops the row itself, or the first column when k + 1 duplicates
-                // crowd it out (all at distance 0, so which one goes does not change the result).
-                let selfPosition = pairs.firstIndex { $0.1 == i } ?? 0
-                pairs.remove(at: selfPosition)
-            }
-            for (j, pair) in pairs.prefix(k).enumerated() {
-                lists.distances[i * k + j] = pair.0.squareRoot()
-                lists.indices[i * k + j] = Int32(pair.1)
+        let columns = self.columns
+        queries.values.withUnsafeBufferPointer { q in
+            lists.distances.withUnsafeMutableBufferPointer { outD in
+                lists.indices.withUnsafeMutableBufferPointer { outI in
+                    guard let qBase = q.baseAddress, let dBase = outD.baseAddress, let iBase = outI.baseAddress else { return }
+                    let input = SharedReadPointer(base: qBase)
+                    let distances = SharedPointer(base: dBase)
+                    let indices = SharedPointer(base: iBase)
+                    forEachChunk(count: tied.count, parallelism: parallelism, minimumChunk: 64) { range in
+                        let size = excludingSelf ? k + 1 : k
+                        let values = UnsafeMutablePointer<Double>.allocate(capacity: size)
+                        let rows = UnsafeMutablePointer<Int>.allocate(capacity: size)
+                        defer {
+                            values.deallocate()
+                            rows.deallocate()
+                        }
+                        for i in tied[range] {
+                            reference.query(input.base + i * columns, k: size, values: values, rows: rows)
+                            var pairs = (0..<size).map { (values[$0], rows[$0]) }
+                            pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                            if excludingSelf {
+                                // scikit-learn drops the row itself, or the first column when k + 1
+                                // duplicates crowd it out (all at distance 0: either choice is equal).
+                                pairs.remove(at: pairs.firstIndex { $0.1 == i } ?? 0)
+                            }
+                            for (j, pair) in pairs.prefix(k).enumerated() {
+                                distances.base[i * k + j] = pair.0.squareRoot()
+                                indices.base[i * k + j] = Int32(pair.1)
+                            }
+                        }
+                    }
+                }
             }
         }
     }

@@ -4,21 +4,54 @@
 /// admits only strictly smaller distances and evicts whichever equal maximum sits at its root.
 extension ScikitKDTree {
     /// The `k` nearest rows of `query` as scikit-learn's `KDTree.query` would return them
-    /// (unsorted): parallel arrays of squared distances and row numbers.
-    func query(_ query: [Double], k: Int) -> (squaredDistances: [Double], rows: [Int]) {
-        var heap = ScikitHeap(capacity: k)
-        visit(0, query, minSquaredDistance(0, query), &heap)
-        return (heap.values, heap.rows)
+    /// (unsorted): squared distances into `values` and row numbers into `rows`, `k` each.
+    func query(_ query: UnsafePointer<Double>, k: Int, values: UnsafeMutablePointer<Double>, rows: UnsafeMutablePointer<Int>) {
+        for i in 0..<k {
+            values[i] = .infinity
+            rows[i] = 0
+        }
+        data.withUnsafeBufferPointer { data in
+            order.withUnsafeBufferPointer { order in
+                nodeStart.withUnsafeBufferPointer { nodeStart in
+                    nodeEnd.withUnsafeBufferPointer { nodeEnd in
+                        lower.withUnsafeBufferPointer { lower in
+                            upper.withUnsafeBufferPointer { upper in
+                                let walker = ScikitWalker(
+                                    data: data, order: order, nodeStart: nodeStart, nodeEnd: nodeEnd,
+                                    lower: lower, upper: upper, nodeCount: nodeCount, columns: columns,
+                                    query: query, heap: ScikitHeap(values: values, rows: rows, size: k)
+                                )
+                                walker.visit(0, walker.boxDistance(0))
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
+}
 
-    private func visit(_ node: Int, _ q: [Double], _ bound: Double, _ heap: inout ScikitHeap) {
+/// One query's walk through a `ScikitKDTree`, on raw buffers.
+private struct ScikitWalker {
+    let data: UnsafeBufferPointer<Double>
+    let order: UnsafeBufferPointer<Int>
+    let nodeStart: UnsafeBufferPointer<Int>
+    let nodeEnd: UnsafeBufferPointer<Int>
+    let lower: UnsafeBufferPointer<Double>
+    let upper: UnsafeBufferPointer<Double>
+    let nodeCount: Int
+    let columns: Int
+    let query: UnsafePointer<Double>
+    let heap: ScikitHeap
+
+    func visit(_ node: Int, _ bound: Double) {
         if bound > heap.values[0] { return }
         if 2 * node + 1 >= nodeCount {
             for p in nodeStart[node]..<nodeEnd[node] {
                 let row = order[p]
                 var sum = 0.0
                 for j in 0..<columns {
-                    let t = q[j] - data[row * columns + j]
+                    let t = query[j] - data[row * columns + j]
                     sum += t * t
                 }
                 heap.push(sum, row)
@@ -27,25 +60,24 @@ extension ScikitKDTree {
         }
         let a = 2 * node + 1
         let b = a + 1
-        let boundA = minSquaredDistance(a, q)
-        let boundB = minSquaredDistance(b, q)
+        let boundA = boxDistance(a)
+        let boundB = boxDistance(b)
         if boundA <= boundB {
-            visit(a, q, boundA, &heap)
-            visit(b, q, boundB, &heap)
+            visit(a, boundA)
+            visit(b, boundB)
         } else {
-            visit(b, q, boundB, &heap)
-            visit(a, q, boundA, &heap)
+            visit(b, boundB)
+            visit(a, boundA)
         }
     }
 
-    /// Squared distance from `q` to the node's bounding box, with scikit-learn's arithmetic.
-    private func minSquaredDistance(_ node: Int, _ q: [Double]) -> Double {
+    /// Squared distance from the query to the node's bounding box, with scikit-learn's arithmetic.
+    func boxDistance(_ node: Int) -> Double {
         var sum = 0.0
         for j in 0..<columns {
-            let below = lower[node * columns + j] - q[j]
-            let above = q[j] - upper[node * columns + j]
-            let twice = (below + abs(below)) + (above + abs(above))
-            let half = 0.5 * twice
+            let below = lower[node * columns + j] - query[j]
+            let above = query[j] - upper[node * columns + j]
+            let half = 0.5 * ((below + abs(below)) + (above + abs(above)))
             sum += half * half
         }
         return sum
@@ -53,17 +85,12 @@ extension ScikitKDTree {
 }
 
 /// scikit-learn's fixed-size neighbour max-heap (`heap_push`), reproduced for its tie behaviour.
-struct ScikitHeap {
-    var values: [Double]
-    var rows: [Int]
+private struct ScikitHeap {
+    let values: UnsafeMutablePointer<Double>
+    let rows: UnsafeMutablePointer<Int>
+    let size: Int
 
-    init(capacity: Int) {
-        values = [Double](repeating: .infinity, count: capacity)
-        rows = [Int](repeating: 0, count: capacity)
-    }
-
-    mutating func push(_ value: Double, _ row: Int) {
-        let size = values.count
+    func push(_ value: Double, _ row: Int) {
         guard size > 0, value < values[0] else { return }
         var current = 0
         while true {
