@@ -23,9 +23,9 @@ public struct DetectionSettings: Sendable, Equatable {
     /// cooldown; 0 disables). Their scores are halved, so they stay below 0.5.
     public var cooldown: Int = 100
     /// Quantile of a method's own past scores that a vote must exceed (the rarity gate; 0 disables).
-    public var rarityQuantile: Double = 0.995
+    public var rarityQuantile: Double = 0.999
     /// Trailing rows of past scores the rarity gate looks at.
-    public var rarityWindow: Int = 2_016
+    public var rarityWindow: Int = 1_000
     /// Seasonal baseline options.
     public var seasonal = SeasonalOptions()
     /// Isolation Forest and LOF options.

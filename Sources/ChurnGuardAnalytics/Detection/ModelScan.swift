@@ -19,7 +19,7 @@ enum ModelScan {
         _ series: TimeSeries, mode: DetectionMode, method: DetectionMethod, settings: DetectionSettings,
         unit: String, minimumRows: Int, fit: (FeatureMatrix) -> FittedModel
     ) -> [PointScore] {
-        let features = SeriesFeatures(series.values, window: settings.window)
+        let features = SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal)
         let x = features.matrix
         let finiteRows = (0..<x.rows).filter { x.isFiniteRow($0) }
         var out = series.values.map { PointScore.silent($0, $0.isFinite ? "warming up" : "not a finite value; skipped") }

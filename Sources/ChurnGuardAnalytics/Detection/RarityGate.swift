@@ -8,14 +8,14 @@
 /// Causal mode uses only earlier rows; batch mode uses all rows. Works on normalized scores: the
 /// score ↔ strength map is monotonic, r = threshold·√(s / (1 − s)).
 struct RarityGate: Sendable {
-    /// Quantile of past scores a vote must exceed, in (0, 1); 0 or less disables the gate.
+    /// Quantile of past scores a vote must exceed, in (0, 1] (1 = the maximum); 0 or less disables the gate.
     let quantile: Double
     /// Trailing rows of scores the quantile is taken over.
     let window: Int
 
     /// Re-scales one method's scores.
     func apply(_ scores: [PointScore], mode: DetectionMode) -> [PointScore] {
-        guard quantile > 0, quantile < 1, window > 1 else { return scores }
+        guard quantile > 0, quantile <= 1, window > 1 else { return scores }
         switch mode {
         case .batch:
             let all = scores.map(\.score).filter(\.isFinite).sorted()

@@ -14,14 +14,7 @@ public struct SeasonalBaselineDetector: AnomalyDetector {
     public var method: DetectionMethod { .seasonal }
 
     /// Bucket index of a timestamp within the cycle, or `nil` when it cannot be placed.
-    func bucket(_ t: Double) -> Int? {
-        let o = settings.seasonal
-        guard t.isFinite, o.period > 0, o.bucketWidth > 0 else { return nil }
-        var phase = t.truncatingRemainder(dividingBy: o.period)
-        if phase < 0 { phase += o.period }
-        let b = Int((phase / o.bucketWidth).rounded(.down))
-        return b >= 0 && b < 1_000_000 ? b : nil
-    }
+    func bucket(_ t: Double) -> Int? { SeasonalProfile.bucket(t, settings.seasonal) }
 
     /// Scores each row against its bucket's expectation.
     public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
@@ -32,30 +25,22 @@ public struct SeasonalBaselineDetector: AnomalyDetector {
     }
 
     private func causal(_ series: TimeSeries) -> [PointScore] {
-        let o = settings.seasonal
-        var buckets: [Int: RollingQuantiles] = [:]
+        var profile = SeasonalProfile(options: settings.seasonal)
         var residuals = RollingQuantiles(capacity: settings.window)
-        var first = Double.infinity, last = -Double.infinity
         var out: [PointScore] = []
         out.reserveCapacity(series.count)
+        let warming = "warming up: fewer than \(ScoreScale.format(settings.seasonal.minimumCycles)) cycles"
         for (t, x) in zip(series.timestamps, series.values) {
             guard x.isFinite else { out.append(.silent(x, "not a finite value; skipped")); continue }
-            guard let b = bucket(t) else { out.append(.silent(x, "no usable timestamp")); continue }
-            first = min(first, t); last = max(last, t)
-            var values = buckets[b] ?? RollingQuantiles(capacity: o.valuesPerBucket)
-            let expected = values.quantile(0.5)
-            var verdict = PointScore.silent(x, "warming up: fewer than \(ScoreScale.format(o.minimumCycles)) cycles")
-            if let expected {
-                let residual = x - expected
-                if last - first >= o.minimumCycles * o.period, values.count >= o.minimumBucketValues,
-                   residuals.count >= max(2, settings.minimumHistory) {
-                    verdict = judge(x, expected: expected, residual: residual, residuals: residuals.sortedValues)
-                }
-                residuals.push(residual)
+            guard bucket(t) != nil else { out.append(.silent(x, "no usable timestamp")); continue }
+            guard let (expected, mature) = profile.observe(t, x) else { out.append(.silent(x, warming)); continue }
+            let residual = x - expected
+            if mature, residuals.count >= max(2, settings.minimumHistory) {
+                out.append(judge(x, expected: expected, residual: residual, residuals: residuals.sortedValues))
+            } else {
+                out.append(.silent(x, warming))
             }
-            values.push(x)
-            buckets[b] = values
-            out.append(verdict)
+            residuals.push(residual)
         }
         return out
     }

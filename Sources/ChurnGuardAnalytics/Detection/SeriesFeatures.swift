@@ -1,30 +1,37 @@
 /// Per-row features for the multivariate methods, computed causally (row i uses rows ≤ i):
-/// the value, its difference from the previous finite value, and its residual from the median of
-/// the trailing window. Together they let Isolation Forest and LOF see level, jump and context.
+/// the value, its difference from the previous finite value, its residual from the median of
+/// the trailing window, and its residual from the seasonal expectation (the rolling residual
+/// until the seasonal profile has data). Together they let Isolation Forest and LOF see level,
+/// jump, recent context and time-of-day context.
 public struct SeriesFeatures: Sendable {
     /// Number of features per row.
-    public static let columns = 3
+    public static let columns = 4
     /// Feature rows (NaN rows where the value is not finite).
     public let matrix: FeatureMatrix
     /// The trailing-median baseline of each row (NaN when unknown), reported as "expected".
     public let baseline: [Double]
 
-    /// Computes the features of `values` with a trailing window of `window` rows.
-    public init(_ values: [Double], window: Int) {
+    /// Computes the features of `series` with a trailing window of `window` rows and the given
+    /// seasonal options.
+    public init(_ series: TimeSeries, window: Int, seasonal: SeasonalOptions = .init()) {
+        let values = series.values
+        var profile = SeasonalProfile(options: seasonal)
         var flat: [Double] = []
         flat.reserveCapacity(values.count * Self.columns)
         var base: [Double] = []
         base.reserveCapacity(values.count)
         var rolling = RollingQuantiles(capacity: max(1, window))
         var previous: Double?
-        for x in values {
+        for (t, x) in zip(series.timestamps, values) {
             guard x.isFinite else {
-                flat.append(contentsOf: [.nan, .nan, .nan]); base.append(.nan); continue
+                flat.append(contentsOf: [.nan, .nan, .nan, .nan]); base.append(.nan); continue
             }
+            let seasonalExpected = profile.observe(t, x)
             let median = rolling.quantile(0.5) ?? x
             flat.append(x)
             flat.append(x - (previous ?? x))
             flat.append(x - median)
+            flat.append(x - (seasonalExpected?.expected ?? median))
             base.append(median)
             previous = x
             rolling.push(x)
