@@ -80,6 +80,19 @@ struct IsolationForestTests {
         #expect(forest.anomalyScores(FeatureMatrix([[1, 2, 3]])).allSatisfy { $0.isNaN })
     }
 
+    @Test("extreme magnitudes and malformed matrices do not trap")
+    func extremeInputs() {
+        let huge = FeatureMatrix([[1.7e308, -1.7e308], [-1.7e308, 1.7e308], [0, 0], [1, 1], [1e-300, 5]])
+        let scores = IsolationForest.fit(huge, options: .init(seed: 1)).anomalyScores(huge)
+        #expect(scores.allSatisfy { $0 > 0 && $0 <= 1 })
+        let lof = LocalOutlierFactor.fit(huge, nNeighbors: 2)
+        #expect(lof.negativeOutlierFactor.count == 5)
+        let ragged = FeatureMatrix([[1, 2], [3], [4, 5, 6]])
+        #expect(ragged.rows == 3 && ragged.columns == 2 && ragged[1, 1].isNaN && ragged[2, 1] == 5)
+        #expect(FeatureMatrix(rows: Int.max, columns: 2, values: []).rows == 0)
+        #expect(FeatureMatrix(rows: 2, columns: 2, values: [1]).values.count == 4)
+    }
+
     @Test("contamination sets the threshold at the matching training quantile")
     func contamination() {
         let (x, _) = Self.planted(999, 2, seed: 9)

@@ -13,13 +13,15 @@ public struct FeatureMatrix: Sendable, Equatable {
 
     /// Creates a matrix from row-major `values`.
     ///
-    /// Negative sizes are treated as zero. If `values.count` does not equal `rows * columns`, the
-    /// values are truncated, or padded with NaN (which the detectors treat as a missing row), so
-    /// construction never traps on malformed input.
+    /// Negative sizes are treated as zero, and sizes whose product overflows as no rows. If
+    /// `values.count` does not equal `rows * columns`, the values are truncated, or padded with
+    /// NaN (which the detectors treat as a missing row), so construction never traps on
+    /// malformed input.
     public init(rows: Int, columns: Int, values: [Double]) {
-        let r = max(0, rows)
         let c = max(0, columns)
-        let count = r * c
+        let (product, overflow) = max(0, rows).multipliedReportingOverflow(by: c)
+        let r = overflow ? 0 : max(0, rows)
+        let count = overflow ? 0 : product
         self.rows = r
         self.columns = c
         if values.count == count {

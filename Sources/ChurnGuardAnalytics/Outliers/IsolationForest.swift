@@ -12,7 +12,8 @@ import RealModule
 /// Rows holding NaN or ±∞ are left out of training; at scoring, a row with a NaN scores NaN and
 /// ±∞ fall to the outer side of every split. See docs/ANOMALY_DETECTION.md.
 public struct IsolationForest: Sendable {
-    /// Training parameters; the defaults are scikit-learn's.
+    /// Training parameters; the defaults are scikit-learn's. Zero or negative tree or sample
+    /// counts give a forest that scores every row 0.5.
     public struct Options: Sendable, Equatable {
         /// Number of trees (scikit-learn's `n_estimators`).
         public var nEstimators: Int

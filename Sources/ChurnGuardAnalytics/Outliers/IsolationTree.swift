@@ -92,7 +92,10 @@ struct IsolationTreeBuilder {
                 remaining -= 1
                 continue
             }
-            var threshold = lo + generator.nextUnitDouble() * (hi - lo)
+            let u = generator.nextUnitDouble()
+            let span = hi - lo
+            // A convex combination when the span overflows (values near ±1.8e308).
+            var threshold = span.isFinite ? lo + u * span : lo * (1 - u) + hi * u
             if threshold >= hi { threshold = lo }
             return (f, threshold)
         }

@@ -10,7 +10,8 @@
 /// Rows with NaN or ±∞ are left out of the neighbour index and get a NaN factor; a single finite
 /// row gets −1. See docs/ANOMALY_DETECTION.md.
 public struct LocalOutlierFactor: Sendable {
-    /// The number of neighbours actually used: the requested one clamped to 1...(n − 1).
+    /// The number of neighbours actually used: the requested one clamped to 1...(n − 1)
+    /// (scikit-learn rejects values below 1; here they mean 1).
     public let nNeighbors: Int
     /// scikit-learn's `negative_outlier_factor_`: −LOF of each training row, in row order.
     public let negativeOutlierFactor: [Double]
