@@ -4,8 +4,11 @@
 /// Defined exactly as scikit-learn's `LocalOutlierFactor`: with N_k(p) the k nearest other
 /// points, reach-dist(p, o) = max(d(p, o), k-distance(o)), lrd(p) = 1 / (mean reach-dist + 1e-10),
 /// and `negativeOutlierFactor[p]` = −mean over o in N_k(p) of lrd(o) / lrd(p). Inliers are near
-/// −1; the more negative, the more anomalous. Ties among equidistant neighbours go to the lower
-/// row number. Neighbour search is exact (sorted array for d = 1, k-d tree otherwise).
+/// −1; the more negative, the more anomalous. Among equidistant candidates the neighbours are
+/// the ones scikit-learn's k-d tree keeps. Neighbour search is exact (sorted array for d = 1,
+/// k-d tree otherwise). A row with at least k exact duplicates has k-distance 0, density 1e10 and
+/// factor exactly −1 whichever duplicates are its neighbours, so its search is skipped: constant
+/// or heavily repeated data costs O(n), not O(n²).
 ///
 /// Rows with NaN or ±∞ are left out of the neighbour index and get a NaN factor; a single finite
 /// row gets −1. See docs/ANOMALY_DETECTION.md.
@@ -40,7 +43,10 @@ public struct LocalOutlierFactor: Sendable {
             )
         }
         let index = NeighborIndex(training)
-        let lists = index.neighbors(of: training, k: k, excludingSelf: true, parallelism: parallelism)
+        let lists = index.neighbors(
+            of: training, k: k, excludingSelf: true, parallelism: parallelism,
+            skipping: rowsWithDuplicates(training, atLeast: k)
+        )
         let kDistance = (0..<n).map { lists.distances[$0 * k + k - 1] }
         let density = reachabilityDensities(lists, kDistance: kDistance)
         let ratios = meanDensityRatios(lists, neighborDensity: density, ownDensity: density)
@@ -75,6 +81,18 @@ public struct LocalOutlierFactor: Sendable {
         }
         return scores
     }
+}
+
+/// Marks the rows that have at least `count` exact duplicates (other rows with the same values).
+func rowsWithDuplicates(_ x: FeatureMatrix, atLeast count: Int) -> [Bool] {
+    var groups: [ArraySlice<Double>: Int] = [:]
+    for i in 0..<x.rows {
+        groups[x.row(i), default: 0] += 1
+    }
+    guard groups.values.contains(where: { $0 > count }) else {
+        return [Bool](repeating: false, count: x.rows)
+    }
+    return (0..<x.rows).map { (groups[x.row($0)] ?? 0) > count }
 }
 
 /// The two reductions of LOF over neighbour lists, in scikit-learn's arithmetic order.

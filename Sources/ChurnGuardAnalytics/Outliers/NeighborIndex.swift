@@ -30,7 +30,12 @@ struct NeighborIndex: Sendable {
     /// exceed the number of candidate rows. Each query first runs on the fast index for k + 1
     /// candidates; only when the k-th and (k+1)-th are equidistant, so that the set may not be
     /// unique, is it re-run on a `ScikitKDTree` to pick the same tied rows as scikit-learn.
-    func neighbors(of queries: FeatureMatrix, k: Int, excludingSelf: Bool, parallelism: Int = 1) -> NeighborLists {
+    ///
+    /// Queries marked in `skipping` are not searched: their list is the query row itself k times
+    /// at distance 0, which is what LOF computes for a row with at least k exact duplicates.
+    func neighbors(
+        of queries: FeatureMatrix, k: Int, excludingSelf: Bool, parallelism: Int = 1, skipping: [Bool]? = nil
+    ) -> NeighborLists {
         var lists = NeighborLists(
             k: k,
             distances: [Double](repeating: 0, count: queries.rows * k),
@@ -51,7 +56,7 @@ struct NeighborIndex: Sendable {
                         let tied = SharedPointer(base: fBase)
                         forEachChunk(count: order.count, parallelism: parallelism) { range in
                             searchChunk(
-                                order[range], k: k, excludingSelf: excludingSelf, queries: input.base,
+                                order[range], k: k, excludingSelf: excludingSelf, skipping: skipping, queries: input.base,
                                 distances: distances.base, indices: indices.base, tied: tied.base
                             )
                         }
@@ -69,7 +74,7 @@ struct NeighborIndex: Sendable {
     /// Runs the fast search for the queries in `chunk`, writing their k nearest and flagging
     /// queries whose k-th and (k+1)-th candidates are (nearly) equidistant.
     private func searchChunk(
-        _ chunk: ArraySlice<Int>, k: Int, excludingSelf: Bool, queries: UnsafePointer<Double>,
+        _ chunk: ArraySlice<Int>, k: Int, excludingSelf: Bool, skipping: [Bool]?, queries: UnsafePointer<Double>,
         distances: UnsafeMutablePointer<Double>, indices: UnsafeMutablePointer<Int32>,
         tied: UnsafeMutablePointer<Bool>
     ) {
@@ -88,6 +93,13 @@ struct NeighborIndex: Sendable {
         var seeds: [Double] = []
         var previous = -1
         for i in chunk {
+            if let skipping, skipping[i] {
+                for j in 0..<k {
+                    distances[i * k + j] = 0
+                    indices[i * k + j] = Int32(i)
+                }
+                continue
+            }
             // Self-queries run in tree order, so the previous row and its neighbours are close by:
             // the (k+1)-th smallest of their distances bounds the search from its first node.
             var bound = Double.infinity
@@ -116,7 +128,9 @@ struct NeighborIndex: Sendable {
             // Exact ties decide scikit-learn's choice; near-ties (1e-12 relative) are re-run too,
             // so a last-bit difference in distance arithmetic can never hide a tie.
             let next = sortedDistances[k]
-            tied[i] = next.isFinite && next - sortedDistances[k - 1] <= 1e-12 * next
+            // A tie at distance 0 is among exact duplicates of the query, more than k of them:
+            // they all have k-distance 0 and density 1e10, so any choice gives the same factor.
+            tied[i] = next.isFinite && next > 0 && next - sortedDistances[k - 1] <= 1e-12 * next
             for j in 0..<k {
                 distances[i * k + j] = sortedDistances[j].squareRoot()
                 indices[i * k + j] = sortedIndices[j]
