@@ -1,11 +1,12 @@
 /// Per-row features for the multivariate methods, computed causally (row i uses rows ≤ i):
 /// the value, its difference from the previous finite value, its residual from the median of
-/// the trailing window, and its residual from the seasonal expectation (the rolling residual
-/// until the seasonal profile has data). Together they let Isolation Forest and LOF see level,
-/// jump, recent context and time-of-day context.
+/// the trailing window, its residual from the seasonal expectation (the rolling residual until
+/// the seasonal profile has data), and the mean of the last six values minus the trailing median
+/// (a sustained shift shows there before single values stand out from the noise). Together they
+/// let Isolation Forest and LOF see level, jump, recent context, time-of-day context and drift.
 public struct SeriesFeatures: Sendable {
     /// Number of features per row.
-    public static let columns = 4
+    public static let columns = 5
     /// Feature rows (NaN rows where the value is not finite).
     public let matrix: FeatureMatrix
     /// The trailing-median baseline of each row (NaN when unknown), reported as "expected".
@@ -22,9 +23,10 @@ public struct SeriesFeatures: Sendable {
         base.reserveCapacity(values.count)
         var rolling = RollingQuantiles(capacity: max(1, window))
         var previous: Double?
+        var recent: [Double] = []
         for (t, x) in zip(series.timestamps, values) {
             guard x.isFinite else {
-                flat.append(contentsOf: [.nan, .nan, .nan, .nan]); base.append(.nan); continue
+                flat.append(contentsOf: [.nan, .nan, .nan, .nan, .nan]); base.append(.nan); continue
             }
             let seasonalExpected = profile.observe(t, x)
             let median = rolling.quantile(0.5) ?? x
@@ -32,6 +34,9 @@ public struct SeriesFeatures: Sendable {
             flat.append(x - (previous ?? x))
             flat.append(x - median)
             flat.append(x - (seasonalExpected?.expected ?? median))
+            recent.append(x)
+            if recent.count > 6 { recent.removeFirst() }
+            flat.append(recent.reduce(0, +) / Double(recent.count) - median)
             base.append(median)
             previous = x
             rolling.push(x)
