@@ -43,6 +43,12 @@ struct ServeCommandTests {
             let oldKey = try #require(try seeded.json["api_key"] as? String)
             #expect(await get("http://127.0.0.1:\(port)/api/v1/analytics/metrics", key: oldKey)?.0 == 401)
 
+            // Administration works on the same database while the service runs.
+            let created = try await cli.run(["org", "create", "live-org"])
+            #expect(created.status == 0, "\(created.stderr)")
+            let liveKey = try #require(try created.json["api_key"] as? String)
+            #expect(await get("http://127.0.0.1:\(port)/api/v1/analytics/metrics", key: liveKey)?.0 == 200)
+
             let health = try await cli.run(["health", "--url", "http://127.0.0.1:\(port)"])
             #expect(health.status == 0, "\(health.stdout)")
             #expect(health.stdout.contains("API: healthy"))

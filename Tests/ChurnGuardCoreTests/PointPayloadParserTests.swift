@@ -83,3 +83,18 @@ struct PointPayloadParserTests {
         #expect(throws: JSONSyntaxError.self) { try parse(json) }
     }
 }
+
+@Suite("Epoch seconds")
+struct EpochSecondsTests {
+    @Test("huge or non-finite epoch values are refused instead of overflowing", arguments: [9.3e12, -9.3e12, 1e300, Double.infinity, Double.nan])
+    func refused(_ seconds: Double) {
+        #expect(Timestamp(epochSeconds: seconds) == nil)
+    }
+
+    @Test("huge epoch values in a batch are a field problem, not a crash")
+    func inBatch() throws {
+        var bytes = Array(#"{"points":[{"metric_name":"m","timestamp":9999999999999999999,"value":1}]}"#.utf8)
+        let parsed = try bytes.withUnsafeMutableBytes { try PointPayloadParser.parseBatch(UnsafeRawBufferPointer($0)) }
+        #expect(parsed.problems.map(\.field) == ["timestamp"])
+    }
+}

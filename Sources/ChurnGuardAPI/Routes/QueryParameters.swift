@@ -46,9 +46,6 @@ enum QueryParameters {
 
     static func parseTime(_ text: String) -> Timestamp? {
         if let parsed = RFC3339.parse(text) { return parsed }
-        if let seconds = Double(text), seconds.isFinite, abs(seconds) < 1e13 {
-            return Timestamp(microseconds: Int64((seconds * 1_000_000).rounded(.down)))
-        }
-        return nil
+        return Double(text).flatMap(Timestamp.init(epochSeconds:))
     }
 }

@@ -129,11 +129,11 @@ public enum PointPayloadParser {
             return nil
         case .some(let byte) where byte == 0x2D || (byte >= 0x30 && byte <= 0x39):
             let seconds = try scanner.readNumber()
-            guard seconds.isFinite, abs(seconds) < 1e13 else {
+            guard let timestamp = Timestamp(epochSeconds: seconds) else {
                 problems.append(ErrorDetail(index: index, field: "timestamp", message: "epoch seconds out of range"))
                 return nil
             }
-            return Timestamp(microseconds: Int64((seconds * 1_000_000).rounded(.down)))
+            return timestamp
         default:
             try scanner.skipValue()
             problems.append(ErrorDetail(index: index, field: "timestamp", message: "must be an RFC 3339 string or epoch seconds"))

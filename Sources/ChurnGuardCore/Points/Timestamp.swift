@@ -18,6 +18,14 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
     }
 
+    /// Converts epoch seconds (fractions allowed) to microseconds; `nil` when the value is
+    /// not finite or so far from the epoch (beyond ±10¹¹ s, about year 5000) that it could not
+    /// be a real time, which also keeps the conversion from overflowing.
+    public init?(epochSeconds seconds: Double) {
+        guard seconds.isFinite, abs(seconds) < 1e11 else { return nil }
+        self.microseconds = Int64((seconds * 1_000_000).rounded(.down))
+    }
+
     /// The earliest instant accepted from clients: 1970-01-01T00:00:00Z.
     public static let earliestAccepted = Timestamp(microseconds: 0)
     /// The first instant no longer accepted from clients: 2100-01-01T00:00:00Z.
