@@ -159,3 +159,20 @@ struct DetectorTests {
         }
     }
 }
+
+@Suite("Rarity gate")
+struct RarityGateTests {
+    @Test("routine bursts stop voting once they are usual; a larger one still votes")
+    func routineBursts() {
+        var series = TestSeries.spiky(3_000, spikes: Array(stride(from: 300, to: 2_900, by: 150)))
+        var values = series.values
+        values[2_950] += 200
+        series = TimeSeries(timestamps: series.timestamps, values: values)
+        let gated = MADDetector().scores(series, mode: .causal)
+        let gate = RarityGate(quantile: 0.999, window: 1_000, margin: 1.2).apply(gated, mode: .causal)
+        #expect(gated[2_850].vote)            // the method alone still sees a burst
+        #expect(!gate[2_850].vote)            // but it is the 18th of its kind
+        #expect(gate[2_950].vote)             // a burst five times larger is news
+        #expect(gate[300].vote)               // the first burst is news too
+    }
+}

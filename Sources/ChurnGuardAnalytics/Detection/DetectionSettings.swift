@@ -26,6 +26,10 @@ public struct DetectionSettings: Sendable, Equatable {
     public var rarityQuantile: Double = 0.999
     /// Trailing rows of past scores the rarity gate looks at.
     public var rarityWindow: Int = 1_000
+    /// Factor by which a vote's strength must exceed the strength at the rarity quantile (1.2:
+    /// 20 % beyond the series' recent extremes), so a slowly trending series does not alarm on
+    /// every new record.
+    public var rarityMargin: Double = 1.2
     /// Seasonal baseline options.
     public var seasonal = SeasonalOptions()
     /// Isolation Forest and LOF options.

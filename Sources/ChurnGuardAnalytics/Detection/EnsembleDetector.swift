@@ -62,7 +62,7 @@ public struct EnsembleDetector: Sendable {
     /// Scores every row. Causal mode keeps causality end to end: each method is causal, and the
     /// cooldown only looks back.
     public func detect(_ series: TimeSeries, mode: DetectionMode = .causal) -> [EnsemblePoint] {
-        let gate = RarityGate(quantile: settings.rarityQuantile, window: settings.rarityWindow)
+        let gate = RarityGate(quantile: settings.rarityQuantile, window: settings.rarityWindow, margin: settings.rarityMargin)
         let perMethod = methods.map { gate.apply(detector(for: $0).scores(series, mode: mode), mode: mode) }
         let k = requiredVotes
         var out: [EnsemblePoint] = []

@@ -1,17 +1,20 @@
 /// The rarity gate: a method's vote must also be rare *for this series*. A row's strength is
-/// divided by the `quantile` of the same method's strengths over the preceding `window` rows
-/// (when that quantile exceeds the threshold), so a series whose deviations are routinely large
-/// (heavy tails, bursts) must deviate more than it usually does before the method votes. This is
+/// divided by `margin` × the strength at the `quantile` of the same method's scores over the
+/// preceding `window` rows (when that product exceeds the threshold), so a series whose
+/// deviations are routinely large (heavy tails, bursts, a slow trend setting new records) must
+/// deviate clearly more than it usually does before the method votes. This is
 /// the role Numenta's "anomaly likelihood" plays for HTM: judging a raw score against the series'
 /// own history of scores.
 ///
 /// Causal mode uses only earlier rows; batch mode uses all rows. Works on normalized scores: the
 /// score ↔ strength map is monotonic, r = threshold·√(s / (1 − s)).
 struct RarityGate: Sendable {
-    /// Quantile of past scores a vote must exceed, in (0, 1] (1 = the maximum); 0 or less disables the gate.
+    /// Quantile of past scores a vote must exceed, in (0, 1] (1 = the maximum); ≤ 0 disables.
     let quantile: Double
     /// Trailing rows of scores the quantile is taken over.
     let window: Int
+    /// How far (as a factor on the strength) a vote must exceed that quantile.
+    var margin: Double = 1
 
     /// Re-scales one method's scores.
     func apply(_ scores: [PointScore], mode: DetectionMode) -> [PointScore] {
@@ -37,8 +40,8 @@ struct RarityGate: Sendable {
     /// Divides the strength of `p` by the strength at the reference score when that is above the
     /// threshold (reference score > 0.5); otherwise leaves `p` as it is.
     private func adjust(_ p: PointScore, reference q: Double) -> PointScore {
-        guard q > 0.5, q < 1, p.score > 0 else { return p }
-        let r = Self.ratio(p.score), rq = Self.ratio(q)
+        guard q > 0, q < 1, p.score > 0 else { return p }
+        let r = Self.ratio(p.score), rq = Self.ratio(q) * max(margin, 0)
         guard rq > 1 else { return p }
         var out = p
         let adjusted = r / rq
