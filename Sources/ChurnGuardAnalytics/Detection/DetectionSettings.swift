@@ -40,7 +40,7 @@ public struct DetectionSettings: Sendable, Equatable {
 
     /// The base thresholds at sensitivity 2, in each method's strength units.
     static let baseThreshold: [DetectionMethod: Double] = [
-        .zscore: 3.0, .mad: 3.5, .iqr: 1.5, .seasonal: 3.5, .isolationForest: 3.5, .lof: 3.5,
+        .zscore: 3.0, .mad: 3.5, .iqr: 1.5, .seasonal: 3.5, .isolationForest: 3.0, .lof: 3.5,
     ]
 
     /// The threshold of `method` at the current sensitivity (always > 0).
