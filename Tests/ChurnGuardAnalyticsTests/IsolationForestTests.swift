@@ -78,6 +78,9 @@ struct IsolationForestTests {
         #expect(scores[x.rows].isNaN)
         #expect(scores[x.rows + 1] > 0.5 && scores[x.rows + 1] <= 1)
         #expect(forest.anomalyScores(FeatureMatrix([[1, 2, 3]])).allSatisfy { $0.isNaN })
+        let line = FeatureMatrix(column: [0.1, 0.2, .nan, 0.3, -.infinity, 0.25, 0.15])
+        let lineScores = IsolationForest.fit(line, options: .init(seed: 2)).anomalyScores(line)
+        #expect(lineScores[2].isNaN && lineScores[4] > 0.5)
     }
 
     @Test("extreme magnitudes and malformed matrices do not trap")
