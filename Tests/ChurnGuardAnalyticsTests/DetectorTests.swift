@@ -216,3 +216,35 @@ struct MultivariateDetectorTests {
         }
     }
 }
+
+@Suite("Weekly seasonality")
+struct WeeklySeasonalityTests {
+    /// Three weeks of 5-minute rows from Monday 2024-01-01: weekdays near 100, weekends near 40.
+    static func weekdayWeekend() -> TimeSeries {
+        var noise = TestNoise(state: 21)
+        let n = 21 * 288
+        let values = (0..<n).map { i -> Double in
+            let weekend = (i / 288) % 7 >= 5
+            return (weekend ? 40 : 100) + noise.gaussian()
+        }
+        return TimeSeries(timestamps: TestSeries.times(n), values: values)
+    }
+
+    @Test("once two weeks are known, quiet weekends do not fire; a weekday at weekend level does")
+    func weekends() {
+        let base = Self.weekdayWeekend()
+        var values = base.values
+        let wednesdayNoon = 16 * 288 + 144
+        values[wednesdayNoon] = 40
+        let series = TimeSeries(timestamps: base.timestamps, values: values)
+        let scores = SeasonalBaselineDetector().scores(series, mode: .causal)
+        let thirdWeekend = (19 * 288)..<(21 * 288)
+        #expect(thirdWeekend.filter { scores[$0].vote }.count <= 2)
+        #expect(scores[wednesdayNoon].vote)
+
+        var daily = DetectionSettings()
+        daily.seasonal.weekly = false
+        let dailyOnly = SeasonalBaselineDetector(settings: daily).scores(series, mode: .causal)
+        #expect(thirdWeekend.filter { dailyOnly[$0].vote }.count > 100)   // what the weekly profile fixes
+    }
+}

@@ -67,6 +67,8 @@ public struct SeasonalOptions: Sendable, Equatable {
     public var minimumBucketValues: Int = 12
     /// Whole cycles of history needed before the method may vote.
     public var minimumCycles: Double = 2
+    /// Also keep an hour-of-week profile and use it once two weeks of history exist.
+    public var weekly = true
     /// Creates the defaults.
     public init() {}
 }

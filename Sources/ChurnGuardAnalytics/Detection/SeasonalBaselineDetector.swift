@@ -14,7 +14,7 @@ public struct SeasonalBaselineDetector: AnomalyDetector {
     public var method: DetectionMethod { .seasonal }
 
     /// Bucket index of a timestamp within the cycle, or `nil` when it cannot be placed.
-    func bucket(_ t: Double) -> Int? { SeasonalProfile.bucket(t, settings.seasonal) }
+    func bucket(_ t: Double) -> Int? { CycleProfile.bucket(t, settings.seasonal) }
 
     /// Scores each row against its bucket's expectation.
     public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
@@ -84,9 +84,33 @@ public struct SeasonalBaselineDetector: AnomalyDetector {
 }
 
 /// The causal expectation of the seasonal baseline: per bucket of the cycle (by default each hour
-/// of the day), the median of that bucket's last `valuesPerBucket` values. Shared by the seasonal
-/// detector and by the series features of the multivariate methods.
+/// of the day), the median of that bucket's last `valuesPerBucket` values. With `weekly` on, an
+/// hour-of-week profile runs beside it and takes over once it is mature (two weeks of history and
+/// enough values in its bucket), so weekday/weekend differences stop looking anomalous.
+/// Shared by the seasonal detector and by the series features of the multivariate methods.
 struct SeasonalProfile: Sendable {
+    private var daily: CycleProfile
+    private var weekly: CycleProfile?
+
+    init(options: SeasonalOptions) {
+        daily = CycleProfile(options: options)
+        if options.weekly, options.period < 604_800 {
+            var w = options
+            w.period = 604_800
+            weekly = CycleProfile(options: w)
+        }
+    }
+
+    /// The expectation for a row at time `t` from earlier rows only, then records the row.
+    mutating func observe(_ t: Double, _ x: Double) -> (expected: Double, mature: Bool)? {
+        let d = daily.observe(t, x)
+        if let w = weekly?.observe(t, x), w.mature { return w }
+        return d
+    }
+}
+
+/// One cycle's bucketed trailing medians.
+struct CycleProfile: Sendable {
     let options: SeasonalOptions
     private var buckets: [Int: RollingQuantiles] = [:]
     private var first = Double.infinity
