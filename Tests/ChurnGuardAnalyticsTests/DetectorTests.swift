@@ -246,5 +246,9 @@ struct WeeklySeasonalityTests {
         daily.seasonal.weekly = false
         let dailyOnly = SeasonalBaselineDetector(settings: daily).scores(series, mode: .causal)
         #expect(thirdWeekend.filter { dailyOnly[$0].vote }.count > 100)   // what the weekly profile fixes
+
+        let batch = SeasonalBaselineDetector().scores(series, mode: .batch)
+        #expect(batch.filter(\.vote).count <= 8)   // of 6,048 noisy rows, z ≥ 3.5
+        #expect(batch[wednesdayNoon].vote)
     }
 }

@@ -45,11 +45,15 @@ public struct SeasonalBaselineDetector: AnomalyDetector {
         return out
     }
 
+    /// Batch: one profile from all rows, by hour of the week when `weekly` is on and the series
+    /// spans `minimumCycles` weeks, otherwise by hour of the day.
     private func batch(_ series: TimeSeries) -> [PointScore] {
-        let o = settings.seasonal
+        var o = settings.seasonal
         var grouped: [Int: [Double]] = [:]
         let finiteTimes = series.timestamps.filter(\.isFinite)
         let span = (finiteTimes.max() ?? 0) - (finiteTimes.min() ?? 0)
+        if o.weekly, o.period < 604_800, span >= o.minimumCycles * 604_800 { o.period = 604_800 }
+        func bucket(_ t: Double) -> Int? { CycleProfile.bucket(t, o) }
         for (t, x) in zip(series.timestamps, series.values) where x.isFinite {
             if let b = bucket(t) { grouped[b, default: []].append(x) }
         }
