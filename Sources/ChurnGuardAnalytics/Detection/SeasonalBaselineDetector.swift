@@ -1,7 +1,9 @@
 /// Seasonal baseline: the expected value of a row is the median of earlier values in the same
 /// bucket of the cycle (by default the same hour of the day), and the row's strength is its
-/// residual from that expectation in robust-σ units of recent residuals. A regular daily cycle is
-/// thus part of the expectation and does not fire; a value unusual *for that time of day* does.
+/// residual from that expectation in robust-σ units: the larger of the spread of recent residuals
+/// and (in causal mode) the spread of the bucket itself, so hours that are always noisier need a
+/// larger deviation. A regular daily cycle is thus part of the expectation and does not fire; a
+/// value unusual *for that time of day* does.
 ///
 /// Rows without a finite timestamp, and series shorter than `minimumCycles` cycles, never vote.
 /// Timestamps need not be sorted: each row goes to its own bucket.
@@ -33,10 +35,10 @@ public struct SeasonalBaselineDetector: AnomalyDetector {
         for (t, x) in zip(series.timestamps, series.values) {
             guard x.isFinite else { out.append(.silent(x, "not a finite value; skipped")); continue }
             guard bucket(t) != nil else { out.append(.silent(x, "no usable timestamp")); continue }
-            guard let (expected, mature) = profile.observe(t, x) else { out.append(.silent(x, warming)); continue }
+            guard let (expected, mature, spread) = profile.observe(t, x) else { out.append(.silent(x, warming)); continue }
             let residual = x - expected
             if mature, residuals.count >= max(2, settings.minimumHistory) {
-                out.append(judge(x, expected: expected, residual: residual, residuals: residuals.sortedValues))
+                out.append(judge(x, expected: expected, residual: residual, residuals: residuals.sortedValues, bucketSpread: spread))
             } else {
                 out.append(.silent(x, warming))
             }
@@ -73,13 +75,15 @@ public struct SeasonalBaselineDetector: AnomalyDetector {
         }
     }
 
-    private func judge(_ x: Double, expected: Double, residual: Double, residuals sorted: [Double]) -> PointScore {
+    private func judge(
+        _ x: Double, expected: Double, residual: Double, residuals sorted: [Double], bucketSpread: Double = 0
+    ) -> PointScore {
         let center = Quantile.sorted(sorted, 0.5) ?? 0
         var scale = RobustStatistics.mad(sorted: sorted, median: center) * RobustStatistics.madToSigma
         if scale <= 0 {
             scale = RobustStatistics.meanAbsoluteDeviation(sorted, around: center) * 1.2533141373155
         }
-        scale = max(scale, settings.scaleFloor(around: expected))
+        scale = max(scale, bucketSpread, settings.scaleFloor(around: expected))
         var v = ScoreScale.verdict(method: .seasonal, observed: x, expected: expected + center,
                                    deviation: residual - center, scale: scale, unit: "seasonal z", settings: settings)
         v.explanation = "for this time of the cycle " + v.explanation
@@ -106,7 +110,7 @@ struct SeasonalProfile: Sendable {
     }
 
     /// The expectation for a row at time `t` from earlier rows only, then records the row.
-    mutating func observe(_ t: Double, _ x: Double) -> (expected: Double, mature: Bool)? {
+    mutating func observe(_ t: Double, _ x: Double) -> (expected: Double, mature: Bool, spread: Double)? {
         let d = daily.observe(t, x)
         if let w = weekly?.observe(t, x), w.mature { return w }
         return d
@@ -134,14 +138,15 @@ struct CycleProfile: Sendable {
     /// The expectation for a row at time `t` from earlier rows only, then records the row.
     /// `mature` says whether the history spans `minimumCycles` and the bucket holds enough values.
     /// Rows without a usable time or value return `nil` and are not recorded.
-    mutating func observe(_ t: Double, _ x: Double) -> (expected: Double, mature: Bool)? {
+    mutating func observe(_ t: Double, _ x: Double) -> (expected: Double, mature: Bool, spread: Double)? {
         guard x.isFinite, let b = Self.bucket(t, options) else { return nil }
         first = min(first, t); last = max(last, t)
         var values = buckets[b] ?? RollingQuantiles(capacity: options.valuesPerBucket)
         let expected = values.quantile(0.5)
         let mature = last - first >= options.minimumCycles * options.period && values.count >= options.minimumBucketValues
+        let spread = expected.map { RobustStatistics.mad(sorted: values.sortedValues, median: $0) * RobustStatistics.madToSigma } ?? 0
         values.push(x)
         buckets[b] = values
-        return expected.map { ($0, mature) }
+        return expected.map { ($0, mature, spread) }
     }
 }
