@@ -252,3 +252,41 @@ struct WeeklySeasonalityTests {
         #expect(batch[wednesdayNoon].vote)
     }
 }
+
+@Suite("Noise gates")
+struct NoiseGateTests {
+    /// A sparse count series: mostly 0, sometimes 1, one 3.
+    static func sparseCounts() -> TimeSeries {
+        var noise = TestNoise(state: 33)
+        var values = (0..<1_500).map { _ in noise.next() < 0.03 ? 1.0 : 0.0 }
+        values[1_200] = 3
+        return TimeSeries(timestamps: TestSeries.times(values.count), values: values)
+    }
+
+    @Test("the minimum absolute change silences every method on small changes", arguments: DetectionMethod.allCases)
+    func minimumAbsoluteChange(method: DetectionMethod) {
+        var settings = DetectionSettings()
+        settings.minimumAbsoluteChange = 5
+        let detector = EnsembleDetector(methods: [method], settings: settings).detector(for: method)
+        for mode in DetectionMode.allCases {
+            let scores = detector.scores(Self.sparseCounts(), mode: mode)
+            #expect(scores.allSatisfy { !$0.vote && $0.score < 0.5 }, "\(method) \(mode)")
+        }
+    }
+
+    @Test("without it the rare 3 is found by the robust methods")
+    func withoutGate() {
+        let result = EnsembleDetector(methods: [.mad, .iqr]).detect(Self.sparseCounts())
+        #expect(result[1_200].isAnomaly)
+    }
+
+    @Test("a single repeated value never alarms, whatever the method set", arguments: [DetectionMode.causal, .batch])
+    func repeatedValue(mode: DetectionMode) {
+        var values = Array(repeating: 42.0, count: 2_000)
+        values[700] = .nan
+        let series = TimeSeries(timestamps: TestSeries.times(values.count), values: values)
+        let result = EnsembleDetector(settings: { var s = DetectionSettings(); s.votingThreshold = 1; return s }())
+            .detect(series, mode: mode)
+        #expect(result.allSatisfy { !$0.isAnomaly && $0.votes == 0 })
+    }
+}

@@ -24,6 +24,9 @@ enum ModelScan {
         let finiteRows = (0..<x.rows).filter { x.isFiniteRow($0) }
         var out = series.values.map { PointScore.silent($0, $0.isFinite ? "warming up" : "not a finite value; skipped") }
         let needed = max(minimumRows, settings.minimumHistory, 2)
+        // The minimum absolute change is in value units; it is checked below, not on model scores.
+        var scoreSettings = settings
+        scoreSettings.minimumAbsoluteChange = 0
         func judge(_ rows: [Int], model: FittedModel, scores: [Double]) {
             let sorted = model.trainingScores.filter(\.isFinite).sorted()
             let center = Quantile.sorted(sorted, 0.5) ?? 0
@@ -35,7 +38,7 @@ enum ModelScan {
                 let i = rows[k], value = series.values[i]
                 guard s.isFinite else { continue }
                 var v = ScoreScale.verdict(method: method, observed: value, expected: features.baseline[i],
-                                           deviation: max(0, s - center), scale: scale, unit: unit, settings: settings)
+                                           deviation: max(0, s - center), scale: scale, unit: unit, settings: scoreSettings)
                 if v.vote, abs(value - features.baseline[i]) < settings.minimumAbsoluteChange {
                     v.vote = false; v.score = min(v.score, 0.49)
                 }

@@ -46,8 +46,9 @@ public enum OfflineDetect {
         return "\(whole)." + String(repeating: "0", count: 6 - frac.count) + frac
     }
 
-    /// Parses a comma-separated method list such as `zscore,mad,lof`; `nil` names the first
-    /// unknown method so a caller can report it.
+    /// Parses a comma-separated method list such as `zscore,mad,lof` (case and spaces ignored;
+    /// `isolationforest` and `iforest` also name Isolation Forest). A failure names the first
+    /// unknown method so a caller can report it; an empty list is a failure too.
     public static func parseMethods(_ text: String) -> Result<[DetectionMethod], UnknownMethod> {
         var methods: [DetectionMethod] = []
         for part in text.split(separator: ",") {
