@@ -1,0 +1,57 @@
+import Testing
+@testable import ChurnGuardAnalytics
+
+@Suite("Rarity gate")
+struct RarityGateTests {
+    @Test("routine bursts stop voting once they are usual; a larger one still votes")
+    func routineBursts() {
+        var series = TestSeries.spiky(3_000, spikes: Array(stride(from: 300, to: 2_900, by: 150)))
+        var values = series.values
+        values[2_950] += 200
+        series = TimeSeries(timestamps: series.timestamps, values: values)
+        let gated = MADDetector().scores(series, mode: .causal)
+        let gate = RarityGate(quantile: 0.999, window: 1_000, margin: 1.2).apply(gated, mode: .causal)
+        #expect(gated[2_850].vote)            // the method alone still sees a burst
+        #expect(!gate[2_850].vote)            // but it is the 18th of its kind
+        #expect(gate[2_950].vote)             // a burst five times larger is news
+        #expect(gate[300].vote)               // the first burst is news too
+    }
+}
+
+@Suite("Noise gates")
+struct NoiseGateTests {
+    /// A sparse count series: mostly 0, sometimes 1, one 3.
+    static func sparseCounts() -> TimeSeries {
+        var noise = TestNoise(state: 33)
+        var values = (0..<1_500).map { _ in noise.next() < 0.03 ? 1.0 : 0.0 }
+        values[1_200] = 3
+        return TimeSeries(timestamps: TestSeries.times(values.count), values: values)
+    }
+
+    @Test("the minimum absolute change silences every method on small changes", arguments: DetectionMethod.allCases)
+    func minimumAbsoluteChange(method: DetectionMethod) {
+        var settings = DetectionSettings()
+        settings.minimumAbsoluteChange = 5
+        let detector = EnsembleDetector(methods: [method], settings: settings).detector(for: method)
+        for mode in DetectionMode.allCases {
+            let scores = detector.scores(Self.sparseCounts(), mode: mode)
+            #expect(scores.allSatisfy { !$0.vote && $0.score < 0.5 }, "\(method) \(mode)")
+        }
+    }
+
+    @Test("without it the rare 3 is found by the robust methods")
+    func withoutGate() {
+        let result = EnsembleDetector(methods: [.mad, .iqr]).detect(Self.sparseCounts())
+        #expect(result[1_200].isAnomaly)
+    }
+
+    @Test("a single repeated value never alarms, whatever the method set", arguments: [DetectionMode.causal, .batch])
+    func repeatedValue(mode: DetectionMode) {
+        var values = Array(repeating: 42.0, count: 2_000)
+        values[700] = .nan
+        let series = TimeSeries(timestamps: TestSeries.times(values.count), values: values)
+        let result = EnsembleDetector(settings: { var s = DetectionSettings(); s.votingThreshold = 1; return s }())
+            .detect(series, mode: mode)
+        #expect(result.allSatisfy { !$0.isAnomaly && $0.votes == 0 })
+    }
+}
