@@ -30,8 +30,20 @@ public final class SQLiteStore: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB switches WAL pools to synchronous=NORMAL after `prepareDatabase`; the writer
+            // connection (the only one that commits) is set back to FULL here. Measured: with
+            // NORMAL, 1032 commits issued 29 fdatasync calls, i.e. commits were not durable.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         } catch {
             throw StoreError.unavailable("cannot open SQLite database at \(path): \(error)")
+        }
+    }
+
+    /// The writer's `journal_mode` and `synchronous` (2 = FULL), for diagnostics and tests.
+    public func durabilitySettings() async throws -> (journalMode: String, synchronous: Int) {
+        try await pool.writeWithoutTransaction { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+             try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
         }
     }
 

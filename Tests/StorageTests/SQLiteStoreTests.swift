@@ -28,6 +28,16 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("commits are durable: WAL with synchronous=FULL on the writer")
+    func durability() async throws {
+        try await TemporaryDirectory.with { directory in
+            let store = try SQLiteStore(path: directory.appendingPathComponent("durable.sqlite").path)
+            let settings = try await store.durabilitySettings()
+            #expect(settings.journalMode == "wal")
+            #expect(settings.synchronous == 2)
+        }
+    }
+
     @Test("a second process sees committed data and can write while the first holds the file")
     func sharedFile() async throws {
         try await TemporaryDirectory.with { directory in
