@@ -55,3 +55,22 @@ struct NoiseGateTests {
         #expect(result.allSatisfy { !$0.isAnomaly && $0.votes == 0 })
     }
 }
+
+@Suite("Extreme settings")
+struct ExtremeSettingsTests {
+    @Test("huge or negative settings never trap", arguments: [Int.max, 0, -5])
+    func extremes(value: Int) {
+        var s = DetectionSettings()
+        s.window = value; s.minimumHistory = value; s.cooldown = value; s.votingThreshold = value
+        s.rarityWindow = value
+        s.multivariate.trainingWindow = value; s.multivariate.refitInterval = value
+        s.multivariate.neighbors = value; s.multivariate.trees = min(value, 5)
+        s.multivariate.maxSamples = min(value, 64)
+        s.seasonal.valuesPerBucket = value; s.seasonal.minimumBucketValues = value
+        s.sensitivity = Double(value)
+        let series = TestSeries.spiky(300, spikes: [250])
+        for mode in DetectionMode.allCases {
+            #expect(EnsembleDetector(settings: s).detect(series, mode: mode).count == 300)
+        }
+    }
+}

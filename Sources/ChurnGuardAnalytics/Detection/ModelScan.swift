@@ -56,7 +56,7 @@ enum ModelScan {
             judge(finiteRows, model: model, scores: scores)
         case .causal:
             let o = settings.multivariate
-            let interval = max(1, o.refitInterval)
+            let interval = min(max(1, o.refitInterval), max(1, finiteRows.count))
             let firstFit = max(needed, o.trainingWindow / 2)
             var start = 0
             // Index into finiteRows of the first row not yet scored.

@@ -39,7 +39,7 @@ public struct LocalOutlierFactorDetector: AnomalyDetector {
 
     /// Scores each row (causal: novelty scoring against a trailing window; batch: LOF of all rows).
     public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
-        let k = max(1, settings.multivariate.neighbors)
+        let k = min(max(1, settings.multivariate.neighbors), 100_000)
         return ModelScan.run(series, mode: mode, method: .lof, settings: settings,
                              unit: "LOF", minimumRows: k + 1) { train in
             let scaler = RobustScaler(fitting: train)

@@ -18,7 +18,7 @@ public struct RollingMoments: Sendable {
     /// Creates an empty window; a capacity below 1 is raised to 1.
     public init(capacity: Int) {
         self.capacity = max(1, capacity)
-        window.reserveCapacity(self.capacity)
+        window.reserveCapacity(min(self.capacity, 4_096))
     }
 
     /// Number of values currently in the window.
