@@ -59,8 +59,9 @@ public struct EnsembleDetector: Sendable {
     /// Votes needed, clamped to 1…number of methods.
     public var requiredVotes: Int { min(max(1, settings.votingThreshold), methods.count) }
 
-    /// Scores every row. Causal mode keeps causality end to end: each method is causal, and the
-    /// cooldown only looks back.
+    /// Scores every row: each method's scores pass the rarity gate, then votes are counted and
+    /// the cooldown applied. Causal mode keeps causality end to end: each method is causal, and
+    /// the rarity gate and the cooldown only look back.
     public func detect(_ series: TimeSeries, mode: DetectionMode = .causal) -> [EnsemblePoint] {
         let gate = RarityGate(quantile: settings.rarityQuantile, window: settings.rarityWindow, margin: settings.rarityMargin)
         let perMethod = methods.map { gate.apply(detector(for: $0).scores(series, mode: mode), mode: mode) }
