@@ -1,3 +1,4 @@
+import ChurnGuardAnalytics
 import Foundation
 
 /// The fixed traits of one demo customer, derived from the seed and its index.
@@ -60,27 +61,19 @@ struct CustomerProfile: Sendable {
     }
 }
 
-/// A small counter-based generator: the state is a hash of (seed, customer, hour), so each
-/// observation draws the same numbers no matter what was generated before it.
+/// Random draws for one (customer, hour): a ``SeededGenerator`` seeded from a hash of
+/// (seed, customer, hour), so each observation draws the same numbers no matter what was
+/// generated before it.
 struct DemoRandom {
-    private var state: UInt64
+    private var generator: SeededGenerator
 
     init(seed: UInt64, customer: Int, hour: Int) {
-        state = seed ^ (UInt64(bitPattern: Int64(customer)) &* 0x9E37_79B9_7F4A_7C15)
-            ^ (UInt64(bitPattern: Int64(hour)) &* 0xC2B2_AE3D_27D4_EB4F)
-    }
-
-    /// SplitMix64 step.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        generator = SeededGenerator(seed: seed ^ (UInt64(bitPattern: Int64(customer)) &* 0x9E37_79B9_7F4A_7C15)
+            ^ (UInt64(bitPattern: Int64(hour)) &* 0xC2B2_AE3D_27D4_EB4F))
     }
 
     /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func uniform() -> Double { generator.nextUnitDouble() }
 
     /// Standard normal (Box–Muller).
     mutating func normal() -> Double {
