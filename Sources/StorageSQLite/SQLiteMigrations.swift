@@ -50,5 +50,6 @@ enum SQLiteMigrations {
                 PRIMARY KEY (organization_id, metric_name)
             ) WITHOUT ROWID;
             """),
+        Migration(version: 2, name: "hourly_metrics, daily_metrics, rollup_state", sql: rollupsSQL),
     ]
 }

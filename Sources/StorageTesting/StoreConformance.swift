@@ -15,7 +15,7 @@ public enum StoreConformance {
     }
 
     /// Every case.
-    public static let cases: [Case] = pointCases + organizationCases
+    public static let cases: [Case] = pointCases + organizationCases + rollupCases
 }
 
 /// A conformance check that did not hold.

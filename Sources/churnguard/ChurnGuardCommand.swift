@@ -7,7 +7,7 @@ struct ChurnGuardCommand: AsyncParsableCommand {
         commandName: "churnguard",
         abstract: "ChurnGuard Analytics: churn signals in, anomalies, insights and actions out.",
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, OrgCommand.self, ApiKeyCommand.self,
+            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, OrgCommand.self, ApiKeyCommand.self,
             IngestCommand.self, DemoCommand.self, HealthCommand.self, DetectCommand.self,
         ]
     )

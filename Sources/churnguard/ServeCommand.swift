@@ -13,6 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Seed the demo organization first (idempotent) and print an API key for it.")
     var demo = false
 
+    @Flag(help: "Do not run the background services (aggregation, retention, maintenance) in-process.")
+    var noWorker = false
+
     @Option(help: "Override api.host.") var host: String?
     @Option(help: "Override api.port.") var port: Int?
 
@@ -33,7 +36,12 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 printDemoBanner(result, configuration: runtime.configuration)
             }
-            let built = ApplicationBuilder.build(configuration: runtime.configuration, store: runtime.store, logger: runtime.logger)
+            // On the embedded backends the worker's services run in-process unless --no-worker.
+            let embedded = runtime.configuration.backend == .sqlite || runtime.configuration.backend == .memory
+            let background = noWorker || !embedded ? [] : BackgroundServices.make(
+                configuration: runtime.configuration, store: runtime.store, logger: runtime.logger)
+            let built = ApplicationBuilder.build(configuration: runtime.configuration, store: runtime.store,
+                                                 logger: runtime.logger, backgroundServices: background)
             try await built.application.runService()
         }
     }

@@ -56,7 +56,7 @@ struct AdminCommandTests {
             #expect(first.stdout.contains("applied 1"))
             let second = try await cli.run(["migrate"])
             #expect(second.stdout.contains("schema is up to date"))
-            #expect(second.stdout.contains("backend: sqlite, database version: 1"))
+            #expect(second.stdout.contains("backend: sqlite, database version: 2"))
         }
     }
 

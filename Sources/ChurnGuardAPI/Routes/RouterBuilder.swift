@@ -32,5 +32,6 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
         .group(context: OrganizationContext.self)
     MetricRoutes(store: dependencies.store, pipeline: dependencies.pipeline, options: dependencies.options)
         .register(on: tenant)
+    AggregateRoutes(store: dependencies.store, options: dependencies.options).register(on: tenant)
     return router
 }

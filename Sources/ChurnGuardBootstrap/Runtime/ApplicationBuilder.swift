@@ -4,6 +4,7 @@ public import ChurnGuardEngine
 public import ChurnGuardStorage
 public import Hummingbird
 public import Logging
+public import ServiceLifecycle
 import ChurnGuardCore
 
 /// Assembles the HTTP application and its services from configuration and a store.
@@ -22,7 +23,8 @@ public enum ApplicationBuilder {
     /// Builds the application; the caller runs it (which runs its services too).
     public static func build(
         configuration: AppConfiguration, store: any AnalyticsStore, logger: Logger,
-        pipelineOptions: IngestPipeline.Options = IngestPipeline.Options()
+        pipelineOptions: IngestPipeline.Options = IngestPipeline.Options(),
+        backgroundServices: [any Service] = []
     ) -> Built {
         let pipeline = IngestPipeline(store: store, options: pipelineOptions, logger: logger)
         var options = APIOptions()
@@ -36,6 +38,8 @@ public enum ApplicationBuilder {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "churnguard"),
             logger: logger)
         application.addServices(pipeline)
+        // The worker's services, when `serve` runs them in-process (see BackgroundServices).
+        application.addServices(backgroundServices)
         return Built(application: application, pipeline: pipeline)
     }
 }

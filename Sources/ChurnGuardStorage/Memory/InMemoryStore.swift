@@ -3,11 +3,13 @@ public import Foundation
 
 /// A complete backend in memory, for tests and throwaway runs; loses everything on exit.
 public actor InMemoryStore: AnalyticsStore {
-    private var series: [OrganizationID: [String: [StoredPoint]]] = [:]
+    var series: [OrganizationID: [String: [StoredPoint]]] = [:]
     private var nextSequence: Int64 = 1
+    /// Rollup rows, watermark and the points not yet folded in (see InMemoryStore+Rollups).
+    var rollupState = InMemoryRollupState()
     private var organizations: [OrganizationID: Organization] = [:]
     private var keys: [String: ApiKeyRecord] = [:]
-    private var failure: StoreError?
+    var failure: StoreError?
 
     /// An empty store.
     public init() {}
@@ -22,14 +24,19 @@ public actor InMemoryStore: AnalyticsStore {
             for point in batch.points {
                 let stored = StoredPoint(sequence: nextSequence, point: point)
                 nextSequence += 1
-                var list = series[batch.organization, default: [:]][point.metricName, default: []]
-                if let last = list.last, (last.point.timestamp, last.sequence) > (point.timestamp, stored.sequence) {
-                    let position = list.partitioningIndex { ($0.point.timestamp, $0.sequence) > (point.timestamp, stored.sequence) }
-                    list.insert(stored, at: position)
-                } else {
-                    list.append(stored)
+                rollupState.unrolled.append((batch.organization, stored))
+                // Mutated in place through the subscripts: copying the series out and back
+                // would make every insert O(series length).
+                let key = (stored.point.timestamp, stored.sequence)
+                let position = series[batch.organization]?[point.metricName].flatMap { list in
+                    list.last.map { ($0.point.timestamp, $0.sequence) > key } == true
+                        ? list.partitioningIndex { ($0.point.timestamp, $0.sequence) > key } : nil
                 }
-                series[batch.organization, default: [:]][point.metricName] = list
+                if let position {
+                    series[batch.organization, default: [:]][point.metricName, default: []].insert(stored, at: position)
+                } else {
+                    series[batch.organization, default: [:]][point.metricName, default: []].append(stored)
+                }
             }
         }
     }

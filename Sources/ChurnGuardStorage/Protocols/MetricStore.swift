@@ -54,7 +54,7 @@ public protocol StoreLifecycle: Sendable {
 }
 
 /// Everything a backend provides.
-public typealias AnalyticsStore = MetricStore & OrganizationStore & StoreLifecycle
+public typealias AnalyticsStore = MetricStore & OrganizationStore & StoreLifecycle & RollupStore
 
 /// Applied and pending schema migrations of a backend.
 public struct MigrationStatus: Sendable, Equatable {

@@ -1,0 +1,70 @@
+public import ChurnGuardStorage
+public import Logging
+public import ServiceLifecycle
+import ChurnGuardCore
+import ChurnGuardEngine
+import Foundation
+
+/// Builds the worker's services (aggregation, retention, maintenance) from configuration, for
+/// `churnguard worker` and for `serve`, which runs them in-process on the embedded default.
+public enum BackgroundServices {
+    /// Pacing that configuration does not cover.
+    public struct Timing: Sendable {
+        /// Time between retention runs.
+        public var retentionInterval: Duration = .seconds(300)
+        /// Time between maintenance log lines (the deployment guide's five minutes).
+        public var maintenanceInterval: Duration = .seconds(300)
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// The services, sharing one set of counters; the caller runs them in a `ServiceGroup`.
+    public static func make(configuration: AppConfiguration, store: any AnalyticsStore, logger: Logger,
+                            timing: Timing = Timing()) -> [any Service] {
+        let counters = PipelineCounters()
+        let clock = ContinuousClock()
+        let aggregation = AggregationService(
+            store: store,
+            options: .init(interval: .seconds(configuration.aggregationIntervalSeconds),
+                           batchSize: configuration.aggregationBatchSize, maxWorkers: configuration.aggregationMaxWorkers),
+            clock: clock, counters: counters, logger: logger)
+        let retention = RetentionService(
+            store: store,
+            options: .init(rawSeconds: Int64(configuration.retentionRawSeconds),
+                           hourlySeconds: Int64(configuration.retentionHourlySeconds),
+                           dailySeconds: Int64(configuration.retentionDailySeconds),
+                           batchSize: configuration.aggregationBatchSize, interval: timing.retentionInterval),
+            clock: clock, now: { Timestamp(Date()) }, counters: counters, logger: logger)
+        let maintenance = MaintenanceService(store: store, interval: timing.maintenanceInterval, clock: clock,
+                                             counters: counters, logger: logger)
+        return [aggregation, retention, maintenance]
+    }
+
+    /// Runs the services until SIGTERM or SIGINT, then stops them gracefully: a rollup
+    /// transaction in progress is rolled back or committed whole, never half.
+    public static func runWorker(_ runtime: Runtime) async throws {
+        let services = make(configuration: runtime.configuration, store: runtime.store, logger: runtime.logger)
+        let group = ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger))
+        runtime.logger.info("worker started", metadata: [
+            "interval_seconds": "\(runtime.configuration.aggregationIntervalSeconds)",
+            "batch_size": "\(runtime.configuration.aggregationBatchSize)",
+        ])
+        try await group.run()
+        runtime.logger.info("worker stopped")
+    }
+
+    /// Rolls up everything pending once (`worker --once`): the points folded and the seconds it took.
+    public static func rollUpOnce(_ runtime: Runtime) async throws -> (points: Int, seconds: Double) {
+        let configuration = runtime.configuration
+        let service = AggregationService(
+            store: runtime.store,
+            options: .init(batchSize: configuration.aggregationBatchSize, maxWorkers: configuration.aggregationMaxWorkers),
+            clock: ContinuousClock(), counters: PipelineCounters(), logger: runtime.logger)
+        let start = ContinuousClock.now
+        let points = try await service.runOnce()
+        let elapsed = ContinuousClock.now - start
+        return (points, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}

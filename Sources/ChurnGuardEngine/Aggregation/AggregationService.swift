@@ -1,0 +1,79 @@
+public import ChurnGuardStorage
+public import Logging
+public import ServiceLifecycle
+
+/// Folds newly stored points into the hourly and daily rollups every
+/// `data_aggregation.processing_interval_seconds`.
+///
+/// Each store transaction folds at most `batchSize` points (whole or not at all), so a
+/// SIGTERM between or during transactions never leaves a half-done bucket. `maxWorkers`
+/// concurrent loops may call the store; the store's watermark, read and advanced inside its
+/// transaction, keeps them from folding a point twice (on SQLite the single writer
+/// serializes them anyway; see docs/AGGREGATION.md).
+public struct AggregationService<C: Clock>: Service where C.Duration == Duration {
+    /// Tuning from `data_aggregation`.
+    public struct Options: Sendable {
+        /// Time between runs.
+        public var interval: Duration
+        /// Most points folded per transaction.
+        public var batchSize: Int
+        /// Concurrent folding loops per run.
+        public var maxWorkers: Int
+
+        /// Creates options.
+        public init(interval: Duration = .seconds(60), batchSize: Int = 1000, maxWorkers: Int = 1) {
+            self.interval = interval
+            self.batchSize = max(1, batchSize)
+            self.maxWorkers = max(1, maxWorkers)
+        }
+    }
+
+    let store: any RollupStore
+    let options: Options
+    let clock: C
+    let counters: PipelineCounters
+    let logger: Logger
+
+    /// Creates the service; `clock` paces the runs (a test clock in tests).
+    public init(store: any RollupStore, options: Options, clock: C, counters: PipelineCounters, logger: Logger) {
+        self.store = store
+        self.options = options
+        self.clock = clock
+        self.counters = counters
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await runPeriodically(every: options.interval, clock: clock, logger: logger, name: "aggregation") {
+            do {
+                _ = try await runOnce()
+            } catch {
+                counters.update { $0.failures += 1 }
+                throw error
+            }
+        }
+    }
+
+    /// Folds everything pending, one transaction of at most `batchSize` points at a time,
+    /// until the store is caught up or the task is cancelled. Returns the points folded.
+    @discardableResult
+    public func runOnce() async throws -> Int {
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<options.maxWorkers {
+                group.addTask {
+                    var folded = 0
+                    while !Task.isCancelled {
+                        let batch = try await store.rollUp(maxPoints: options.batchSize)
+                        folded += batch
+                        if batch < options.batchSize { break }
+                    }
+                    return folded
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        counters.update { $0.aggregationRuns += 1; $0.pointsRolledUp += total }
+        if total > 0 { logger.debug("rolled up points", metadata: ["points": "\(total)"]) }
+        return total
+    }
+}

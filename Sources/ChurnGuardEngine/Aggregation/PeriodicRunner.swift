@@ -1,0 +1,32 @@
+public import ChurnGuardCore
+public import Logging
+import ServiceLifecycle
+
+/// Runs `body` now and then every `interval` on `clock`, until graceful shutdown or
+/// cancellation. A failing run is logged and retried at the next tick; it never ends the loop.
+///
+/// On graceful shutdown the surrounding task is cancelled: a sleep ends at once, and a run in
+/// progress stops at its next transaction boundary (the stores commit whole transactions or
+/// nothing), so no half-done bucket is ever committed.
+func runPeriodically<C: Clock>(
+    every interval: Duration, clock: C, logger: Logger, name: String,
+    _ body: @escaping @Sendable () async throws -> Void
+) async where C.Duration == Duration {
+    await cancelWhenGracefulShutdown {
+        while !Task.isCancelled {
+            do {
+                try await body()
+            } catch is CancellationError {
+                break
+            } catch {
+                if Task.isCancelled { break }
+                logger.error("background run failed; retrying at the next tick",
+                             metadata: ["service": "\(name)", "error": "\(error)"])
+            }
+            do { try await clock.sleep(for: interval) } catch { break }
+        }
+    }
+}
+
+/// The current time as the services see it, injected so tests control it.
+public typealias NowFunction = @Sendable () -> ChurnGuardCore.Timestamp

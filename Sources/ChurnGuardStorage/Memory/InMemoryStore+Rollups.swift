@@ -1,0 +1,108 @@
+public import ChurnGuardCore
+
+/// The rollup side of ``InMemoryStore``: rows per resolution, the watermark, and the points
+/// appended since the last run (in sequence order, so a run never scans old points).
+struct InMemoryRollupState {
+    struct Key: Hashable {
+        let organization: OrganizationID
+        let metric: String
+        let bucket: Int64
+    }
+
+    var hourly: [Key: RollupAggregate] = [:]
+    var daily: [Key: RollupAggregate] = [:]
+    var watermark: Int64 = 0
+    var unrolled: [(OrganizationID, StoredPoint)] = []
+    var unrolledHead = 0
+
+    var pendingCount: Int { unrolled.count - unrolledHead }
+}
+
+extension InMemoryStore {
+    public func rollUp(maxPoints: Int) async throws -> Int {
+        if let failure { throw failure }
+        let end = min(rollupState.unrolled.count, rollupState.unrolledHead + max(1, maxPoints))
+        let taken = end - rollupState.unrolledHead
+        guard taken > 0 else { return 0 }
+        for index in rollupState.unrolledHead..<end {
+            let (organization, stored) = rollupState.unrolled[index]
+            for resolution in RollupResolution.allCases {
+                let bucket = resolution.bucketStart(of: stored.point.timestamp).microseconds
+                let key = InMemoryRollupState.Key(organization: organization, metric: stored.point.metricName, bucket: bucket)
+                switch resolution {
+                case .hour: rollupState.hourly[key, default: RollupAggregate()].add(stored.point.value)
+                case .day: rollupState.daily[key, default: RollupAggregate()].add(stored.point.value)
+                }
+            }
+            rollupState.watermark = max(rollupState.watermark, stored.sequence)
+        }
+        rollupState.unrolledHead = end
+        if rollupState.unrolledHead > 4096, rollupState.unrolledHead * 2 > rollupState.unrolled.count {
+            rollupState.unrolled.removeFirst(rollupState.unrolledHead)
+            rollupState.unrolledHead = 0
+        }
+        return taken
+    }
+
+    public func rollups(
+        metricName: String, resolution: RollupResolution, from: Timestamp?, to: Timestamp?,
+        limit: Int, organization: OrganizationID
+    ) async throws -> [RollupBucket] {
+        if let failure { throw failure }
+        let rows = resolution == .hour ? rollupState.hourly : rollupState.daily
+        let lower = from?.microseconds ?? .min
+        let upper = to?.microseconds ?? .max
+        return rows.compactMap { key, aggregate -> RollupBucket? in
+            guard key.organization == organization, key.metric == metricName,
+                  key.bucket >= lower, key.bucket < upper else { return nil }
+            return RollupBucket(start: Timestamp(microseconds: key.bucket), aggregate: aggregate)
+        }
+        .sorted { $0.start < $1.start }
+        .prefix(max(0, limit))
+        .map { $0 }
+    }
+
+    public func expire(_ tier: RetentionTier, before cutoff: Timestamp, limit: Int) async throws -> Int {
+        if let failure { throw failure }
+        var budget = max(1, limit)
+        switch tier {
+        case .hourly, .daily:
+            let rows = tier == .hourly ? rollupState.hourly : rollupState.daily
+            let expired = rows.keys.filter { $0.bucket < cutoff.microseconds }.prefix(budget)
+            for key in expired {
+                if tier == .hourly { rollupState.hourly[key] = nil } else { rollupState.daily[key] = nil }
+            }
+            return expired.count
+        case .raw:
+            var deleted = 0
+            for (organization, metrics) in series {
+                for (metric, points) in metrics where budget > 0 {
+                    let kept = dropExpired(points, before: cutoff, budget: &budget)
+                    deleted += points.count - kept.count
+                    series[organization]?[metric] = kept.isEmpty ? nil : kept
+                }
+            }
+            return deleted
+        }
+    }
+
+    /// `points` (time-ordered) without the rolled-up ones older than `cutoff`, at most `budget` fewer.
+    private func dropExpired(_ points: [StoredPoint], before cutoff: Timestamp, budget: inout Int) -> [StoredPoint] {
+        var kept: [StoredPoint] = []
+        kept.reserveCapacity(points.count)
+        for stored in points {
+            if budget > 0, stored.point.timestamp < cutoff, stored.sequence <= rollupState.watermark {
+                budget -= 1
+            } else {
+                kept.append(stored)
+            }
+        }
+        return kept
+    }
+
+    public func rollupStatistics() async throws -> RollupStatistics {
+        if let failure { throw failure }
+        return RollupStatistics(watermark: rollupState.watermark, pendingPoints: Int64(rollupState.pendingCount),
+                                hourlyBuckets: Int64(rollupState.hourly.count), dailyBuckets: Int64(rollupState.daily.count))
+    }
+}

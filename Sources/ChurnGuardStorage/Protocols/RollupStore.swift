@@ -1,0 +1,64 @@
+public import ChurnGuardCore
+
+/// Hourly and daily rollups of every series (organization and metric), and tiered retention.
+///
+/// Rollups are incremental. A backend keeps a *watermark*: the highest point sequence already
+/// folded into the rollups. ``rollUp(maxPoints:)`` reads only points past it, in sequence
+/// order, merges their partial summaries into the hour and day buckets they fall in (late
+/// points included: they simply carry a newer sequence) and advances the watermark, all in one
+/// transaction. A committed state is therefore always exact: every rollup row summarises
+/// precisely the points of its bucket with a sequence at or below the watermark. Every
+/// method may be called concurrently; concurrent `rollUp` calls never fold a point twice.
+public protocol RollupStore: Sendable {
+    /// Folds at most `maxPoints` points past the watermark into the rollups, in one
+    /// transaction (cancelled or failed: nothing of it is committed).
+    /// - Returns: how many points were folded in; 0 when the rollups are up to date.
+    /// - Throws: ``StoreError`` when the backend fails.
+    func rollUp(maxPoints: Int) async throws -> Int
+
+    /// The rollup buckets of one metric of `organization` at `resolution` whose start lies in
+    /// `[from, to)`, oldest first, at most `limit` of them.
+    func rollups(
+        metricName: String, resolution: RollupResolution, from: Timestamp?, to: Timestamp?,
+        limit: Int, organization: OrganizationID
+    ) async throws -> [RollupBucket]
+
+    /// Deletes at most `limit` rows of `tier` older than `cutoff`, in one short transaction.
+    /// Raw points are deleted only once folded into the rollups (sequence ≤ watermark), and
+    /// the per-metric catalog is kept exact.
+    /// - Returns: how many rows were deleted; fewer than `limit` means the tier is clean.
+    func expire(_ tier: RetentionTier, before cutoff: Timestamp, limit: Int) async throws -> Int
+
+    /// Counts describing the pipeline's state, for the maintenance log and tests.
+    func rollupStatistics() async throws -> RollupStatistics
+}
+
+/// A tier of stored data with its own retention period.
+public enum RetentionTier: String, Sendable, CaseIterable {
+    /// Raw points (`time_series_data`).
+    case raw
+    /// Hourly rollups.
+    case hourly
+    /// Daily rollups.
+    case daily
+}
+
+/// The state of the rollup pipeline.
+public struct RollupStatistics: Sendable, Equatable {
+    /// Highest point sequence folded into the rollups.
+    public var watermark: Int64
+    /// Points stored past the watermark, waiting for the next run.
+    public var pendingPoints: Int64
+    /// Hourly rollup rows stored.
+    public var hourlyBuckets: Int64
+    /// Daily rollup rows stored.
+    public var dailyBuckets: Int64
+
+    /// Creates statistics.
+    public init(watermark: Int64, pendingPoints: Int64, hourlyBuckets: Int64, dailyBuckets: Int64) {
+        self.watermark = watermark
+        self.pendingPoints = pendingPoints
+        self.hourlyBuckets = hourlyBuckets
+        self.dailyBuckets = dailyBuckets
+    }
+}
