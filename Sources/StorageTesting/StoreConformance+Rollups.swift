@@ -62,6 +62,26 @@ extension StoreConformance {
                                                 to: Fixture.base.adding(seconds: 4 * 3600), limit: 2, organization: org)
             try check(range.map(\.start) == [Fixture.base.adding(seconds: 3600), Fixture.base.adding(seconds: 7200)], "range \(range.map(\.start))")
         },
+        Case(name: "concurrent rollUp calls fold every point exactly once") { store in
+            let org = OrganizationID.random()
+            try await store.append([PointBatch(organization: org, points: (0..<1000).map { Fixture.point(minute: $0 % 600, value: 1) })])
+            let folded = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        var total = 0
+                        while true {
+                            let batch = try await store.rollUp(maxPoints: 37)
+                            if batch == 0 { return total }
+                            total += batch
+                        }
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            try check(folded == 1000, "the loops folded \(folded) points in total")
+            let days = try await store.rollups(metricName: "churn_risk_score", resolution: .day, from: nil, to: nil, limit: 10, organization: org)
+            try check(days.map(\.aggregate.count).reduce(0, +) == 1000, "days count \(days.map(\.aggregate.count))")
+        },
     ] + rollupPropertyCases + retentionCases
 }
 
