@@ -1,5 +1,5 @@
 public import ChurnGuardCore
-public import Logging
+import Logging
 import ServiceLifecycle
 
 /// Runs `body` now and then every `interval` on `clock`, until graceful shutdown or
