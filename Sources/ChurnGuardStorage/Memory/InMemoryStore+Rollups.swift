@@ -75,34 +75,38 @@ extension InMemoryStore {
             return expired.count
         case .raw:
             var deleted = 0
-            for (organization, metrics) in series {
-                for (metric, points) in metrics where budget > 0 {
-                    let kept = dropExpired(points, before: cutoff, budget: &budget)
-                    deleted += points.count - kept.count
-                    series[organization]?[metric] = kept.isEmpty ? nil : kept
+            let watermark = rollupState.watermark
+            for organization in Array(series.keys) {
+                for metric in Array((series[organization] ?? [:]).keys) where budget > 0 {
+                    // Mutated in place (no copy of the series): only its expired prefix is visited.
+                    deleted += series[organization]?[metric]?.removeExpired(before: cutoff, watermark: watermark, budget: &budget) ?? 0
+                    if series[organization]?[metric]?.isEmpty == true { series[organization]?[metric] = nil }
                 }
             }
             return deleted
         }
     }
 
-    /// `points` (time-ordered) without the rolled-up ones older than `cutoff`, at most `budget` fewer.
-    private func dropExpired(_ points: [StoredPoint], before cutoff: Timestamp, budget: inout Int) -> [StoredPoint] {
-        var kept: [StoredPoint] = []
-        kept.reserveCapacity(points.count)
-        for stored in points {
-            if budget > 0, stored.point.timestamp < cutoff, stored.sequence <= rollupState.watermark {
-                budget -= 1
-            } else {
-                kept.append(stored)
-            }
-        }
-        return kept
-    }
-
     public func rollupStatistics() async throws -> RollupStatistics {
         if let failure { throw failure }
         return RollupStatistics(watermark: rollupState.watermark, pendingPoints: Int64(rollupState.pendingCount),
                                 hourlyBuckets: Int64(rollupState.hourly.count), dailyBuckets: Int64(rollupState.daily.count))
+    }
+}
+
+extension Array where Element == StoredPoint {
+    /// Removes, from a time-ordered series, at most `budget` points older than `cutoff` whose
+    /// sequence is at or below `watermark`; visits only the expired prefix. Returns the count.
+    mutating func removeExpired(before cutoff: Timestamp, watermark: Int64, budget: inout Int) -> Int {
+        let end = partitioningIndex { $0.point.timestamp >= cutoff }
+        var kept: [StoredPoint] = []
+        var removed = 0
+        var index = 0
+        while index < end && budget > 0 {
+            if self[index].sequence <= watermark { removed += 1; budget -= 1 } else { kept.append(self[index]) }
+            index += 1
+        }
+        replaceSubrange(0..<index, with: kept)
+        return removed
     }
 }
