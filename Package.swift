@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         // Domain values, validation and errors. Depends on nothing of ours.
@@ -54,6 +55,17 @@ let package = Package(
                 "ChurnGuardStorage", "ChurnGuardCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The PostgreSQL backend (weekly partitions, row-level security); see docs/POSTGRES.md.
+        .target(
+            name: "StoragePostgres",
+            dependencies: [
+                "ChurnGuardStorage", "ChurnGuardCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -91,7 +103,7 @@ let package = Package(
             name: "ChurnGuardBootstrap",
             dependencies: [
                 "ChurnGuardAPI", "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore",
-                "ChurnGuardAnalytics", "StorageSQLite",
+                "ChurnGuardAnalytics", "StorageSQLite", "StoragePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Yams", package: "Yams"),
@@ -121,6 +133,15 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: ["ChurnGuardStorage", "StorageSQLite", "StorageTesting", "ChurnGuardCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "StoragePostgresTests",
+            dependencies: [
+                "StoragePostgres", "StorageTesting", "ChurnGuardStorage", "ChurnGuardCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -43,6 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
             let built = ApplicationBuilder.build(configuration: runtime.configuration, store: runtime.store,
                                                  logger: runtime.logger, backgroundServices: background)
             try await built.application.runService()
+            await runtime.close()
         }
     }
 

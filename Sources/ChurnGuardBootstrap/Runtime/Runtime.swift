@@ -22,10 +22,16 @@ public struct Runtime: Sendable {
         var logger = Logger(label: "churnguard")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         let store = try StoreFactory.open(configuration, logger: logger)
+        await StoreFactory.startupChecks(store, logger: logger)
         if migrate, configuration.backend == .sqlite || configuration.backend == .memory {
             let applied = try await store.migrate()
             for name in applied { logger.info("applied migration", metadata: ["migration": "\(name)"]) }
         }
         return Runtime(configuration: configuration, store: store, logger: logger)
+    }
+
+    /// Stops what the store runs in the background (the PostgreSQL pool's connections).
+    public func close() async {
+        await StoreFactory.close(store)
     }
 }

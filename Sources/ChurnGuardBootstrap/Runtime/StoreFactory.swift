@@ -1,5 +1,6 @@
 public import ChurnGuardStorage
 public import Logging
+import StoragePostgres
 import StorageSQLite
 
 /// Opens the configured backend: the one place that knows the concrete store types.
@@ -14,10 +15,61 @@ public enum StoreFactory {
         case .memory:
             logger.warning("database.backend is 'memory': every point is lost when the process exits")
             return InMemoryStore()
-        case .timescaledb, .postgres, .influxdb:
+        case .timescaledb, .postgres:
+            return PostgresStore.open(try postgresOptions(configuration), logger: logger)
+        case .influxdb:
             throw ConfigError(
                 source: configuration.values.source(of: "database.backend"), key: "database.backend",
-                problem: "the '\(configuration.backend.rawValue)' backend is not available in this build yet; use sqlite or memory")
+                problem: "the '\(configuration.backend.rawValue)' backend is not available in this build yet; use sqlite, memory or postgres")
         }
+    }
+
+    /// Checks worth a warning once the store is open: for PostgreSQL, a connecting role that
+    /// row-level security cannot bind (superuser or BYPASSRLS). Failures to ask are logged, not thrown.
+    public static func startupChecks(_ store: any AnalyticsStore, logger: Logger) async {
+        guard let postgres = store as? PostgresStore else { return }
+        do {
+            for warning in try await postgres.securityWarnings() {
+                logger.warning("\(warning); connect as an ordinary role that owns the schema (see docs/POSTGRES.md)")
+            }
+        } catch {
+            logger.warning("could not check the PostgreSQL role's privileges", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Stops what the store runs in the background (the PostgreSQL pool); the store is unusable afterwards.
+    public static func close(_ store: any AnalyticsStore) async {
+        if let postgres = store as? PostgresStore { await postgres.shutdown() }
+    }
+
+    /// Pool options from `database.timescaledb.url` (`TIMESCALEDB_URL`) or, without it, from
+    /// `database.timescaledb.host`/`port`/`database`/`username`/`password`/`ssl_mode`, with
+    /// `database.connection_pool_size`, `connection_timeout` and `query_timeout` (seconds).
+    static func postgresOptions(_ configuration: AppConfiguration) throws -> PostgresStoreOptions {
+        let values = configuration.values
+        let urlKey = "database.timescaledb.url"
+        var options: PostgresStoreOptions
+        if let url = values.optionalString(urlKey), !url.isEmpty {
+            do { options = try PostgresStoreOptions(url: url) } catch {
+                throw ConfigError(source: values.source(of: urlKey), key: urlKey, problem: "\(error)")
+            }
+        } else {
+            let sslMode = values.string("database.timescaledb.ssl_mode", default: "disable")
+            guard sslMode == "disable" || sslMode == "prefer" else {
+                throw ConfigError(
+                    source: values.source(of: "database.timescaledb.ssl_mode"), key: "database.timescaledb.ssl_mode",
+                    problem: "'\(sslMode)' is not supported yet: TLS to PostgreSQL is not implemented; use disable, or set TIMESCALEDB_URL")
+            }
+            options = PostgresStoreOptions(
+                host: values.string("database.timescaledb.host", default: "localhost"),
+                port: try values.int("database.timescaledb.port", default: 5432, range: 1...65_535),
+                username: values.string("database.timescaledb.username", default: "analytics_user"),
+                password: values.optionalString("database.timescaledb.password").flatMap { $0.isEmpty ? nil : $0 },
+                database: values.string("database.timescaledb.database", default: "analytics_db"))
+        }
+        options.maximumConnections = try values.int("database.connection_pool_size", default: 20, range: 1...1000)
+        options.connectTimeout = .seconds(try values.int("database.connection_timeout", default: 30, range: 1...3600))
+        options.queryTimeout = .seconds(try values.int("database.query_timeout", default: 60, range: 1...3600))
+        return options
     }
 }

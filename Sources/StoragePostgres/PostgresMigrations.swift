@@ -1,0 +1,156 @@
+/// The PostgreSQL schema, as numbered migrations of constant SQL statements. Each migration
+/// is applied in its own transaction under an advisory lock (see `PostgresStore+Lifecycle`).
+///
+/// `time_series_data` follows the deployment guide (`TIMESTAMPTZ` time, `UUID` organization,
+/// `JSONB` tags with a GIN index, its three indexes) with two differences: `id` is the point's
+/// sequence (the rollup watermark and the pagination tie-break), and `metadata` is `JSON`,
+/// which keeps the client's text exactly (JSONB would reorder keys). The table is
+/// range-partitioned by week with a default partition; `churnguard_ensure_partitions` adds
+/// weeks ahead. Rollup and catalog times are integer microseconds, as on SQLite.
+///
+/// Row-level security is enabled and forced on every tenant table (see ``rowSecurity(_:)``).
+enum PostgresMigrations {
+    struct Migration {
+        let version: Int
+        let name: String
+        let statements: [String]
+    }
+
+    /// Visible rows: those of the organization set for the transaction, or every row in the
+    /// system scope (rollups, retention). A missing or empty setting matches nothing.
+    static let tenantPredicate = """
+        organization_id = NULLIF(current_setting('churnguard.organization_id', true), '')::uuid
+        OR current_setting('churnguard.scope', true) = 'system'
+        """
+
+    static func rowSecurity(_ table: String) -> [String] {
+        [
+            "ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY",
+            "ALTER TABLE \(table) FORCE ROW LEVEL SECURITY",
+            "CREATE POLICY org_isolation_policy ON \(table) USING (\(tenantPredicate)) WITH CHECK (\(tenantPredicate))",
+        ]
+    }
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "organizations, api_keys, time_series_data (weekly partitions), metric_catalog, row-level security",
+                  statements: directory + points + rowSecurity("time_series_data") + rowSecurity("metric_catalog")
+                      + rowSecurity("api_keys") + [partitionFunction]),
+        Migration(version: 2, name: "hourly_metrics, daily_metrics, rollup_state",
+                  statements: rollups + rowSecurity("hourly_metrics") + rowSecurity("daily_metrics")),
+    ]
+
+    static let directory = [
+        """
+        CREATE TABLE organizations (
+            id UUID PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            tier TEXT NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            organization_id UUID NOT NULL REFERENCES organizations(id),
+            key_hash BYTEA NOT NULL,
+            tier TEXT NOT NULL,
+            name TEXT,
+            created_at TIMESTAMPTZ NOT NULL,
+            revoked_at TIMESTAMPTZ
+        )
+        """,
+        "CREATE INDEX idx_api_keys_org ON api_keys (organization_id)",
+    ]
+
+    static let points = [
+        """
+        CREATE TABLE time_series_data (
+            id BIGSERIAL NOT NULL,
+            timestamp TIMESTAMPTZ NOT NULL,
+            metric_name TEXT NOT NULL,
+            organization_id UUID NOT NULL,
+            value DOUBLE PRECISION NOT NULL,
+            tags JSONB NOT NULL DEFAULT '{}',
+            metadata JSON,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        ) PARTITION BY RANGE (timestamp)
+        """,
+        "CREATE INDEX idx_ts_metric_org_time ON time_series_data (metric_name, organization_id, timestamp DESC)",
+        "CREATE INDEX idx_ts_org_time ON time_series_data (organization_id, timestamp DESC)",
+        "CREATE INDEX idx_ts_tags ON time_series_data USING GIN (tags)",
+        "CREATE INDEX idx_ts_id ON time_series_data (id)",
+        "CREATE TABLE time_series_data_default PARTITION OF time_series_data DEFAULT",
+        "ALTER TABLE time_series_data_default ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY",
+        """
+        CREATE TABLE metric_catalog (
+            organization_id UUID NOT NULL,
+            metric_name TEXT NOT NULL,
+            points BIGINT NOT NULL,
+            first_timestamp BIGINT NOT NULL,
+            last_timestamp BIGINT NOT NULL,
+            PRIMARY KEY (organization_id, metric_name)
+        )
+        """,
+    ]
+
+    /// Creates the missing weekly partitions (Monday 00:00 UTC) overlapping `[from_time,
+    /// to_time)`. A week whose rows already sit in the default partition is left there. Each
+    /// partition has row-level security enabled and forced without a policy, so reading a
+    /// partition directly, past the parent's policy, shows nothing.
+    static let partitionFunction = """
+        CREATE FUNCTION churnguard_ensure_partitions(from_time TIMESTAMPTZ, to_time TIMESTAMPTZ) RETURNS INTEGER
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            week_start TIMESTAMPTZ := date_trunc('week', from_time AT TIME ZONE 'UTC') AT TIME ZONE 'UTC';
+            part_name TEXT;
+            created INTEGER := 0;
+        BEGIN
+            WHILE week_start < to_time LOOP
+                part_name := 'time_series_data_' || to_char(week_start AT TIME ZONE 'UTC', 'YYYYMMDD');
+                IF to_regclass(part_name) IS NULL THEN
+                    BEGIN
+                        EXECUTE format('CREATE TABLE %I PARTITION OF time_series_data FOR VALUES FROM (%L) TO (%L)',
+                                       part_name, week_start, week_start + INTERVAL '7 days');
+                        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', part_name);
+                        created := created + 1;
+                    EXCEPTION WHEN check_violation THEN
+                        NULL;
+                    END;
+                END IF;
+                week_start := week_start + INTERVAL '7 days';
+            END LOOP;
+            RETURN created;
+        END
+        $$
+        """
+
+    static let rollups = ["hourly_metrics", "daily_metrics"].flatMap { table in
+        [
+            """
+            CREATE TABLE \(table) (
+                organization_id UUID NOT NULL,
+                metric_name TEXT NOT NULL,
+                bucket BIGINT NOT NULL,
+                count BIGINT NOT NULL,
+                sum_value DOUBLE PRECISION NOT NULL,
+                avg_value DOUBLE PRECISION NOT NULL,
+                m2_value DOUBLE PRECISION NOT NULL,
+                min_value DOUBLE PRECISION NOT NULL,
+                max_value DOUBLE PRECISION NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (organization_id, metric_name, bucket)
+            )
+            """,
+            "CREATE INDEX idx_\(table)_bucket ON \(table) (bucket)",
+        ]
+    } + [
+        """
+        CREATE TABLE rollup_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            watermark BIGINT NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        )
+        """,
+        "INSERT INTO rollup_state (id, watermark) VALUES (1, 0)",
+    ]
+}

@@ -1,0 +1,122 @@
+public import ChurnGuardCore
+public import ChurnGuardStorage
+import Foundation
+import PostgresNIO
+
+extension PostgresStore: MetricStore {
+    /// Advisory lock key: appends hold it shared, rollups exclusively, so a rollup never
+    /// sees a sequence past one still uncommitted (which it would otherwise skip for ever).
+    static let sequenceLockKey: Int64 = 0x6367_7365_7175_656e
+
+    /// Microseconds since the epoch to `TIMESTAMPTZ`, exactly (bigint times an interval).
+    static let microsToTime = "'epoch'::timestamptz + INTERVAL '1 microsecond' *"
+    /// `TIMESTAMPTZ` to microseconds since the epoch, exactly (`extract` gives numeric).
+    static func timeToMicros(_ column: String) -> String { "(extract(epoch FROM \(column)) * 1000000)::INT8" }
+
+    public func append(_ batches: [PointBatch]) async throws {
+        for batch in batches where !batch.points.isEmpty {
+            try await appendBatch(batch)
+        }
+    }
+
+    /// Inserts one organization's points with one multi-row statement (arrays bound in
+    /// binary and unnested) and updates its catalog rows, in one transaction.
+    private func appendBatch(_ batch: PointBatch) async throws {
+        let points = batch.points
+        let times = points.map(\.timestamp.microseconds)
+        let names = points.map(\.metricName)
+        let values = points.map(\.value)
+        let tags = points.map { JSONText.encodeObject($0.tags) }
+        // Empty text stands for "no metadata": it is never valid JSON, so nothing is lost.
+        let metadata = points.map { $0.metadataJSON ?? "" }
+        let organization = batch.organization.uuid
+        try await transaction(.tenant(batch.organization)) { connection, logger in
+            try await connection.query("SELECT pg_advisory_xact_lock_shared(\(Self.sequenceLockKey))", logger: logger)
+            var insert = PostgresQuery(unsafeSQL: """
+                INSERT INTO time_series_data (timestamp, metric_name, organization_id, value, tags, metadata)
+                SELECT \(Self.microsToTime) t, n, $1, v, g::jsonb, NULLIF(m, '')::json
+                FROM unnest($2::INT8[], $3::TEXT[], $4::FLOAT8[], $5::TEXT[], $6::TEXT[]) AS p(t, n, v, g, m)
+                """)
+            insert.binds.append(organization)
+            insert.binds.append(times)
+            insert.binds.append(names)
+            insert.binds.append(values)
+            insert.binds.append(tags)
+            insert.binds.append(metadata)
+            try await connection.query(insert, logger: logger)
+            var catalog = PostgresQuery(unsafeSQL: """
+                INSERT INTO metric_catalog AS c (organization_id, metric_name, points, first_timestamp, last_timestamp)
+                SELECT $1, n, count(*), min(t), max(t) FROM unnest($2::INT8[], $3::TEXT[]) AS p(t, n) GROUP BY n
+                ON CONFLICT (organization_id, metric_name) DO UPDATE SET
+                    points = c.points + excluded.points,
+                    first_timestamp = LEAST(c.first_timestamp, excluded.first_timestamp),
+                    last_timestamp = GREATEST(c.last_timestamp, excluded.last_timestamp)
+                """)
+            catalog.binds.append(organization)
+            catalog.binds.append(times)
+            catalog.binds.append(names)
+            try await connection.query(catalog, logger: logger)
+        }
+    }
+
+    public func points(_ query: PointQuery, organization: OrganizationID) async throws -> PointPage {
+        let limit = max(1, query.limit)
+        var sql = """
+            SELECT id, \(Self.timeToMicros("timestamp")), value, tags::TEXT, metadata::TEXT FROM time_series_data
+            WHERE organization_id = $1 AND metric_name = $2
+            """
+        var binds = PostgresBindings()
+        binds.append(organization.uuid)
+        binds.append(query.metricName)
+        if let from = query.from {
+            binds.append(from.microseconds)
+            sql += " AND timestamp >= \(Self.microsToTime) $\(binds.count)::INT8"
+        }
+        if let to = query.to {
+            binds.append(to.microseconds)
+            sql += " AND timestamp < \(Self.microsToTime) $\(binds.count)::INT8"
+        }
+        if let after = query.after {
+            binds.append(after.timestamp.microseconds)
+            binds.append(after.sequence)
+            sql += " AND (timestamp, id) > (\(Self.microsToTime) $\(binds.count - 1)::INT8, $\(binds.count)::INT8)"
+        }
+        if !query.tags.isEmpty {
+            binds.append(JSONText.encodeObject(query.tags))
+            sql += " AND tags @> $\(binds.count)::jsonb"
+        }
+        binds.append(Int64(limit + 1))
+        sql += " ORDER BY timestamp, id LIMIT $\(binds.count)"
+        let statement = PostgresQuery(unsafeSQL: sql, binds: binds)
+        let metricName = query.metricName
+        let rows = try await transaction(.tenant(organization)) { connection, logger in
+            var points: [StoredPoint] = []
+            let rows = try await connection.query(statement, logger: logger)
+            for try await (id, micros, value, tags, metadata) in rows.decode((Int64, Int64, Double, String, String?).self) {
+                points.append(StoredPoint(sequence: id, point: MetricPoint(
+                    metricName: metricName, timestamp: Timestamp(microseconds: micros), value: value,
+                    tags: JSONText.decodeStringObject(tags) ?? [:], metadataJSON: metadata)))
+            }
+            return points
+        }
+        guard rows.count > limit else { return PointPage(points: rows, nextCursor: nil) }
+        let page = Array(rows.prefix(limit))
+        let last = page[page.count - 1]
+        return PointPage(points: page, nextCursor: PointCursor(timestamp: last.point.timestamp, sequence: last.sequence))
+    }
+
+    public func metrics(organization: OrganizationID) async throws -> [MetricSummary] {
+        try await transaction(.tenant(organization)) { connection, logger in
+            let rows = try await connection.query("""
+                SELECT metric_name, points, first_timestamp, last_timestamp FROM metric_catalog
+                WHERE organization_id = \(organization.uuid) AND points > 0 ORDER BY metric_name
+                """, logger: logger)
+            var summaries: [MetricSummary] = []
+            for try await (name, count, first, last) in rows.decode((String, Int64, Int64, Int64).self) {
+                summaries.append(MetricSummary(metricName: name, points: count, firstTimestamp: Timestamp(microseconds: first),
+                                               lastTimestamp: Timestamp(microseconds: last)))
+            }
+            return summaries
+        }
+    }
+}

@@ -1,0 +1,128 @@
+public import ChurnGuardCore
+public import ChurnGuardStorage
+import Foundation
+import Logging
+import PostgresNIO
+
+extension PostgresStore: RollupStore {
+    /// One series' bucket.
+    struct BucketKey: Hashable {
+        var organization: UUID
+        var metric: String
+        var bucket: Int64
+    }
+
+    /// Folds points past the watermark in id order. Holds the sequence lock exclusively, so
+    /// no append is in flight: every id at or below the highest visible one is committed.
+    public func rollUp(maxPoints: Int) async throws -> Int {
+        let limit = Int64(max(1, maxPoints))
+        return try await transaction(.system) { connection, logger in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.sequenceLockKey))", logger: logger)
+            var watermark: Int64 = 0
+            let state = try await connection.query("SELECT watermark FROM rollup_state WHERE id = 1 FOR UPDATE", logger: logger)
+            for try await value in state.decode(Int64.self) { watermark = value }
+            let rows = try await connection.query("""
+                SELECT id, organization_id, metric_name, \(unescaped: Self.timeToMicros("timestamp")), value
+                FROM time_series_data WHERE id > \(watermark) ORDER BY id LIMIT \(limit)
+                """, logger: logger)
+            var hours: [BucketKey: RollupAggregate] = [:]
+            var last = watermark
+            var folded = 0
+            for try await (id, organization, metric, micros, value) in rows.decode((Int64, UUID, String, Int64, Double).self) {
+                let hour = RollupResolution.hour.bucketStart(of: Timestamp(microseconds: micros)).microseconds
+                hours[BucketKey(organization: organization, metric: metric, bucket: hour), default: RollupAggregate()].add(value)
+                last = id
+                folded += 1
+            }
+            guard folded > 0 else { return 0 }
+            var days: [BucketKey: RollupAggregate] = [:]
+            for (key, aggregate) in hours {
+                let day = RollupResolution.day.bucketStart(of: Timestamp(microseconds: key.bucket)).microseconds
+                days[BucketKey(organization: key.organization, metric: key.metric, bucket: day), default: RollupAggregate()]
+                    .merge(aggregate)
+            }
+            try await Self.merge(hours, into: .hour, connection: connection, logger: logger)
+            try await Self.merge(days, into: .day, connection: connection, logger: logger)
+            try await connection.query(
+                "UPDATE rollup_state SET watermark = \(last), updated_at = now() WHERE id = 1", logger: logger)
+            return folded
+        }
+    }
+
+    /// The rollup table of a resolution (a constant).
+    static func table(_ resolution: RollupResolution) -> String {
+        resolution == .hour ? "hourly_metrics" : "daily_metrics"
+    }
+
+    /// Reads the stored rows of `fresh`'s keys, merges, and writes them back, one statement each way.
+    private static func merge(_ fresh: [BucketKey: RollupAggregate], into resolution: RollupResolution,
+                              connection: PostgresConnection, logger: Logger) async throws {
+        let keys = Array(fresh.keys)
+        var select = PostgresQuery(unsafeSQL: """
+            SELECT r.organization_id, r.metric_name, r.bucket, r.count, r.sum_value, r.avg_value, r.m2_value, r.min_value, r.max_value
+            FROM \(table(resolution)) r
+            JOIN unnest($1::UUID[], $2::TEXT[], $3::INT8[]) AS k(o, n, b) ON r.organization_id = k.o AND r.metric_name = k.n AND r.bucket = k.b
+            FOR UPDATE OF r
+            """)
+        select.binds.append(keys.map(\.organization))
+        select.binds.append(keys.map(\.metric))
+        select.binds.append(keys.map(\.bucket))
+        var merged = fresh
+        let stored = try await connection.query(select, logger: logger)
+        let columns = (UUID, String, Int64, Int64, Double, Double, Double, Double, Double).self
+        for try await (organization, metric, bucket, count, sum, mean, m2, low, high) in stored.decode(columns) {
+            let key = BucketKey(organization: organization, metric: metric, bucket: bucket)
+            var aggregate = RollupAggregate(count: count, sum: sum, mean: mean, m2: m2, min: low, max: high)
+            aggregate.merge(fresh[key] ?? RollupAggregate())
+            merged[key] = aggregate
+        }
+        let rows = Array(merged)
+        var upsert = PostgresQuery(unsafeSQL: """
+            INSERT INTO \(table(resolution)) AS r
+                (organization_id, metric_name, bucket, count, sum_value, avg_value, m2_value, min_value, max_value, updated_at)
+            SELECT o, n, b, c, s, a, m, lo, hi, now()
+            FROM unnest($1::UUID[], $2::TEXT[], $3::INT8[], $4::INT8[], $5::FLOAT8[], $6::FLOAT8[], $7::FLOAT8[], $8::FLOAT8[], $9::FLOAT8[])
+                AS k(o, n, b, c, s, a, m, lo, hi)
+            ON CONFLICT (organization_id, metric_name, bucket) DO UPDATE SET
+                count = excluded.count, sum_value = excluded.sum_value, avg_value = excluded.avg_value,
+                m2_value = excluded.m2_value, min_value = excluded.min_value, max_value = excluded.max_value, updated_at = now()
+            """)
+        upsert.binds.append(rows.map(\.key.organization))
+        upsert.binds.append(rows.map(\.key.metric))
+        upsert.binds.append(rows.map(\.key.bucket))
+        upsert.binds.append(rows.map(\.value.count))
+        upsert.binds.append(rows.map(\.value.sum))
+        upsert.binds.append(rows.map(\.value.mean))
+        upsert.binds.append(rows.map(\.value.m2))
+        upsert.binds.append(rows.map(\.value.min))
+        upsert.binds.append(rows.map(\.value.max))
+        try await connection.query(upsert, logger: logger)
+    }
+
+    public func rollups(
+        metricName: String, resolution: RollupResolution, from: Timestamp?, to: Timestamp?,
+        limit: Int, organization: OrganizationID
+    ) async throws -> [RollupBucket] {
+        var query = PostgresQuery(unsafeSQL: """
+            SELECT bucket, count, sum_value, avg_value, m2_value, min_value, max_value FROM \(Self.table(resolution))
+            WHERE organization_id = $1 AND metric_name = $2 AND bucket >= $3 AND bucket < $4
+            ORDER BY bucket LIMIT $5
+            """)
+        query.binds.append(organization.uuid)
+        query.binds.append(metricName)
+        query.binds.append(from?.microseconds ?? Int64.min)
+        query.binds.append(to?.microseconds ?? Int64.max)
+        query.binds.append(Int64(max(0, limit)))
+        let statement = query
+        return try await transaction(.tenant(organization)) { connection, logger in
+            var buckets: [RollupBucket] = []
+            let rows = try await connection.query(statement, logger: logger)
+            for try await (bucket, count, sum, mean, m2, low, high)
+                in rows.decode((Int64, Int64, Double, Double, Double, Double, Double).self) {
+                buckets.append(RollupBucket(start: Timestamp(microseconds: bucket),
+                                            aggregate: RollupAggregate(count: count, sum: sum, mean: mean, m2: m2, min: low, max: high)))
+            }
+            return buckets
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import ChurnGuardCore
+import ChurnGuardStorage
+public import Logging
+import PostgresNIO
+
+/// The PostgreSQL backend: `time_series_data` range-partitioned by week (plain PostgreSQL;
+/// TimescaleDB hypertables are a later step), row-level security on every tenant table.
+///
+/// The store owns a `PostgresClient` pool. ``open(_:logger:)`` starts the pool's `run()` in a
+/// task that the store owns; ``shutdown()`` cancels it, which closes every connection.
+/// Every tenant-scoped statement runs in a transaction that first sets
+/// `churnguard.organization_id` with `set_config(…, true)` (transaction-local), so the
+/// row-level security policies bind even if a query forgot its `WHERE organization_id`.
+public final class PostgresStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    let options: PostgresStoreOptions
+    private let runTask: Task<Void, Never>
+
+    private init(client: PostgresClient, options: PostgresStoreOptions, logger: Logger, runTask: Task<Void, Never>) {
+        self.client = client
+        self.options = options
+        self.logger = logger
+        self.runTask = runTask
+    }
+
+    /// Creates the connection pool and starts it. Does not connect yet, does not migrate.
+    public static func open(_ options: PostgresStoreOptions, logger: Logger) -> PostgresStore {
+        let client = PostgresClient(configuration: options.clientConfiguration, backgroundLogger: logger)
+        let runTask = Task { await client.run() }
+        return PostgresStore(client: client, options: options, logger: logger, runTask: runTask)
+    }
+
+    /// Stops the pool: closes its connections and waits until it has stopped.
+    public func shutdown() async {
+        runTask.cancel()
+        await runTask.value
+    }
+
+    /// The scope a transaction runs in, set before its first statement.
+    enum Scope {
+        /// One organization's rows only.
+        case tenant(OrganizationID)
+        /// Every organization's rows: rollups, retention and API-key lookup before the caller is known.
+        case system
+        /// No row scope: schema changes and catalog queries only.
+        case schema
+    }
+
+    /// Runs `body` in one transaction in `scope`, bounded by the query timeout; maps errors
+    /// to ``StoreError``.
+    func transaction<T: Sendable>(
+        _ scope: Scope, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
+    ) async throws -> T {
+        let logger = self.logger
+        return try await withTimeout(options.queryTimeout) { [client] in
+            do {
+                return try await client.withTransaction(logger: logger) { connection in
+                    switch scope {
+                    case .tenant(let organization):
+                        try await connection.query(
+                            "SELECT set_config('churnguard.organization_id', \(organization.description), true)", logger: logger)
+                    case .system:
+                        try await connection.query("SELECT set_config('churnguard.scope', 'system', true)", logger: logger)
+                    case .schema:
+                        break
+                    }
+                    return try await body(connection, logger)
+                }
+            } catch {
+                throw Self.storeError(error)
+            }
+        }
+    }
+
+    /// Runs `body` within `timeout`, else throws ``StoreError/unavailable(_:)``.
+    private func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw StoreError.unavailable("PostgreSQL did not answer within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            guard let result = try await group.next() else {
+                throw StoreError.unavailable("PostgreSQL operation ended without a result")
+            }
+            return result
+        }
+    }
+
+    /// Maps a postgres-nio error to ``StoreError``: unique violations become conflicts,
+    /// schema errors (undefined table) say to migrate, everything else is unavailability.
+    static func storeError(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? PostgresTransactionError {
+            // The first failure is the cause; a failed rollback after it adds nothing.
+            if let cause = error.beginError ?? error.closureError ?? error.commitError { return storeError(cause) }
+        }
+        if let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] {
+            let message = error.serverInfo?[.message] ?? "server error"
+            switch state {
+            case "23505": return .conflict(message)
+            case "42P01", "42703", "3F000": return .schemaNotCurrent("\(message); run `churnguard migrate`")
+            default: return .unavailable("PostgreSQL error \(state): \(message)")
+            }
+        }
+        if let error = error as? PSQLError {
+            return .unavailable("PostgreSQL unreachable (\(error.code))")
+        }
+        return .unavailable("PostgreSQL operation failed: \(type(of: error))")
+    }
+}
