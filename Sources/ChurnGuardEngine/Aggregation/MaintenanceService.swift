@@ -21,6 +21,7 @@ public struct MaintenanceService<C: Clock>: Service where C.Duration == Duration
         self.logger = logger
     }
 
+    /// Logs the statistics at once and then every `interval` until graceful shutdown.
     public func run() async throws {
         await runPeriodically(every: interval, clock: clock, logger: logger, name: "maintenance") {
             let metadata = try await statistics()

@@ -50,6 +50,7 @@ public struct RetentionService<C: Clock>: Service where C.Duration == Duration {
         self.logger = logger
     }
 
+    /// Runs at once and then every `interval` until graceful shutdown; failures are logged and counted.
     public func run() async throws {
         await runPeriodically(every: options.interval, clock: clock, logger: logger, name: "retention") {
             do {
