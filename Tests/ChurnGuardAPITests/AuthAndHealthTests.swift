@@ -14,7 +14,9 @@ struct AuthAndHealthTests {
             let missing = try await client.send(.get, "/api/v1/analytics/metrics", key: nil)
             #expect(missing.status == .unauthorized)
             #expect(missing.errorCode == "missing_api_key")
-            for key in ["nonsense", ApiKeyCodec.mint().key, String(harness.keyA.dropLast()) + "x"] {
+            // A valid key with its last character changed (to something it is not).
+            let tampered = String(harness.keyA.dropLast()) + (harness.keyA.hasSuffix("x") ? "y" : "x")
+            for key in ["nonsense", ApiKeyCodec.mint().key, tampered] {
                 let response = try await client.send(.get, "/api/v1/analytics/metrics", key: key)
                 #expect(response.status == .unauthorized, "\(key)")
                 #expect(response.errorCode == "invalid_api_key")
