@@ -80,7 +80,7 @@ enum PostgresMigrations {
         "CREATE INDEX idx_ts_tags ON time_series_data USING GIN (tags)",
         "CREATE INDEX idx_ts_id ON time_series_data (id)",
         "CREATE TABLE time_series_data_default PARTITION OF time_series_data DEFAULT",
-        "ALTER TABLE time_series_data_default ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY",
+    ] + rowSecurity("time_series_data_default") + [
         """
         CREATE TABLE metric_catalog (
             organization_id UUID NOT NULL,
@@ -93,10 +93,14 @@ enum PostgresMigrations {
         """,
     ]
 
+    /// ``tenantPredicate`` as the body of a string literal inside the function below.
+    static let quotedPredicate = tenantPredicate.replacing("'", with: "''")
+
     /// Creates the missing weekly partitions (Monday 00:00 UTC) overlapping `[from_time,
     /// to_time)`. A week whose rows already sit in the default partition is left there. Each
-    /// partition has row-level security enabled and forced without a policy, so reading a
-    /// partition directly, past the parent's policy, shows nothing.
+    /// partition gets the parent's row-level security (enabled, forced, same policy), so
+    /// reading a partition directly, past the parent, is bound the same way, and `pg_dump`
+    /// (which reads partitions directly) sees every row in the system scope.
     static let partitionFunction = """
         CREATE FUNCTION churnguard_ensure_partitions(from_time TIMESTAMPTZ, to_time TIMESTAMPTZ) RETURNS INTEGER
         LANGUAGE plpgsql AS $$
@@ -112,6 +116,8 @@ enum PostgresMigrations {
                         EXECUTE format('CREATE TABLE %I PARTITION OF time_series_data FOR VALUES FROM (%L) TO (%L)',
                                        part_name, week_start, week_start + INTERVAL '7 days');
                         EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY', part_name);
+                        EXECUTE format('CREATE POLICY org_isolation_policy ON %I USING (\(quotedPredicate)) WITH CHECK (\(quotedPredicate))',
+                                       part_name);
                         created := created + 1;
                     EXCEPTION WHEN check_violation THEN
                         NULL;

@@ -73,22 +73,6 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    /// Runs `body` within `timeout`, else throws ``StoreError/unavailable(_:)``.
-    private func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw StoreError.unavailable("PostgreSQL did not answer within \(timeout)")
-            }
-            defer { group.cancelAll() }
-            guard let result = try await group.next() else {
-                throw StoreError.unavailable("PostgreSQL operation ended without a result")
-            }
-            return result
-        }
-    }
-
     /// Maps a postgres-nio error to ``StoreError``: unique violations become conflicts,
     /// schema errors (undefined table) say to migrate, everything else is unavailability.
     static func storeError(_ error: any Error) -> StoreError {

@@ -56,3 +56,40 @@ pg_test_stop() {
     rm -rf "$PG_TEST_DIR"
     PG_TEST_DIR=""
 }
+
+# Backup and restore check: migrates a source database with the churnguard binary ($1),
+# ingests points spread over weekly partitions and the default one, backs it up with
+# scripts/backup, restores the file into a fresh database as the superuser (restoring
+# forced row-level security needs a role that bypasses it) and compares every point.
+pg_test_backup_restore() {
+    local bin="$1" port socket src dst url_src url_dst org file
+    port="${CHURNGUARD_TEST_POSTGRES_URL##*:}"; port="${port%%/*}"
+    socket="$PG_TEST_DIR/socket"
+    src="cg_backup_src_$$"; dst="cg_backup_dst_$$"
+    local super=(pg_test_as_owner "$PG_TEST_BIN/psql" -q -v ON_ERROR_STOP=1 -h "$socket" -p "$port" -U postgres)
+    "${super[@]}" -d postgres -c "CREATE DATABASE $src OWNER churnguard_test" -c "CREATE DATABASE $dst OWNER churnguard_test" >/dev/null
+    url_src="${CHURNGUARD_TEST_POSTGRES_URL%/*}/$src"; url_dst="${CHURNGUARD_TEST_POSTGRES_URL%/*}/$dst"
+    export ANALYTICS_DB_BACKEND=postgres
+    TIMESCALEDB_URL="$url_src" "$bin" migrate >/dev/null 2>&1
+    org=$(TIMESCALEDB_URL="$url_src" "$bin" org create backup-check 2>/dev/null | sed -E 's/.*"organization_id":"([^"]+)".*/\1/')
+    file="$PG_TEST_DIR/points.csv"
+    {
+        echo "timestamp,metric_name,value,customer_id"
+        for i in $(seq 0 999); do echo "$(( $(date +%s) - 86400 * 60 + i * 7200 )),logins,$i,c-$((i % 7))"; done
+    } >"$file"
+    chmod a+r "$file"
+    TIMESCALEDB_URL="$url_src" "$bin" ingest --org "$org" "$file" >/dev/null 2>&1
+    TIMESCALEDB_URL="$url_src" scripts/backup --dir "$PG_TEST_DIR/backups" 2>/dev/null
+    gzip -dc "$PG_TEST_DIR"/backups/churnguard_*.sql.gz | "${super[@]}" -d "$dst" >/dev/null
+    local query="SELECT count(*) || ' ' || md5(string_agg(id || timestamp::text || value || tags::text, ',' ORDER BY id)) FROM time_series_data"
+    local before after
+    before=$(PGOPTIONS="-c churnguard.scope=system" "$PG_TEST_BIN/psql" -At "$url_src" -c "$query")
+    after=$(PGOPTIONS="-c churnguard.scope=system" "$PG_TEST_BIN/psql" -At "$url_dst" -c "$query")
+    unset ANALYTICS_DB_BACKEND
+    "${super[@]}" -d postgres -c "DROP DATABASE $src WITH (FORCE)" -c "DROP DATABASE $dst WITH (FORCE)" >/dev/null
+    if [ "$before" != "$after" ] || [ "${before%% *}" != 1000 ]; then
+        echo "backup/restore check FAILED: source '$before', restored '$after'" >&2
+        return 1
+    fi
+    echo "backup/restore check passed: 1000 points, identical after restore" >&2
+}
