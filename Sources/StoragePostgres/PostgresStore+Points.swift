@@ -1,6 +1,7 @@
 public import ChurnGuardCore
 public import ChurnGuardStorage
 import Foundation
+import Logging
 import PostgresNIO
 
 extension PostgresStore: MetricStore {
@@ -13,15 +14,24 @@ extension PostgresStore: MetricStore {
     /// `TIMESTAMPTZ` to microseconds since the epoch, exactly (`extract` gives numeric).
     static func timeToMicros(_ column: String) -> String { "(extract(epoch FROM \(column)) * 1000000)::INT8" }
 
+    /// Commits every batch in one transaction; before each batch the organization setting is
+    /// switched to that batch's organization, so row-level security checks every row.
     public func append(_ batches: [PointBatch]) async throws {
-        for batch in batches where !batch.points.isEmpty {
-            try await appendBatch(batch)
+        let batches = batches.filter { !$0.points.isEmpty }
+        guard !batches.isEmpty else { return }
+        try await transaction(.schema) { connection, logger in
+            try await connection.query("SELECT pg_advisory_xact_lock_shared(\(Self.sequenceLockKey))", logger: logger)
+            for batch in batches {
+                try await connection.query(
+                    "SELECT set_config('churnguard.organization_id', \(batch.organization.description), true)", logger: logger)
+                try await Self.insert(batch, connection: connection, logger: logger)
+            }
         }
     }
 
     /// Inserts one organization's points with one multi-row statement (arrays bound in
-    /// binary and unnested) and updates its catalog rows, in one transaction.
-    private func appendBatch(_ batch: PointBatch) async throws {
+    /// binary and unnested) and updates its catalog rows.
+    private static func insert(_ batch: PointBatch, connection: PostgresConnection, logger: Logger) async throws {
         let points = batch.points
         let times = points.map(\.timestamp.microseconds)
         let names = points.map(\.metricName)
@@ -30,33 +40,30 @@ extension PostgresStore: MetricStore {
         // Empty text stands for "no metadata": it is never valid JSON, so nothing is lost.
         let metadata = points.map { $0.metadataJSON ?? "" }
         let organization = batch.organization.uuid
-        try await transaction(.tenant(batch.organization)) { connection, logger in
-            try await connection.query("SELECT pg_advisory_xact_lock_shared(\(Self.sequenceLockKey))", logger: logger)
-            var insert = PostgresQuery(unsafeSQL: """
-                INSERT INTO time_series_data (timestamp, metric_name, organization_id, value, tags, metadata)
-                SELECT \(Self.microsToTime) t, n, $1, v, g::jsonb, NULLIF(m, '')::json
-                FROM unnest($2::INT8[], $3::TEXT[], $4::FLOAT8[], $5::TEXT[], $6::TEXT[]) AS p(t, n, v, g, m)
-                """)
-            insert.binds.append(organization)
-            insert.binds.append(times)
-            insert.binds.append(names)
-            insert.binds.append(values)
-            insert.binds.append(tags)
-            insert.binds.append(metadata)
-            try await connection.query(insert, logger: logger)
-            var catalog = PostgresQuery(unsafeSQL: """
-                INSERT INTO metric_catalog AS c (organization_id, metric_name, points, first_timestamp, last_timestamp)
-                SELECT $1, n, count(*), min(t), max(t) FROM unnest($2::INT8[], $3::TEXT[]) AS p(t, n) GROUP BY n
-                ON CONFLICT (organization_id, metric_name) DO UPDATE SET
-                    points = c.points + excluded.points,
-                    first_timestamp = LEAST(c.first_timestamp, excluded.first_timestamp),
-                    last_timestamp = GREATEST(c.last_timestamp, excluded.last_timestamp)
-                """)
-            catalog.binds.append(organization)
-            catalog.binds.append(times)
-            catalog.binds.append(names)
-            try await connection.query(catalog, logger: logger)
-        }
+        var insert = PostgresQuery(unsafeSQL: """
+            INSERT INTO time_series_data (timestamp, metric_name, organization_id, value, tags, metadata)
+            SELECT \(Self.microsToTime) t, n, $1, v, g::jsonb, NULLIF(m, '')::json
+            FROM unnest($2::INT8[], $3::TEXT[], $4::FLOAT8[], $5::TEXT[], $6::TEXT[]) AS p(t, n, v, g, m)
+            """)
+        insert.binds.append(organization)
+        insert.binds.append(times)
+        insert.binds.append(names)
+        insert.binds.append(values)
+        insert.binds.append(tags)
+        insert.binds.append(metadata)
+        try await connection.query(insert, logger: logger)
+        var catalog = PostgresQuery(unsafeSQL: """
+            INSERT INTO metric_catalog AS c (organization_id, metric_name, points, first_timestamp, last_timestamp)
+            SELECT $1, n, count(*), min(t), max(t) FROM unnest($2::INT8[], $3::TEXT[]) AS p(t, n) GROUP BY n
+            ON CONFLICT (organization_id, metric_name) DO UPDATE SET
+                points = c.points + excluded.points,
+                first_timestamp = LEAST(c.first_timestamp, excluded.first_timestamp),
+                last_timestamp = GREATEST(c.last_timestamp, excluded.last_timestamp)
+            """)
+        catalog.binds.append(organization)
+        catalog.binds.append(times)
+        catalog.binds.append(names)
+        try await connection.query(catalog, logger: logger)
     }
 
     public func points(_ query: PointQuery, organization: OrganizationID) async throws -> PointPage {
