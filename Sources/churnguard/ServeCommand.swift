@@ -26,9 +26,6 @@ struct ServeCommand: AsyncParsableCommand {
             if let port { overrides["api.port"] = String(port) }
             let runtime = try await Runtime.open(configPath: storeOptions.config, overrides: overrides)
             try runtime.configuration.validateForServing()
-            if runtime.configuration.jwtSecretKey == nil {
-                runtime.logger.notice("JWT_SECRET_KEY is not set; bearer tokens are disabled until it is")
-            }
             try await runtime.store.checkReady()
             if demo {
                 let result = try await DemoSeeder(store: runtime.store).seed { day, days in
