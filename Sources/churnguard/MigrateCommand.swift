@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChurnGuardBootstrap
+import ChurnGuardCore
 import Foundation
 
 /// `churnguard migrate [--status]`: applies or lists schema migrations. Idempotent.
@@ -22,7 +23,7 @@ struct MigrateCommand: AsyncParsableCommand {
             let report = try await runtime.store.migrationStatus()
             print("backend: \(report.backend), database version: \(report.databaseVersion)")
             for entry in report.entries {
-                let state = entry.appliedAt.map { "applied \(ISO8601DateFormatter().string(from: $0))" } ?? "pending"
+                let state = entry.appliedAt.map { "applied \(Timestamp($0).description)" } ?? "pending"
                 print("  \(entry.version) \(entry.name): \(state)")
             }
         }

@@ -98,3 +98,14 @@ struct EpochSecondsTests {
         #expect(parsed.problems.map(\.field) == ["timestamp"])
     }
 }
+
+@Suite("Timestamps from text")
+struct TimestampTextTests {
+    @Test("RFC 3339 or epoch seconds, nothing else", arguments: [
+        ("2026-11-29T08:00:00Z", Int64?(1_795_939_200_000_000)), ("1795939200.25", 1_795_939_200_250_000),
+        ("yesterday", nil), ("1e300", nil), ("", nil),
+    ])
+    func parses(_ text: String, _ micros: Int64?) {
+        #expect(Timestamp(text: text)?.microseconds == micros)
+    }
+}

@@ -35,7 +35,7 @@ struct AggregateRoutes {
         }
         func time(_ field: String) -> Timestamp? {
             guard let text = parameters.get(field) else { return nil }
-            if let parsed = QueryParameters.parseTime(text) { return parsed }
+            if let parsed = Timestamp(text: text) { return parsed }
             problems.append(ErrorDetail(field: field, message: "must be RFC 3339 or epoch seconds"))
             return nil
         }

@@ -10,7 +10,7 @@ enum QueryParameters {
         var problems: [ErrorDetail] = []
         func time(_ name: String) -> Timestamp? {
             guard let text = parameters.get(name) else { return nil }
-            if let parsed = parseTime(text) { return parsed }
+            if let parsed = Timestamp(text: text) { return parsed }
             problems.append(ErrorDetail(field: name, message: "must be RFC 3339 or epoch seconds"))
             return nil
         }
@@ -42,10 +42,5 @@ enum QueryParameters {
             throw ServiceError(.validation, code: "invalid_query", message: "invalid query parameters", details: problems)
         }
         return query
-    }
-
-    static func parseTime(_ text: String) -> Timestamp? {
-        if let parsed = RFC3339.parse(text) { return parsed }
-        return Double(text).flatMap(Timestamp.init(epochSeconds:))
     }
 }

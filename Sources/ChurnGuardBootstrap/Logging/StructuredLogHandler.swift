@@ -25,7 +25,7 @@ public struct StructuredLogHandler: LogHandler {
         var fields: [String: String] = [:]
         for (key, value) in metadata { fields[key] = "\(value)" }
         for (key, value) in event.metadata ?? [:] { fields[key] = "\(value)" }
-        var line = "{\"timestamp\":\"\(ISO8601DateFormatter().string(from: Date()))\",\"level\":\"\(event.level)\",\"logger\":"
+        var line = "{\"timestamp\":\"\(Timestamp(Date()))\",\"level\":\"\(event.level)\",\"logger\":"
         line += Self.quote(label) + ",\"message\":" + Self.quote("\(event.message)")
         for key in fields.keys.sorted() {
             line += "," + Self.quote(key) + ":" + Self.quote(fields[key] ?? "")

@@ -82,7 +82,7 @@ public struct CSVPointReader: Sendable {
         guard let fields = CSVLine.fields(line) else { throw fail("unterminated quote") }
         guard fields.count == columnCount else { throw fail("expected \(columnCount) fields, found \(fields.count)") }
         let timeText = fields[timestampColumn].trimmingCharacters(in: .whitespaces)
-        guard let timestamp = RFC3339.parse(timeText) ?? Double(timeText).flatMap(Timestamp.init(epochSeconds:)) else { throw fail("timestamp '\(timeText)' is neither RFC 3339 nor epoch seconds") }
+        guard let timestamp = Timestamp(text: timeText) else { throw fail("timestamp '\(timeText)' is neither RFC 3339 nor epoch seconds") }
         let valueText = fields[valueColumn].trimmingCharacters(in: .whitespaces)
         guard let value = Double(valueText) else { throw fail("value '\(valueText)' is not a number") }
         var tags: [String: String] = [:]

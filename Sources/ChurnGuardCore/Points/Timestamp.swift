@@ -26,6 +26,18 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.microseconds = Int64((seconds * 1_000_000).rounded(.down))
     }
 
+    /// Parses the two spellings clients may use outside JSON (query parameters, CSV cells):
+    /// RFC 3339 text, or epoch seconds as a decimal number; `nil` for anything else.
+    public init?(text: String) {
+        if let parsed = RFC3339.parse(text) {
+            self = parsed
+        } else if let seconds = Double(text), let parsed = Timestamp(epochSeconds: seconds) {
+            self = parsed
+        } else {
+            return nil
+        }
+    }
+
     /// The earliest instant accepted from clients: 1970-01-01T00:00:00Z.
     public static let earliestAccepted = Timestamp(microseconds: 0)
     /// The first instant no longer accepted from clients: 2100-01-01T00:00:00Z.
