@@ -4,9 +4,13 @@
 /// `time_series_data` follows the deployment guide (`TIMESTAMPTZ` time, `UUID` organization,
 /// `JSONB` tags with a GIN index, its three indexes) with two differences: `id` is the point's
 /// sequence (the rollup watermark and the pagination tie-break), and `metadata` is `JSON`,
-/// which keeps the client's text exactly (JSONB would reorder keys). The table is
-/// range-partitioned by week with a default partition; `churnguard_ensure_partitions` adds
-/// weeks ahead. Rollup and catalog times are integer microseconds, as on SQLite.
+/// which keeps the client's text exactly (JSONB would reorder keys). Rollup and catalog times
+/// are integer microseconds, as on SQLite.
+///
+/// Migration 1 has two variants, chosen once, when a database is first migrated (see
+/// ``PostgresStorageMode``): native weekly range partitions with a default partition, or a
+/// TimescaleDB hypertable with the guide's chunk interval and retention policy. Every later
+/// migration is the same in both.
 ///
 /// Row-level security is enabled and forced on every tenant table (see ``rowSecurity(_:)``).
 enum PostgresMigrations {
@@ -31,13 +35,27 @@ enum PostgresMigrations {
         ]
     }
 
-    static let all: [Migration] = [
-        Migration(version: 1, name: "organizations, api_keys, time_series_data (weekly partitions), metric_catalog, row-level security",
-                  statements: directory + points + rowSecurity("time_series_data") + rowSecurity("metric_catalog")
-                      + rowSecurity("api_keys") + [partitionFunction]),
-        Migration(version: 2, name: "hourly_metrics, daily_metrics, rollup_state",
-                  statements: rollups + rowSecurity("hourly_metrics") + rowSecurity("daily_metrics")),
-    ]
+    /// The migrations of a database stored in `mode`, oldest first.
+    static func all(for mode: PostgresStorageMode) -> [Migration] {
+        let first = switch mode {
+        case .partitions:
+            Migration(version: 1, name: "organizations, api_keys, time_series_data (weekly partitions), metric_catalog, row-level security",
+                      statements: directory + partitionedPoints + catalog + rowSecurity("time_series_data")
+                          + rowSecurity("metric_catalog") + rowSecurity("api_keys") + [partitionFunction])
+        case .timescaledb:
+            Migration(version: 1, name: "organizations, api_keys, time_series_data (TimescaleDB hypertable), metric_catalog, row-level security",
+                      statements: directory + hypertablePoints + catalog + rowSecurity("time_series_data")
+                          + rowSecurity("metric_catalog") + rowSecurity("api_keys") + timescalePolicies)
+        }
+        return [
+            first,
+            Migration(version: 2, name: "hourly_metrics, daily_metrics, rollup_state",
+                      statements: rollups + rowSecurity("hourly_metrics") + rowSecurity("daily_metrics")),
+        ]
+    }
+
+    /// The newest version this build knows (the same in both modes).
+    static let latestVersion = 2
 
     static let directory = [
         """
@@ -62,25 +80,52 @@ enum PostgresMigrations {
         "CREATE INDEX idx_api_keys_org ON api_keys (organization_id)",
     ]
 
-    static let points = [
+    /// The guide's columns plus the point sequence; `PARTITION BY` or not is the mode's.
+    static let pointColumns = """
+        id BIGSERIAL NOT NULL,
+        timestamp TIMESTAMPTZ NOT NULL,
+        metric_name TEXT NOT NULL,
+        organization_id UUID NOT NULL,
+        value DOUBLE PRECISION NOT NULL,
+        tags JSONB NOT NULL DEFAULT '{}',
+        metadata JSON,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
         """
-        CREATE TABLE time_series_data (
-            id BIGSERIAL NOT NULL,
-            timestamp TIMESTAMPTZ NOT NULL,
-            metric_name TEXT NOT NULL,
-            organization_id UUID NOT NULL,
-            value DOUBLE PRECISION NOT NULL,
-            tags JSONB NOT NULL DEFAULT '{}',
-            metadata JSON,
-            created_at TIMESTAMPTZ NOT NULL DEFAULT now()
-        ) PARTITION BY RANGE (timestamp)
-        """,
+
+    /// The guide's three indexes and the sequence index (rollup watermark, retention).
+    static let pointIndexes = [
         "CREATE INDEX idx_ts_metric_org_time ON time_series_data (metric_name, organization_id, timestamp DESC)",
         "CREATE INDEX idx_ts_org_time ON time_series_data (organization_id, timestamp DESC)",
         "CREATE INDEX idx_ts_tags ON time_series_data USING GIN (tags)",
         "CREATE INDEX idx_ts_id ON time_series_data (id)",
-        "CREATE TABLE time_series_data_default PARTITION OF time_series_data DEFAULT",
-    ] + rowSecurity("time_series_data_default") + [
+    ]
+
+    /// Plain PostgreSQL: weekly range partitions (created by ``partitionFunction``) and a
+    /// default partition for weeks without one.
+    static let partitionedPoints = ["CREATE TABLE time_series_data (\(pointColumns)) PARTITION BY RANGE (timestamp)"]
+        + pointIndexes
+        + ["CREATE TABLE time_series_data_default PARTITION OF time_series_data DEFAULT"]
+        + rowSecurity("time_series_data_default")
+
+    /// TimescaleDB: a hypertable with the deployment guide's chunk interval (one hour),
+    /// created before its indexes as the guide does. TimescaleDB creates chunks itself.
+    static let hypertablePoints = [
+        "CREATE TABLE time_series_data (\(pointColumns))",
+        """
+        SELECT create_hypertable('time_series_data', 'timestamp',
+                                 chunk_time_interval => INTERVAL '1 hour', if_not_exists => TRUE)
+        """,
+    ] + pointIndexes
+
+    /// TimescaleDB's retention policy from the guide (one year), a backstop behind the
+    /// worker's tiered retention. The guide's compression policy and `hourly_metrics`
+    /// continuous aggregate are deliberately absent: TimescaleDB refuses both on a table with
+    /// row-level security (docs/POSTGRES.md), and tenant isolation comes first.
+    static let timescalePolicies = [
+        "SELECT add_retention_policy('time_series_data', INTERVAL '1 year', if_not_exists => TRUE)",
+    ]
+
+    static let catalog = [
         """
         CREATE TABLE metric_catalog (
             organization_id UUID NOT NULL,

@@ -10,17 +10,26 @@ extension PostgresStore: StoreLifecycle {
 
     /// Applies pending migrations, each in its own transaction holding
     /// `pg_advisory_xact_lock`, so two processes starting at once apply each exactly once;
-    /// then creates the weekly partitions around today.
+    /// then creates the weekly partitions around today (plain PostgreSQL).
     public func migrate() async throws -> [String] {
+        try await migrate(mode: nil)
+    }
+
+    /// ``migrate()`` with the storage mode of a database not yet migrated forced to `mode`
+    /// instead of detected; an existing schema keeps its own. Tests use it to run the
+    /// TimescaleDB variant's SQL where the extension is not installed.
+    func migrate(mode requested: PostgresStorageMode?) async throws -> [String] {
         var applied: [String] = []
-        while let name = try await applyNextMigration() { applied.append(name) }
-        let created = try await ensurePartitions(around: Date())
+        while let name = try await applyNextMigration(requested) { applied.append(name) }
+        let now = Date()
+        // Four weeks back as well, for backfills right after installation.
+        let created = try await ensurePartitions(from: now.addingTimeInterval(-28 * 86_400), to: now.addingTimeInterval(56 * 86_400))
         if created > 0 { logger.info("created time_series_data partitions", metadata: ["count": "\(created)"]) }
         return applied
     }
 
     /// Applies the first pending migration; `nil` when none is pending.
-    private func applyNextMigration() async throws -> String? {
+    private func applyNextMigration(_ requested: PostgresStorageMode?) async throws -> String? {
         try await transaction(.schema) { connection, logger in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
             try await connection.query("""
@@ -28,12 +37,20 @@ extension PostgresStore: StoreLifecycle {
                     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                 """, logger: logger)
             let current = try await Self.databaseVersion(connection, logger: logger)
-            let known = PostgresMigrations.all.last?.version ?? 0
+            let known = PostgresMigrations.latestVersion
             guard current <= known else {
                 throw StoreError.schemaNotCurrent(
                     "database schema version \(current) is newer than this build knows (\(known)); upgrade churnguard")
             }
-            guard let migration = PostgresMigrations.all.first(where: { $0.version > current }) else { return nil }
+            let chosen: PostgresStorageMode
+            if let existing = try await PostgresStorageMode.existing(connection, logger: logger) {
+                chosen = existing
+            } else if let requested {
+                chosen = requested
+            } else {
+                chosen = try await PostgresStorageMode.detect(connection, logger: logger)
+            }
+            guard let migration = PostgresMigrations.all(for: chosen).first(where: { $0.version > current }) else { return nil }
             for statement in migration.statements {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
@@ -47,22 +64,6 @@ extension PostgresStore: StoreLifecycle {
         let rows = try await connection.query("SELECT COALESCE(MAX(version), 0)::INT8 FROM schema_migrations", logger: logger)
         for try await version in rows.decode(Int64.self) { return Int(version) }
         return 0
-    }
-
-    /// Creates the missing weekly partitions from four weeks before `date` to eight weeks
-    /// after it; returns how many were created. The service calls it at migration time; a
-    /// week without a partition still stores its points, in the default partition.
-    @discardableResult
-    public func ensurePartitions(around date: Date) async throws -> Int {
-        let from = date.addingTimeInterval(-28 * 86_400)
-        let to = date.addingTimeInterval(56 * 86_400)
-        return try await transaction(.schema) { connection, logger in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
-            let rows = try await connection.query(
-                "SELECT churnguard_ensure_partitions(\(from), \(to))::INT8", logger: logger)
-            for try await created in rows.decode(Int64.self) { return Int(created) }
-            return 0
-        }
     }
 
     public func migrationStatus() async throws -> MigrationStatus {
@@ -79,23 +80,32 @@ extension PostgresStore: StoreLifecycle {
                     databaseVersion = max(databaseVersion, Int(version))
                 }
             }
-            let mode = try await Self.storageMode(connection, logger: logger)
-            let entries = PostgresMigrations.all.map {
+            let existing = try await PostgresStorageMode.existing(connection, logger: logger)
+            var mode = existing ?? .partitions
+            if existing == nil { mode = try await PostgresStorageMode.detect(connection, logger: logger) }
+            let extensionState = try await Self.timescaleExtensionState(connection, logger: logger)
+            let description = existing == nil
+                ? "not migrated yet: the first migration will use \(mode.statusDescription); timescaledb extension \(extensionState)"
+                : "\(mode.statusDescription); timescaledb extension \(extensionState)"
+            let entries = PostgresMigrations.all(for: mode).map {
                 MigrationStatus.Entry(version: $0.version, name: $0.name, appliedAt: appliedAt[$0.version])
             }
-            return MigrationStatus(backend: "postgresql (\(mode))", entries: entries, databaseVersion: databaseVersion)
+            return MigrationStatus(backend: "postgresql (\(description))", entries: entries, databaseVersion: databaseVersion)
         }
     }
 
-    /// How time-series data is stored, for `migrate --status`.
-    private static func storageMode(_ connection: PostgresConnection, logger: Logger) async throws -> String {
-        let rows = try await connection.query(
-            "SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')", logger: logger)
-        var available = false
-        for try await flag in rows.decode(Bool.self) { available = flag }
-        return available
-            ? "native weekly partitioning; the timescaledb extension is available but not used yet"
-            : "native weekly partitioning; timescaledb extension not available"
+    /// Whether the `timescaledb` extension is installed in this database, only available on
+    /// the server, or absent, for `migrate --status`.
+    private static func timescaleExtensionState(_ connection: PostgresConnection, logger: Logger) async throws -> String {
+        let rows = try await connection.query("""
+            SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'),
+                   EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')
+            """, logger: logger)
+        for try await (installed, available) in rows.decode((Bool, Bool).self) {
+            if installed { return "installed" }
+            if available { return "available but not installed in this database (CREATE EXTENSION timescaledb, as a superuser, before the first migrate)" }
+        }
+        return "not available on this server"
     }
 
     public func checkReady() async throws {

@@ -5,14 +5,17 @@ import Logging
 import PostgresNIO
 
 extension PostgresStore {
-    /// Deletes at most `limit` rows of `tier` older than `cutoff`, in the system scope.
-    /// Dropping whole expired partitions is a later improvement; this deletes rows.
+    /// Deletes at most `limit` rows of `tier` older than `cutoff`, in the system scope. For raw
+    /// points, whole expired partitions are dropped first (no row work, however many points
+    /// they hold); the rows left before `cutoff` are then deleted in a bounded batch.
     public func expire(_ tier: RetentionTier, before cutoff: Timestamp, limit: Int) async throws -> Int {
         let limit = Int64(max(1, limit))
         switch tier {
         case .hourly: return try await expireRollups(.hour, before: cutoff, limit: limit)
         case .daily: return try await expireRollups(.day, before: cutoff, limit: limit)
-        case .raw: return try await expireRaw(before: cutoff, limit: limit)
+        case .raw:
+            let dropped = try await dropExpiredPartitions(before: cutoff)
+            return try await dropped + expireRaw(before: cutoff, limit: limit)
         }
     }
 
@@ -57,13 +60,14 @@ extension PostgresStore {
         }
     }
 
-    private struct SeriesKey: Hashable {
+    /// One series: an organization's metric.
+    struct SeriesKey: Hashable {
         var organization: UUID
         var metric: String
     }
 
     /// Lowers the catalog count and re-reads the series' bounds; drops the entry when empty.
-    private static func correctCatalog(_ series: SeriesKey, deleted: Int64, connection: PostgresConnection,
+    static func correctCatalog(_ series: SeriesKey, deleted: Int64, connection: PostgresConnection,
                                        logger: Logger) async throws {
         try await connection.query("""
             UPDATE metric_catalog c SET points = c.points - \(deleted),

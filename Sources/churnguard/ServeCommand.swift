@@ -3,7 +3,7 @@ import ChurnGuardBootstrap
 import Foundation
 import Hummingbird
 
-/// `churnguard serve`: the HTTP API (and, on the embedded default, its background services).
+/// `churnguard serve`: the HTTP API and, unless `--no-worker`, the background services.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the API on API_HOST:API_PORT (default 0.0.0.0:8000).")
@@ -33,9 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 printDemoBanner(result, configuration: runtime.configuration)
             }
-            // On the embedded backends the worker's services run in-process unless --no-worker.
-            let embedded = runtime.configuration.backend == .sqlite || runtime.configuration.backend == .memory
-            let background = noWorker || !embedded ? [] : BackgroundServices.make(
+            // The worker's services run in-process unless --no-worker (replicas behind a
+            // dedicated `churnguard worker`); concurrent workers are safe on every backend.
+            let background = noWorker ? [] : BackgroundServices.make(
                 configuration: runtime.configuration, store: runtime.store, logger: runtime.logger)
             let built = ApplicationBuilder.build(configuration: runtime.configuration, store: runtime.store,
                                                  logger: runtime.logger, backgroundServices: background)

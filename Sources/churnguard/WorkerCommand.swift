@@ -9,8 +9,9 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Run the background services: hourly/daily rollups, tiered retention, pipeline statistics.",
         discussion: """
             Runs until SIGTERM or SIGINT, then stops gracefully (exit 0): a rollup transaction in
-            progress is committed whole or rolled back, never half. On SQLite, several workers
-            are safe (the single writer serializes them) but gain nothing.
+            progress is committed whole or rolled back, never half. Several workers are safe:
+            on SQLite the single writer serializes them, on PostgreSQL an advisory lock makes
+            each point fold exactly once.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -22,12 +23,18 @@ struct WorkerCommand: AsyncParsableCommand {
         try await reportingErrors {
             let runtime = try await Runtime.open(configPath: storeOptions.config)
             try await runtime.store.checkReady()
-            if once {
-                let result = try await BackgroundServices.rollUpOnce(runtime)
-                print(jsonLine(["points_rolled_up": Double(result.points), "seconds": result.seconds]))
-            } else {
-                try await BackgroundServices.runWorker(runtime)
+            do {
+                if once {
+                    let result = try await BackgroundServices.rollUpOnce(runtime)
+                    print(jsonLine(["points_rolled_up": Double(result.points), "seconds": result.seconds]))
+                } else {
+                    try await BackgroundServices.runWorker(runtime)
+                }
+            } catch {
+                await runtime.close()
+                throw error
             }
+            await runtime.close()
         }
     }
 }

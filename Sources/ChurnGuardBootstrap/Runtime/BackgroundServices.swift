@@ -5,8 +5,9 @@ import ChurnGuardCore
 import ChurnGuardEngine
 import Foundation
 
-/// Builds the worker's services (aggregation, retention, maintenance) from configuration, for
-/// `churnguard worker` and for `serve`, which runs them in-process on the embedded default.
+/// Builds the worker's services (aggregation, retention, storage preparation, maintenance)
+/// from configuration, for `churnguard worker` and for `serve`, which runs them in-process
+/// unless told not to (`--no-worker`).
 public enum BackgroundServices {
     /// Pacing that configuration does not cover.
     public struct Timing: Sendable {
@@ -14,6 +15,8 @@ public enum BackgroundServices {
         public var retentionInterval: Duration = .seconds(300)
         /// Time between maintenance log lines (the deployment guide's five minutes).
         public var maintenanceInterval: Duration = .seconds(300)
+        /// Time between storage preparations (partitions created ahead).
+        public var preparationInterval: Duration = .seconds(3600)
 
         /// The defaults.
         public init() {}
@@ -38,7 +41,9 @@ public enum BackgroundServices {
             clock: clock, now: { Timestamp(Date()) }, counters: counters, logger: logger)
         let maintenance = MaintenanceService(store: store, interval: timing.maintenanceInterval, clock: clock,
                                              counters: counters, logger: logger)
-        return [aggregation, retention, maintenance]
+        let preparation = StoragePreparationService(store: store, interval: timing.preparationInterval, clock: clock,
+                                                    counters: counters, logger: logger)
+        return [aggregation, retention, preparation, maintenance]
     }
 
     /// Runs the services until SIGTERM or SIGINT, then stops them gracefully: a rollup

@@ -51,6 +51,17 @@ public protocol StoreLifecycle: Sendable {
 
     /// Throws unless the backend answers and its schema is current.
     func checkReady() async throws
+
+    /// Prepares storage for the weeks ahead of `date` (PostgreSQL: creates the coming weekly
+    /// partitions, so new points never land in the catch-all default one). The worker calls
+    /// it periodically; it is idempotent and cheap when there is nothing to do.
+    /// - Returns: how many storage units (partitions) were created.
+    func prepareStorage(around date: Date) async throws -> Int
+}
+
+extension StoreLifecycle {
+    /// Backends without time partitions have nothing to prepare.
+    public func prepareStorage(around date: Date) async throws -> Int { 0 }
 }
 
 /// Everything a backend provides.

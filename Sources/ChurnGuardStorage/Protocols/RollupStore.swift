@@ -25,7 +25,9 @@ public protocol RollupStore: Sendable {
 
     /// Deletes at most `limit` rows of `tier` older than `cutoff`, in one short transaction.
     /// Raw points are deleted only once folded into the rollups (sequence ≤ watermark), and
-    /// the per-metric catalog is kept exact.
+    /// the per-metric catalog is kept exact. A backend that stores raw points in time
+    /// partitions may first drop whole expired partitions, beyond `limit`, since that costs
+    /// no row work.
     /// - Returns: how many rows were deleted; fewer than `limit` means the tier is clean.
     func expire(_ tier: RetentionTier, before cutoff: Timestamp, limit: Int) async throws -> Int
 
