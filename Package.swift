@@ -74,6 +74,17 @@ let package = Package(
         // One conformance suite every backend runs; linked into tests only.
         .target(name: "StorageTesting", dependencies: ["ChurnGuardStorage", "ChurnGuardCore"], swiftSettings: strict),
 
+        // Throwaway databases on the tests' PostgreSQL server; linked into tests only.
+        .target(
+            name: "StoragePostgresTesting",
+            dependencies: [
+                "StoragePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
         // Long-running services (ingest pipeline, …), each a swift-service-lifecycle Service.
         .target(
             name: "ChurnGuardEngine",
@@ -157,6 +168,7 @@ let package = Package(
             name: "ChurnGuardAPITests",
             dependencies: [
                 "ChurnGuardBootstrap", "ChurnGuardAPI", "ChurnGuardStorage", "ChurnGuardCore", "StorageSQLite",
+                "StoragePostgres", "StoragePostgresTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

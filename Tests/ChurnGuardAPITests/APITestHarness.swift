@@ -6,12 +6,37 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import StoragePostgresTesting
 import StorageSQLite
 import Testing
 
 /// Backends the HTTP tests run against.
 enum TestBackend: String, CaseIterable, Sendable {
-    case memory, sqlite
+    case memory, sqlite, postgres
+
+    /// The backends this run covers: PostgreSQL when a test server is configured, and always
+    /// under `CI=true` (where a missing server then fails the tests rather than skipping them).
+    static var available: [TestBackend] {
+        TemporaryPostgresDatabase.enabled ? allCases : [.memory, .sqlite]
+    }
+
+    /// The durable backends of this run: SQLite, and PostgreSQL as in ``available``.
+    static var durable: [TestBackend] { available.filter { $0 != .memory } }
+
+    /// Runs `body` with a fresh, migrated store of this backend, removed afterwards.
+    func withStore(_ body: (any AnalyticsStore) async throws -> Void) async throws {
+        switch self {
+        case .memory:
+            try await body(InMemoryStore())
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("churnguard-api-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try await body(try SQLiteStore(path: directory.appendingPathComponent("api.sqlite").path))
+        case .postgres:
+            try await TemporaryPostgresDatabase.with(maximumConnections: 8) { store, _ in try await body(store) }
+        }
+    }
 }
 
 /// An application over a real socket (`.live`), with two organizations and a key each.
@@ -29,28 +54,23 @@ struct APITestHarness {
         configure: (inout AppConfiguration) -> Void = { _ in },
         _ body: @Sendable (APITestHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("churnguard-api-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store: any AnalyticsStore = switch backend {
-        case .memory: InMemoryStore()
-        case .sqlite: try SQLiteStore(path: directory.appendingPathComponent("api.sqlite").path)
-        }
-        _ = try await store.migrate()
         var configuration = AppConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0
         configure(&configuration)
-        let admin = OrganizationAdmin(store: store)
-        let a = try await admin.createOrganization(name: "org-a", tier: .default)
-        let b = try await admin.createOrganization(name: "org-b", tier: .premium)
-        let harness = APITestHarness(store: store, keyA: a.apiKey, keyB: b.apiKey, organizationA: a.organization.id,
-                                     organizationB: b.organization.id, configuration: configuration)
-        var logger = Logger(label: "api-test")
-        logger.logLevel = .warning
-        let built = ApplicationBuilder.build(configuration: configuration, store: store, logger: logger)
-        try await built.application.test(.live) { client in
-            try await body(harness, client)
+        try await backend.withStore { store in
+            _ = try await store.migrate()
+            let admin = OrganizationAdmin(store: store)
+            let a = try await admin.createOrganization(name: "org-a", tier: .default)
+            let b = try await admin.createOrganization(name: "org-b", tier: .premium)
+            let harness = APITestHarness(store: store, keyA: a.apiKey, keyB: b.apiKey, organizationA: a.organization.id,
+                                         organizationB: b.organization.id, configuration: configuration)
+            var logger = Logger(label: "api-test")
+            logger.logLevel = .warning
+            let built = ApplicationBuilder.build(configuration: configuration, store: store, logger: logger)
+            try await built.application.test(.live) { client in
+                try await body(harness, client)
+            }
         }
     }
 }

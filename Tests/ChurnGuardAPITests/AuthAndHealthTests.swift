@@ -8,9 +8,9 @@ import Testing
 
 @Suite("Authentication and probes over HTTP")
 struct AuthAndHealthTests {
-    @Test("no key, a malformed key, an unknown key and a revoked key are all 401")
-    func unauthorized() async throws {
-        try await APITestHarness.run { harness, client in
+    @Test("no key, a malformed key, an unknown key and a revoked key are all 401", arguments: TestBackend.durable)
+    func unauthorized(_ backend: TestBackend) async throws {
+        try await APITestHarness.run(backend: backend) { harness, client in
             let missing = try await client.send(.get, "/api/v1/analytics/metrics", key: nil)
             #expect(missing.status == .unauthorized)
             #expect(missing.errorCode == "missing_api_key")
@@ -31,9 +31,9 @@ struct AuthAndHealthTests {
         }
     }
 
-    @Test("health, readiness and the OpenAPI document need no key")
-    func probes() async throws {
-        try await APITestHarness.run { _, client in
+    @Test("health, readiness and the OpenAPI document need no key", arguments: TestBackend.durable)
+    func probes(_ backend: TestBackend) async throws {
+        try await APITestHarness.run(backend: backend) { _, client in
             let health = try await client.send(.get, "/health", key: nil)
             #expect(health.status == .ok)
             #expect(try health.json["status"] as? String == "healthy")
@@ -47,9 +47,9 @@ struct AuthAndHealthTests {
         }
     }
 
-    @Test("unknown routes are a JSON 404")
-    func notFound() async throws {
-        try await APITestHarness.run { harness, client in
+    @Test("unknown routes are a JSON 404", arguments: TestBackend.durable)
+    func notFound(_ backend: TestBackend) async throws {
+        try await APITestHarness.run(backend: backend) { harness, client in
             let response = try await client.send(.get, "/api/v1/nothing-here", key: harness.keyA)
             #expect(response.status == .notFound)
             #expect(response.errorCode == "not_found")

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Metric routes over HTTP")
 struct MetricRoutesTests {
-    @Test("ingest, list and page through points", arguments: TestBackend.allCases)
+    @Test("ingest, list and page through points", arguments: TestBackend.available)
     func roundTrip(_ backend: TestBackend) async throws {
         try await APITestHarness.run(backend: backend) { harness, client in
             let ingest = try await client.send(.post, "/api/v1/analytics/metrics", key: harness.keyA, json: batch(count: 25))
@@ -36,7 +36,7 @@ struct MetricRoutesTests {
         }
     }
 
-    @Test("time range and tag filters", arguments: TestBackend.allCases)
+    @Test("time range and tag filters", arguments: TestBackend.available)
     func filters(_ backend: TestBackend) async throws {
         try await APITestHarness.run(backend: backend) { harness, client in
             _ = try await client.send(.post, "/api/v1/analytics/metrics", key: harness.keyA, json: batch(count: 10))
@@ -50,9 +50,9 @@ struct MetricRoutesTests {
         }
     }
 
-    @Test("one organization never sees another's data on any route")
-    func tenantIsolation() async throws {
-        try await APITestHarness.run { harness, client in
+    @Test("one organization never sees another's data on any route", arguments: TestBackend.durable)
+    func tenantIsolation(_ backend: TestBackend) async throws {
+        try await APITestHarness.run(backend: backend) { harness, client in
             _ = try await client.send(.post, "/api/v1/analytics/metrics", key: harness.keyA, json: batch("secret_metric", count: 5))
             let listB = try await client.send(.get, "/api/v1/analytics/metrics", key: harness.keyB)
             #expect(try (listB.json["metrics"] as? [Any])?.isEmpty == true)
@@ -69,9 +69,9 @@ struct MetricRoutesTests {
         }
     }
 
-    @Test("a batch with one bad point is rejected whole, with index and field of each problem")
-    func validation() async throws {
-        try await APITestHarness.run { harness, client in
+    @Test("a batch with one bad point is rejected whole, with index and field of each problem", arguments: TestBackend.durable)
+    func validation(_ backend: TestBackend) async throws {
+        try await APITestHarness.run(backend: backend) { harness, client in
             let body = #"{"points":[{"metric_name":"ok","timestamp":1795939200,"value":1},{"metric_name":"bad name","timestamp":1795939200,"value":1},{"metric_name":"ok","timestamp":"not-a-time","value":"x"}]}"#
             let response = try await client.send(.post, "/api/v1/analytics/metrics", key: harness.keyA, json: body)
             #expect(response.status == .unprocessableContent)
@@ -84,9 +84,9 @@ struct MetricRoutesTests {
         }
     }
 
-    @Test("malformed JSON is 400, an empty batch 422, an oversized body 413")
-    func badBodies() async throws {
-        try await APITestHarness.run(configure: { $0.maxBodyBytes = 4096 }) { harness, client in
+    @Test("malformed JSON is 400, an empty batch 422, an oversized body 413", arguments: TestBackend.durable)
+    func badBodies(_ backend: TestBackend) async throws {
+        try await APITestHarness.run(backend: backend, configure: { $0.maxBodyBytes = 4096 }) { harness, client in
             let malformed = try await client.send(.post, "/api/v1/analytics/metrics", key: harness.keyA, json: #"{"points":[{"metric_name":"#)
             #expect(malformed.status == .badRequest)
             #expect(malformed.errorCode == "malformed_json")
@@ -99,18 +99,18 @@ struct MetricRoutesTests {
         }
     }
 
-    @Test("too many points per request is 422")
-    func batchLimit() async throws {
-        try await APITestHarness.run(configure: { $0.validation.maxBatchPoints = 5 }) { harness, client in
+    @Test("too many points per request is 422", arguments: TestBackend.durable)
+    func batchLimit(_ backend: TestBackend) async throws {
+        try await APITestHarness.run(backend: backend, configure: { $0.validation.maxBatchPoints = 5 }) { harness, client in
             let response = try await client.send(.post, "/api/v1/analytics/metrics", key: harness.keyA, json: batch(count: 6))
             #expect(response.status == .unprocessableContent)
             #expect(try await harness.store.metrics(organization: harness.organizationA).isEmpty)
         }
     }
 
-    @Test("bad query parameters are 422 naming the parameter")
-    func badQueries() async throws {
-        try await APITestHarness.run { harness, client in
+    @Test("bad query parameters are 422 naming the parameter", arguments: TestBackend.durable)
+    func badQueries(_ backend: TestBackend) async throws {
+        try await APITestHarness.run(backend: backend) { harness, client in
             for (query, field) in [("limit=0", "limit"), ("limit=abc", "limit"), ("from=yesterday", "from"), ("cursor=zz", "cursor"),
                                    ("tag.bad%20key=1", "tag.bad key")] {
                 let response = try await client.send(.get, "/api/v1/analytics/metrics/m/points?\(query)", key: harness.keyA)

@@ -1,0 +1,85 @@
+public import Foundation
+public import Logging
+public import PostgresNIO
+public import StoragePostgres
+
+/// Throwaway databases on the PostgreSQL server the tests run against, for every test target
+/// that needs a real PostgreSQL (the backend's own tests, the HTTP tests on PostgreSQL).
+///
+/// The server is named by `CHURNGUARD_TEST_POSTGRES_URL`: an ordinary role (not a superuser,
+/// with CREATEDB) that `scripts/test` creates on a server it starts. Outside CI, tests that
+/// need it are skipped when it is unset; under `CI=true` they run, and fail without it.
+public enum TemporaryPostgresDatabase {
+    /// The test server's URL, if one is configured.
+    public static let serverURL = ProcessInfo.processInfo.environment["CHURNGUARD_TEST_POSTGRES_URL"]
+        .flatMap { $0.isEmpty ? nil : $0 }
+    /// Whether this is a CI run, where a missing server is a failure rather than a skip.
+    public static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
+    /// Whether the PostgreSQL tests run (and then fail when there is no server).
+    public static let enabled = serverURL != nil || isCI
+
+    /// Quiet logging for the tests' pools.
+    public static var logger: Logger {
+        var logger = Logger(label: "postgres-tests")
+        logger.logLevel = .error
+        return logger
+    }
+
+    /// Why a test needing PostgreSQL cannot run.
+    public struct Unavailable: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Options for the base database named in the URL, with a small pool.
+    /// - Throws: ``Unavailable`` when no server is configured (under `CI=true`).
+    public static func baseOptions() throws -> PostgresStoreOptions {
+        guard let serverURL else {
+            throw Unavailable(description: "CHURNGUARD_TEST_POSTGRES_URL is unset: the PostgreSQL tests cannot run (scripts/test sets it)")
+        }
+        var options = try PostgresStoreOptions(url: serverURL)
+        options.maximumConnections = 2
+        options.queryTimeout = .seconds(30)
+        return options
+    }
+
+    /// Runs `body` with a store on a new, empty database (not migrated), and drops the
+    /// database afterwards, whether `body` succeeded or not.
+    public static func with<T: Sendable>(
+        maximumConnections: Int = 2, _ body: (PostgresStore, PostgresStoreOptions) async throws -> T
+    ) async throws -> T {
+        let base = try baseOptions()
+        let name = "cg_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        // The name is built from hex digits and underscores only, so quoting it is safe.
+        try await admin(base, PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""))
+        var options = base
+        options.database = name
+        options.maximumConnections = maximumConnections
+        let store = PostgresStore.open(options, logger: logger)
+        do {
+            let result = try await body(store, options)
+            await store.shutdown()
+            try await admin(base, PostgresQuery(unsafeSQL: "DROP DATABASE \"\(name)\" WITH (FORCE)"))
+            return result
+        } catch {
+            await store.shutdown()
+            try? await admin(base, PostgresQuery(unsafeSQL: "DROP DATABASE \"\(name)\" WITH (FORCE)"))
+            throw error
+        }
+    }
+
+    /// Runs one statement on the base database with a short-lived connection.
+    public static func admin(_ options: PostgresStoreOptions, _ query: PostgresQuery) async throws {
+        let connection = try await PostgresConnection.connect(
+            configuration: PostgresConnection.Configuration(
+                host: options.host, port: options.port, username: options.username, password: options.password,
+                database: options.database, tls: .disable),
+            id: 1, logger: logger)
+        do {
+            try await connection.query(query, logger: logger)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}
