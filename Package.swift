@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChurnGuardCLITests",
-            dependencies: ["churnguard", "ChurnGuardStorage", "StorageSQLite", "ChurnGuardCore"],
+            dependencies: ["churnguard", "ChurnGuardStorage", "StorageSQLite", "StoragePostgresTesting", "ChurnGuardCore"],
             swiftSettings: strict
         ),
     ]

@@ -67,6 +67,15 @@ public enum TemporaryPostgresDatabase {
         }
     }
 
+    /// The test server's URL with its database replaced by `database`, for a `churnguard`
+    /// process under test (`TIMESCALEDB_URL`).
+    public static func url(database: String) throws -> String {
+        guard let serverURL, var components = URLComponents(string: serverURL) else { throw Unavailable(description: "no test server") }
+        components.path = "/" + database
+        guard let url = components.string else { throw Unavailable(description: "cannot rewrite the test server's URL") }
+        return url
+    }
+
     /// Runs one statement on the base database with a short-lived connection.
     public static func admin(_ options: PostgresStoreOptions, _ query: PostgresQuery) async throws {
         let connection = try await PostgresConnection.connect(

@@ -3,9 +3,10 @@ import Testing
 
 @Suite("Administration commands")
 struct AdminCommandTests {
-    @Test("org create prints the organization and a key shown once; apikey create, list and revoke")
-    func organizationsAndKeys() async throws {
-        try await CLIHarness.with { cli in
+    @Test("org create prints the organization and a key shown once; apikey create, list and revoke",
+          arguments: CLIBackend.available)
+    func organizationsAndKeys(_ backend: CLIBackend) async throws {
+        try await CLIHarness.with(backend: backend) { cli in
             let created = try await cli.run(["org", "create", "acme", "--tier", "premium"])
             #expect(created.status == 0, "\(created.stderr)")
             let org = try created.json
@@ -46,17 +47,20 @@ struct AdminCommandTests {
         }
     }
 
-    @Test("migrate is idempotent and reports status")
-    func migrate() async throws {
-        try await CLIHarness.with { cli in
+    @Test("migrate is idempotent and reports status", arguments: CLIBackend.available)
+    func migrate(_ backend: CLIBackend) async throws {
+        try await CLIHarness.with(backend: backend, migrated: false) { cli in
             let status = try await cli.run(["migrate", "--status"])
             #expect(status.status == 0, "\(status.stderr)")
             #expect(status.stdout.contains("pending"))
             let first = try await cli.run(["migrate"])
-            #expect(first.stdout.contains("applied 1"))
+            // SQLite creates its schema on open, applying the second migration there.
+            #expect(first.stdout.contains(backend == .sqlite ? "applied 1" : "applied 2"), "\(first.stdout)")
             let second = try await cli.run(["migrate"])
             #expect(second.stdout.contains("schema is up to date"))
-            #expect(second.stdout.contains("backend: sqlite, database version: 2"))
+            let name = backend == .sqlite ? "sqlite" : "postgresql (native weekly partitioning"
+            #expect(second.stdout.contains("backend: \(name)"), "\(second.stdout)")
+            #expect(second.stdout.contains("database version: 2"), "\(second.stdout)")
         }
     }
 

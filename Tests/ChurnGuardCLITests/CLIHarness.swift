@@ -4,6 +4,8 @@ import Testing
 /// Runs the built `churnguard` binary in a scratch working directory, as a user would.
 struct CLIHarness {
     let directory: URL
+    /// Variables selecting the storage backend (empty: the embedded SQLite default).
+    var backendEnvironment: [String: String] = [:]
 
     /// The executable next to the test bundle in the build folder.
     static var binary: URL {
@@ -37,13 +39,29 @@ struct CLIHarness {
         return try await body(CLIHarness(directory: url))
     }
 
+    /// Runs `body` with a fresh scratch directory and a fresh store of `backend`; with
+    /// `migrated`, the schema is created first (SQLite creates it on open anyway).
+    static func with(backend: CLIBackend, migrated: Bool = true, _ body: (CLIHarness) async throws -> Void) async throws {
+        try await backend.withEnvironment { variables in
+            try await with { plain in
+                var cli = plain
+                cli.backendEnvironment = variables
+                if migrated && backend != .sqlite {
+                    let result = try await cli.run(["migrate"])
+                    try #require(result.status == 0, "migrate failed: \(result.stderr)")
+                }
+                try await body(cli)
+            }
+        }
+    }
+
     var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         for key in environment.keys where key.hasPrefix("API_") || key.hasPrefix("SQLITE") || key == "ANALYTICS_DB_BACKEND"
             || key == "JWT_SECRET_KEY" || key == "DEBUG" { environment[key] = nil }
         environment["SQLITE_PATH"] = directory.appendingPathComponent("data/churnguard.sqlite").path
         environment["LOG_LEVEL"] = "warning"
-        return environment
+        return environment.merging(backendEnvironment) { $1 }
     }
 
     /// Starts the binary; the caller waits or signals it.

@@ -15,9 +15,10 @@ struct ServeCommandTests {
         return (http.statusCode, data)
     }
 
-    @Test("serve --demo seeds, answers with the printed key, passes `health` and stops cleanly on SIGTERM")
-    func serveLifecycle() async throws {
-        try await CLIHarness.with { cli in
+    @Test("serve --demo seeds, answers with the printed key, passes `health` and stops cleanly on SIGTERM",
+          arguments: CLIBackend.available)
+    func serveLifecycle(_ backend: CLIBackend) async throws {
+        try await CLIHarness.with(backend: backend) { cli in
             // A small demo dataset keeps the debug-build test quick; the full size is the default.
             let seeded = try await cli.run(["demo", "--days", "2", "--customers", "10"])
             #expect(seeded.status == 0, "\(seeded.stderr)")
@@ -52,7 +53,7 @@ struct ServeCommandTests {
             let health = try await cli.run(["health", "--url", "http://127.0.0.1:\(port)"])
             #expect(health.status == 0, "\(health.stdout)")
             #expect(health.stdout.contains("API: healthy"))
-            #expect(health.stdout.contains("Database: healthy (sqlite)"))
+            #expect(health.stdout.contains("Database: healthy (\(backend == .sqlite ? "sqlite" : "timescaledb"))"), "\(health.stdout)")
 
             process.terminate()  // SIGTERM
             let deadline = Date().addingTimeInterval(15)

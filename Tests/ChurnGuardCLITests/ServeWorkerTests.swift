@@ -20,9 +20,10 @@ struct ServeWorkerTests {
         return (http.statusCode, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
     }
 
-    @Test("serve rolls up ingested points in-process and answers /aggregates; SIGTERM exits 0")
-    func inProcessWorker() async throws {
-        try await CLIHarness.with { cli in
+    @Test("serve rolls up ingested points in-process and answers /aggregates; SIGTERM exits 0",
+          arguments: CLIBackend.available)
+    func inProcessWorker(_ backend: CLIBackend) async throws {
+        try await CLIHarness.with(backend: backend) { cli in
             let created = try await cli.run(["org", "create", "serve-worker"])
             let key = try #require(try created.json["api_key"] as? String)
             let port = try freePort()
