@@ -14,6 +14,13 @@ enum TestDatabase {
     /// Whether the PostgreSQL tests run (and then fail when there is no server).
     static let enabled = url != nil || isCI
     static let skipNote: Comment = "set CHURNGUARD_TEST_POSTGRES_URL (scripts/test does) to run the PostgreSQL tests"
+    /// The CA that signed the test server's certificate, and one that signed nothing
+    /// (`scripts/lib/postgres.sh` makes both and turns TLS on).
+    static let caPath = ProcessInfo.processInfo.environment["CHURNGUARD_TEST_POSTGRES_CA"].flatMap { $0.isEmpty ? nil : $0 }
+    static let otherCAPath = ProcessInfo.processInfo.environment["CHURNGUARD_TEST_POSTGRES_OTHER_CA"].flatMap { $0.isEmpty ? nil : $0 }
+    /// Whether the TLS tests run: a server with TLS is known, or CI (then they fail without one).
+    static let tlsEnabled = (url != nil && caPath != nil && otherCAPath != nil) || isCI
+    static let tlsSkipNote: Comment = "set CHURNGUARD_TEST_POSTGRES_URL and _CA, _OTHER_CA (scripts/test does) to run the TLS tests"
 
     static var logger: Logger {
         var logger = Logger(label: "postgres-tests")
@@ -38,7 +45,7 @@ enum TestDatabase {
         try await admin(base, PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""))
         var options = base
         options.database = name
-        let store = PostgresStore.open(options, logger: logger)
+        let store = try PostgresStore.open(options, logger: logger)
         do {
             let result = try await body(store, options)
             await store.shutdown()
