@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Domain values, validation and errors. Depends on nothing of ours.
@@ -66,6 +67,7 @@ let package = Package(
             dependencies: [
                 "ChurnGuardStorage", "ChurnGuardCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -149,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "StoragePostgresTests",
             dependencies: [
-                "StoragePostgres", "StorageTesting", "ChurnGuardStorage", "ChurnGuardCore",
+                "StoragePostgres", "StoragePostgresTesting", "StorageTesting", "ChurnGuardStorage", "ChurnGuardCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

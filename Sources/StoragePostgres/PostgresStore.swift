@@ -25,8 +25,10 @@ public final class PostgresStore: Sendable {
     }
 
     /// Creates the connection pool and starts it. Does not connect yet, does not migrate.
-    public static func open(_ options: PostgresStoreOptions, logger: Logger) -> PostgresStore {
-        let client = PostgresClient(configuration: options.clientConfiguration, backgroundLogger: logger)
+    /// - Throws: ``PostgresTLSError`` when the TLS settings cannot be used (the root
+    ///   certificate file is missing, unreadable or holds no certificate).
+    public static func open(_ options: PostgresStoreOptions, logger: Logger) throws(PostgresTLSError) -> PostgresStore {
+        let client = PostgresClient(configuration: try options.clientConfiguration(), backgroundLogger: logger)
         let runTask = Task { await client.run() }
         return PostgresStore(client: client, options: options, logger: logger, runTask: runTask)
     }

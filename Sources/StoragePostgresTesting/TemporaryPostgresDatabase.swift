@@ -54,7 +54,7 @@ public enum TemporaryPostgresDatabase {
         var options = base
         options.database = name
         options.maximumConnections = maximumConnections
-        let store = PostgresStore.open(options, logger: logger)
+        let store = try PostgresStore.open(options, logger: logger)
         do {
             let result = try await body(store, options)
             await store.shutdown()

@@ -21,7 +21,7 @@ struct PostgresMigrationTests {
     @Test("two processes migrating at once apply each migration exactly once")
     func concurrentMigrations() async throws {
         try await TestDatabase.withFreshDatabase { store, options in
-            let other = PostgresStore.open(options, logger: TestDatabase.logger)
+            let other = try PostgresStore.open(options, logger: TestDatabase.logger)
             async let first = store.migrate()
             async let second = other.migrate()
             let applied = try await first + second
@@ -58,7 +58,7 @@ struct PostgresURLTests {
     }
 
     @Test("bad URLs are refused without echoing the password", arguments: [
-        "mysql://u:secret@h/db", "postgresql://u:secret@h", "postgresql://u:secret@h/db?sslmode=require", "postgresql://h/db",
+        "mysql://u:secret@h/db", "postgresql://u:secret@h", "postgresql://u:secret@h/db?sslmode=required", "postgresql://h/db",
     ])
     func refuses(_ url: String) {
         do {

@@ -13,7 +13,7 @@ struct PostgresOutageTests {
         var options = PostgresStoreOptions(host: "127.0.0.1", port: 1, username: "nobody", database: "nothing")
         options.connectTimeout = .seconds(1)
         options.queryTimeout = .seconds(2)
-        let store = PostgresStore.open(options, logger: TestDatabase.logger)
+        let store = try PostgresStore.open(options, logger: TestDatabase.logger)
         let started = ContinuousClock.now
         do {
             try await store.append([PointBatch(organization: .random(), points: [

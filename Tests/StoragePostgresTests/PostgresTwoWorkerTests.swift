@@ -10,7 +10,7 @@ struct PostgresTwoWorkerTests {
     func twoWorkers() async throws {
         try await TestDatabase.withFreshDatabase { first, options in
             _ = try await first.migrate()
-            let second = PostgresStore.open(options, logger: TestDatabase.logger)
+            let second = try PostgresStore.open(options, logger: TestDatabase.logger)
             let org = OrganizationID.random()
             let start = Timestamp(seconds: 1_795_939_200)
             let points = (0..<3000).map { index in

@@ -1,7 +1,10 @@
 # Throwaway PostgreSQL 15 for the tests, sourced by scripts/test.
-#   pg_test_start: installs postgresql-15 when missing, starts a server on loopback in a
-#     temporary directory on a free port, creates an ordinary (non-superuser) owning role
-#     with CREATEDB and its database, and exports CHURNGUARD_TEST_POSTGRES_URL.
+#   pg_test_start: installs postgresql-15 (and openssl) when missing, starts a server on
+#     loopback in a temporary directory on a free port with TLS on (plain connections still
+#     accepted), creates an ordinary (non-superuser) owning role with CREATEDB and its
+#     database, and exports CHURNGUARD_TEST_POSTGRES_URL, CHURNGUARD_TEST_POSTGRES_CA (the
+#     throwaway CA that signed the server certificate: CN localhost, SAN DNS:localhost and
+#     IP:127.0.0.1) and CHURNGUARD_TEST_POSTGRES_OTHER_CA (a second CA that signed nothing).
 #   pg_test_stop: stops the server and removes the directory.
 # Returns non-zero when the server cannot be started; the caller decides whether that fails.
 
@@ -22,30 +25,60 @@ pg_test_free_port() {
     return 1
 }
 
+# Writes a throwaway CA ($2.pem, $2.key) into directory $1, valid for two days.
+pg_test_make_ca() {
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj "/CN=ChurnGuard test CA $2" -keyout "$1/$2.key" -out "$1/$2.pem" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+}
+
+# Writes the test CAs and the server certificate and key into directory $1.
+pg_test_make_certificates() {
+    local dir="$1"
+    pg_test_make_ca "$dir" ca && pg_test_make_ca "$dir" other-ca || return 1
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=localhost" \
+        -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null || return 1
+    printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=critical,CA:FALSE" \
+        "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" >"$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+        -extfile "$dir/server.ext" -out "$dir/server.pem" 2>/dev/null || return 1
+    rm -f "$dir/ca.key" "$dir/other-ca.key" "$dir/server.csr" "$dir/server.ext" "$dir/ca.srl"
+    chmod 0600 "$dir/server.key"
+    chmod 0644 "$dir/ca.pem" "$dir/other-ca.pem" "$dir/server.pem"
+}
+
 pg_test_start() {
-    if [ ! -x "$PG_TEST_BIN/initdb" ]; then
-        echo "installing postgresql-15 from Debian" >&2
+    local need=()
+    [ -x "$PG_TEST_BIN/initdb" ] || need+=(postgresql-15)
+    command -v openssl >/dev/null 2>&1 || need+=(openssl)
+    if ((${#need[@]})); then
+        echo "installing ${need[*]} from Debian" >&2
         local sudo=""
         [ "$(id -u)" = 0 ] || sudo="sudo"
         $sudo apt-get update -qq || return 1
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql-15 >/dev/null || return 1
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null || return 1
     fi
     local port
     port=$(pg_test_free_port) || return 1
     PG_TEST_DIR=$(mktemp -d /tmp/churnguard-pg.XXXXXX) || return 1
-    mkdir -p "$PG_TEST_DIR/socket"
+    mkdir -p "$PG_TEST_DIR/socket" "$PG_TEST_DIR/tls"
+    pg_test_make_certificates "$PG_TEST_DIR/tls" || { echo "could not make the test certificates" >&2; return 1; }
+    # Everyone may reach and read the CA certificates; the data directory stays 0700, the key 0600.
+    chmod 0755 "$PG_TEST_DIR" "$PG_TEST_DIR/tls"
     if [ "$(id -u)" = 0 ]; then chown -R postgres "$PG_TEST_DIR"; fi
     pg_test_as_owner "$PG_TEST_BIN/initdb" -D "$PG_TEST_DIR/data" -U postgres \
         --auth-local=trust --auth-host=scram-sha-256 >"$PG_TEST_DIR/initdb.log" 2>&1 || {
         cat "$PG_TEST_DIR/initdb.log" >&2; return 1; }
     pg_test_as_owner "$PG_TEST_BIN/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/server.log" -w -t 60 \
-        -o "-p $port -k $PG_TEST_DIR/socket -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" \
+        -o "-p $port -k $PG_TEST_DIR/socket -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c ssl=on -c ssl_cert_file=$PG_TEST_DIR/tls/server.pem -c ssl_key_file=$PG_TEST_DIR/tls/server.key" \
         start >/dev/null || { cat "$PG_TEST_DIR/server.log" >&2; return 1; }
     pg_test_as_owner "$PG_TEST_BIN/psql" -q -v ON_ERROR_STOP=1 -h "$PG_TEST_DIR/socket" -p "$port" -U postgres -d postgres \
         -c "CREATE ROLE churnguard_test LOGIN CREATEDB NOSUPERUSER NOBYPASSRLS PASSWORD 'churnguard-test'" \
         -c "CREATE DATABASE churnguard_test OWNER churnguard_test" >/dev/null || return 1
     export CHURNGUARD_TEST_POSTGRES_URL="postgresql://churnguard_test:churnguard-test@127.0.0.1:$port/churnguard_test"
-    echo "PostgreSQL 15 for the tests on 127.0.0.1:$port ($PG_TEST_DIR)" >&2
+    export CHURNGUARD_TEST_POSTGRES_CA="$PG_TEST_DIR/tls/ca.pem"
+    export CHURNGUARD_TEST_POSTGRES_OTHER_CA="$PG_TEST_DIR/tls/other-ca.pem"
+    echo "PostgreSQL 15 for the tests on 127.0.0.1:$port, TLS on ($PG_TEST_DIR)" >&2
 }
 
 pg_test_stop() {

@@ -37,6 +37,7 @@ enum ConfigKeys {
         Key("database.timescaledb.username"),
         Key("database.timescaledb.password", secret: true),
         Key("database.timescaledb.ssl_mode"),
+        Key("database.timescaledb.ssl_root_cert"),
         Key("database.influxdb.url", aliases: ["INFLUXDB_URL"]),
         Key("database.influxdb.token", aliases: ["INFLUXDB_TOKEN"], secret: true),
         Key("database.influxdb.org", aliases: ["INFLUXDB_ORG"]),
