@@ -3,8 +3,8 @@ import ChurnGuardStorage
 public import Logging
 import PostgresNIO
 
-/// The PostgreSQL backend: `time_series_data` range-partitioned by week (plain PostgreSQL;
-/// TimescaleDB hypertables are a later step), row-level security on every tenant table.
+/// The PostgreSQL backend: `time_series_data` as a TimescaleDB hypertable or range-partitioned
+/// by week (see ``PostgresStorageMode``), row-level security on every tenant table.
 ///
 /// The store owns a `PostgresClient` pool. ``open(_:logger:)`` starts the pool's `run()` in a
 /// task that the store owns; ``shutdown()`` cancels it, which closes every connection.
