@@ -45,13 +45,8 @@ public struct AggregationService<C: Clock>: Service where C.Duration == Duration
 
     /// Runs at once and then every `interval` until graceful shutdown; failures are logged and counted.
     public func run() async throws {
-        await runPeriodically(every: options.interval, clock: clock, logger: logger, name: "aggregation") {
-            do {
-                _ = try await runOnce()
-            } catch {
-                counters.update { $0.failures += 1 }
-                throw error
-            }
+        await runPeriodically(every: options.interval, clock: clock, logger: logger, name: "aggregation", counters: counters) {
+            _ = try await runOnce()
         }
     }
 

@@ -3,13 +3,14 @@ import Logging
 import ServiceLifecycle
 
 /// Runs `body` now and then every `interval` on `clock`, until graceful shutdown or
-/// cancellation. A failing run is logged and retried at the next tick; it never ends the loop.
+/// cancellation. A failing run is logged, counted in `counters` (when given) and retried at
+/// the next tick; it never ends the loop.
 ///
 /// On graceful shutdown the surrounding task is cancelled: a sleep ends at once, and a run in
 /// progress stops at its next transaction boundary (the stores commit whole transactions or
 /// nothing), so no half-done bucket is ever committed.
 func runPeriodically<C: Clock>(
-    every interval: Duration, clock: C, logger: Logger, name: String,
+    every interval: Duration, clock: C, logger: Logger, name: String, counters: PipelineCounters? = nil,
     _ body: @escaping @Sendable () async throws -> Void
 ) async where C.Duration == Duration {
     await cancelWhenGracefulShutdown {
@@ -20,6 +21,7 @@ func runPeriodically<C: Clock>(
                 break
             } catch {
                 if Task.isCancelled { break }
+                counters?.update { $0.failures += 1 }
                 logger.error("background run failed; retrying at the next tick",
                              metadata: ["service": "\(name)", "error": "\(error)"])
             }

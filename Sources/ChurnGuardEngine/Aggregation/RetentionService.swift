@@ -52,13 +52,8 @@ public struct RetentionService<C: Clock>: Service where C.Duration == Duration {
 
     /// Runs at once and then every `interval` until graceful shutdown; failures are logged and counted.
     public func run() async throws {
-        await runPeriodically(every: options.interval, clock: clock, logger: logger, name: "retention") {
-            do {
-                try await runOnce()
-            } catch {
-                counters.update { $0.failures += 1 }
-                throw error
-            }
+        await runPeriodically(every: options.interval, clock: clock, logger: logger, name: "retention", counters: counters) {
+            try await runOnce()
         }
     }
 

@@ -29,13 +29,8 @@ public struct StoragePreparationService<C: Clock>: Service where C.Duration == D
     /// Prepares at once and then every `interval` until graceful shutdown; failures are
     /// logged, counted and retried at the next tick.
     public func run() async throws {
-        await runPeriodically(every: interval, clock: clock, logger: logger, name: "storage-preparation") {
-            do {
-                try await runOnce()
-            } catch {
-                counters.update { $0.failures += 1 }
-                throw error
-            }
+        await runPeriodically(every: interval, clock: clock, logger: logger, name: "storage-preparation", counters: counters) {
+            try await runOnce()
         }
     }
 
