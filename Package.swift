@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChurnGuardCLITests",
-            dependencies: ["churnguard", "ChurnGuardStorage", "StorageSQLite", "StoragePostgresTesting", "ChurnGuardCore"],
+            dependencies: ["churnguard", "ChurnGuardStorage", "StorageSQLite", "StoragePostgres", "StoragePostgresTesting", "ChurnGuardCore"],
             swiftSettings: strict
         ),
     ]

@@ -1,4 +1,7 @@
+import ChurnGuardStorage
+import StoragePostgres
 import StoragePostgresTesting
+import StorageSQLite
 
 /// The storage backends a command-line test runs `churnguard` against.
 enum CLIBackend: String, CaseIterable, Sendable {
@@ -24,6 +27,25 @@ enum CLIBackend: String, CaseIterable, Sendable {
                 try await body(["ANALYTICS_DB_BACKEND": "timescaledb",
                                 "TIMESCALEDB_URL": try TemporaryPostgresDatabase.url(database: options.database)])
             }
+        }
+    }
+}
+
+extension CLIHarness {
+    /// Runs `body` with a store opened on the same database the commands use, to check from
+    /// outside what they stored; a PostgreSQL pool is closed afterwards.
+    func withStore<T>(_ body: (any AnalyticsStore) async throws -> T) async throws -> T {
+        guard let url = backendEnvironment["TIMESCALEDB_URL"] else {
+            return try await body(try SQLiteStore(path: directory.appendingPathComponent("data/churnguard.sqlite").path))
+        }
+        let store = try PostgresStore.open(try PostgresStoreOptions(url: url), logger: TemporaryPostgresDatabase.logger)
+        do {
+            let result = try await body(store)
+            await store.shutdown()
+            return result
+        } catch {
+            await store.shutdown()
+            throw error
         }
     }
 }

@@ -1,7 +1,6 @@
 import ChurnGuardCore
 import ChurnGuardStorage
 import Foundation
-import StorageSQLite
 import Testing
 
 @Suite("Bulk ingest command")
@@ -12,13 +11,15 @@ struct IngestCommandTests {
     }
 
     func stored(_ cli: CLIHarness, org: String, metric: String) async throws -> [MetricPoint] {
-        let store = try SQLiteStore(path: cli.directory.appendingPathComponent("data/churnguard.sqlite").path)
-        return try await store.points(PointQuery(metricName: metric, limit: 10_000), organization: try #require(OrganizationID(org))).points.map(\.point)
+        let organization = try #require(OrganizationID(org))
+        return try await cli.withStore { store in
+            try await store.points(PointQuery(metricName: metric, limit: 10_000), organization: organization).points.map(\.point)
+        }
     }
 
-    @Test("loads CSV with tag columns and JSON Lines")
-    func loads() async throws {
-        try await CLIHarness.with { cli in
+    @Test("loads CSV with tag columns and JSON Lines", arguments: CLIBackend.available)
+    func loads(_ backend: CLIBackend) async throws {
+        try await CLIHarness.with(backend: backend) { cli in
             let org = try await organization(cli)
             var csv = "timestamp,metric_name,value,customer_id,segment\n"
             for index in 0..<120 { csv += "\(1_795_939_200 + index * 3600),logins,\(index),c-\(index % 7),\"smb, eu\"\n" }
@@ -37,9 +38,9 @@ struct IngestCommandTests {
         }
     }
 
-    @Test("a bad line stops the load before anything is stored, naming the line")
-    func badLine() async throws {
-        try await CLIHarness.with { cli in
+    @Test("a bad line stops the load before anything is stored, naming the line", arguments: CLIBackend.available)
+    func badLine(_ backend: CLIBackend) async throws {
+        try await CLIHarness.with(backend: backend) { cli in
             let org = try await organization(cli)
             let path = try cli.write("bad.csv", "timestamp,metric_name,value\n1795939200,logins,1\n1795939260,logins,NaN\n")
             let result = try await cli.run(["ingest", "--org", org, path])

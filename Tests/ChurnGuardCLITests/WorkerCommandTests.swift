@@ -1,14 +1,13 @@
 import ChurnGuardCore
 import ChurnGuardStorage
 import Foundation
-import StorageSQLite
 import Testing
 
 @Suite("worker")
 struct WorkerCommandTests {
-    @Test("worker rolls up ingested points and exits 0 on SIGTERM")
-    func rollsUpAndStops() async throws {
-        try await CLIHarness.with { cli in
+    @Test("worker rolls up ingested points and exits 0 on SIGTERM", arguments: CLIBackend.available)
+    func rollsUpAndStops(_ backend: CLIBackend) async throws {
+        try await CLIHarness.with(backend: backend) { cli in
             let created = try await cli.run(["org", "create", "worker-org"])
             #expect(created.status == 0, "\(created.stderr)")
             let org = try #require(try created.json["organization_id"] as? String)
@@ -18,16 +17,18 @@ struct WorkerCommandTests {
 
             let (process, _, err) = try cli.start(["worker"], environment: ["DATA_AGGREGATION_PROCESSING_INTERVAL_SECONDS": "1"])
             defer { if process.isRunning { process.terminate() } }
-            let store = try SQLiteStore(path: cli.directory.appendingPathComponent("data/churnguard.sqlite").path)
-            var statistics = try await store.rollupStatistics()
-            for _ in 0..<200 where statistics.pendingPoints > 0 || statistics.hourlyBuckets == 0 {
-                try await Task.sleep(for: .milliseconds(50))
-                statistics = try await store.rollupStatistics()
+            try await cli.withStore { store in
+                var statistics = try await store.rollupStatistics()
+                for _ in 0..<200 where statistics.pendingPoints > 0 || statistics.hourlyBuckets == 0 {
+                    try await Task.sleep(for: .milliseconds(50))
+                    statistics = try await store.rollupStatistics()
+                }
+                #expect(statistics.pendingPoints == 0 && statistics.hourlyBuckets == 3 && statistics.dailyBuckets == 1)
+                let organization = try #require(OrganizationID(org))
+                let hours = try await store.rollups(metricName: "logins", resolution: .hour, from: nil, to: nil, limit: 10,
+                                                    organization: organization)
+                #expect(hours.map(\.aggregate.count) == [60, 60, 60])
             }
-            #expect(statistics.pendingPoints == 0 && statistics.hourlyBuckets == 3 && statistics.dailyBuckets == 1)
-            let organization = try #require(OrganizationID(org))
-            let hours = try await store.rollups(metricName: "logins", resolution: .hour, from: nil, to: nil, limit: 10, organization: organization)
-            #expect(hours.map(\.aggregate.count) == [60, 60, 60])
 
             process.terminate()  // SIGTERM
             let deadline = Date().addingTimeInterval(15)
