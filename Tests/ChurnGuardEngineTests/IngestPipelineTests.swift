@@ -105,6 +105,42 @@ struct IngestPipelineTests {
         #expect(try await store.metrics(organization: org).first?.points == 29)
     }
 
+    /// A store that is down fails every commit, each after its timeout; a failed group used to
+    /// be retried one batch after another, so the last of N queued callers waited N timeouts
+    /// (with PostgreSQL's default 60 s timeout, minutes) for its 503.
+    @Test("with the store down, every queued request fails after about two attempts, not one attempt per request")
+    func outageFailsQueuedRequestsTogether() async throws {
+        let attempt = Duration.milliseconds(100)
+        let store = SlowCountingStore(commitDelay: attempt, poisonMetric: "logins")  // every append fails
+        let pipeline = IngestPipeline(store: store)
+        let org = OrganizationID.random()
+        let requests = 40
+        try await withRunningPipeline(pipeline) {
+            let latencies = await withTaskGroup(of: Duration?.self) { group in
+                for index in 0..<requests {
+                    group.addTask {
+                        let started = ContinuousClock.now
+                        do {
+                            try await pipeline.submit(PointBatch(organization: org, points: onePoint(index)))
+                            return nil
+                        } catch {
+                            return ContinuousClock.now - started
+                        }
+                    }
+                }
+                var all: [Duration?] = []
+                for await latency in group { all.append(latency) }
+                return all
+            }
+            let failed = latencies.compactMap { $0 }
+            #expect(failed.count == requests, "every request fails while the store is down")
+            // Serial retries take about `requests` attempts (4 s here); together, a few attempts.
+            // The bound is loose for a starved two-core runner, and far below the serial time.
+            let slowest = failed.max() ?? .zero
+            #expect(slowest < attempt * (requests / 2), "slowest failure after \(slowest)")
+        }
+    }
+
     @Test("graceful shutdown commits what is queued and then refuses new batches")
     func shutdownDrains() async throws {
         let store = SlowCountingStore(commitDelay: .milliseconds(20))
