@@ -23,7 +23,7 @@ struct PrivatePostgres: Sendable {
     /// Whether tests needing a private server run: always under CI, else when the binaries exist.
     static let enabled = isInstalled || isCI
     /// Why they are skipped otherwise.
-    static let skipNote: Comment = "PostgreSQL 15 binaries not found in CHURNGUARD_TEST_PG_BIN or /usr/lib/postgresql/15/bin (scripts/test installs postgresql-15)"
+    static let skipNote = Comment(rawValue: "PostgreSQL 15 binaries (initdb, pg_ctl, psql) not found in \(binDirectory); set CHURNGUARD_TEST_PG_BIN or install postgresql-15 (scripts/test does)")
 
     /// How `pg_ctl stop` shuts the server down.
     enum StopMode: String, Sendable {
