@@ -50,7 +50,8 @@ public final class PostgresStore: Sendable {
     }
 
     /// Runs `body` in one transaction in `scope`, bounded by the query timeout; maps errors
-    /// to ``StoreError``.
+    /// to ``StoreError``. A transaction whose caller stopped waiting (timeout, cancellation)
+    /// rolls back when its statements finish instead of committing.
     func transaction<T: Sendable>(
         _ scope: Scope, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
@@ -67,7 +68,13 @@ public final class PostgresStore: Sendable {
                     case .schema:
                         break
                     }
-                    return try await body(connection, logger)
+                    let result = try await body(connection, logger)
+                    // Past the timeout the caller has already been told "unavailable" (HTTP
+                    // 503) and may retry: a statement that was blocked until now must not
+                    // commit behind its back. Throwing here makes `withTransaction` roll back.
+                    // Only a timeout during COMMIT itself can still leave the outcome unknown.
+                    try Task.checkCancellation()
+                    return result
                 }
             } catch {
                 throw Self.storeError(error)

@@ -10,6 +10,9 @@ actor SlowCountingStore: MetricStore {
     let inner = InMemoryStore()
     private(set) var commits = 0
     private(set) var largestCommit = 0
+    /// Appends running at once now, and the most ever seen.
+    private var inFlight = 0
+    private(set) var mostInFlight = 0
     let commitDelay: Duration
     let poisonMetric: String?
 
@@ -19,6 +22,9 @@ actor SlowCountingStore: MetricStore {
     }
 
     func append(_ batches: [PointBatch]) async throws {
+        inFlight += 1
+        mostInFlight = max(mostInFlight, inFlight)
+        defer { inFlight -= 1 }
         try await Task.sleep(for: commitDelay)
         if let poisonMetric, batches.contains(where: { $0.points.contains { $0.metricName == poisonMetric } }) {
             throw StoreError.unavailable("poisoned batch")
@@ -103,6 +109,38 @@ struct IngestPipelineTests {
             }
         }
         #expect(try await store.metrics(organization: org).first?.points == 29)
+    }
+
+    /// A store that is down fails every commit, each after its timeout; a failed group used to
+    /// be retried one batch after another, so the last of N queued callers waited N timeouts
+    /// (with PostgreSQL's default 60 s timeout, minutes) for its 503. The retries of a group
+    /// now run together: the store sees several appends at once, where one writer retrying
+    /// serially never has more than one in flight.
+    @Test("with the store down, the batches of a failed group are retried together, not one after another")
+    func outageFailsQueuedRequestsTogether() async throws {
+        let store = SlowCountingStore(commitDelay: .milliseconds(100), poisonMetric: "logins")  // every append fails
+        let pipeline = IngestPipeline(store: store)
+        let org = OrganizationID.random()
+        let requests = 40
+        try await withRunningPipeline(pipeline) {
+            let failures = await withTaskGroup(of: Bool.self) { group in
+                for index in 0..<requests {
+                    group.addTask {
+                        do {
+                            try await pipeline.submit(PointBatch(organization: org, points: onePoint(index)))
+                            return false
+                        } catch {
+                            return true
+                        }
+                    }
+                }
+                var failures = 0
+                for await failed in group where failed { failures += 1 }
+                return failures
+            }
+            #expect(failures == requests, "every request fails while the store is down")
+            #expect(await store.mostInFlight > 1, "retries of a failed group ran one at a time")
+        }
     }
 
     @Test("graceful shutdown commits what is queued and then refuses new batches")

@@ -174,15 +174,22 @@ public final class IngestPipeline: Service, Sendable {
             record(group)
             for pending in group { pending.continuation.resume() }
         } catch where group.count > 1 {
-            // One bad batch must not fail its neighbours: retry each on its own.
+            // One bad batch must not fail its neighbours: retry each on its own. The retries
+            // run concurrently: when the store itself is down each one fails only after the
+            // store's timeout, and one after another the last caller of a group of N would
+            // wait N timeouts for its 503.
             logger.warning("group commit failed; retrying batches one by one", metadata: ["error": "\(error)"])
-            for pending in group {
-                do {
-                    try await store.append([pending.batch])
-                    record([pending])
-                    pending.continuation.resume()
-                } catch {
-                    pending.continuation.resume(throwing: error)
+            await withTaskGroup(of: Void.self) { retries in
+                for pending in group {
+                    retries.addTask { [store] in
+                        do {
+                            try await store.append([pending.batch])
+                            self.record([pending])
+                            pending.continuation.resume()
+                        } catch {
+                            pending.continuation.resume(throwing: error)
+                        }
+                    }
                 }
             }
         } catch {
