@@ -1,7 +1,9 @@
 # Throwaway PostgreSQL 15 for the tests, sourced by scripts/test.
-#   pg_test_start: installs postgresql-15 when missing, starts a server on loopback in a
-#     temporary directory on a free port, creates an ordinary (non-superuser) owning role
-#     with CREATEDB and its database, and exports CHURNGUARD_TEST_POSTGRES_URL.
+#   pg_test_start [--durable]: installs postgresql-15 when missing, starts a server on
+#     loopback in a temporary directory on a free port, creates an ordinary (non-superuser)
+#     owning role with CREATEDB and its database, and exports CHURNGUARD_TEST_POSTGRES_URL.
+#     The tests' server runs with fsync=off (fast, not crash-safe); --durable keeps
+#     PostgreSQL's defaults (fsync on, synchronous_commit on), as benchmarks need.
 #   pg_test_stop: stops the server and removes the directory.
 # Returns non-zero when the server cannot be started; the caller decides whether that fails.
 
@@ -23,6 +25,8 @@ pg_test_free_port() {
 }
 
 pg_test_start() {
+    local durability="-c fsync=off"
+    if [ "${1:-}" = "--durable" ]; then durability=""; fi
     if [ ! -x "$PG_TEST_BIN/initdb" ]; then
         echo "installing postgresql-15 from Debian" >&2
         local sudo=""
@@ -39,7 +43,7 @@ pg_test_start() {
         --auth-local=trust --auth-host=scram-sha-256 >"$PG_TEST_DIR/initdb.log" 2>&1 || {
         cat "$PG_TEST_DIR/initdb.log" >&2; return 1; }
     pg_test_as_owner "$PG_TEST_BIN/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/server.log" -w -t 60 \
-        -o "-p $port -k $PG_TEST_DIR/socket -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" \
+        -o "-p $port -k $PG_TEST_DIR/socket -c listen_addresses=127.0.0.1 -c max_connections=300 $durability" \
         start >/dev/null || { cat "$PG_TEST_DIR/server.log" >&2; return 1; }
     pg_test_as_owner "$PG_TEST_BIN/psql" -q -v ON_ERROR_STOP=1 -h "$PG_TEST_DIR/socket" -p "$port" -U postgres -d postgres \
         -c "CREATE ROLE churnguard_test LOGIN CREATEDB NOSUPERUSER NOBYPASSRLS PASSWORD 'churnguard-test'" \
