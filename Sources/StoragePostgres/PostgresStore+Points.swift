@@ -19,13 +19,8 @@ extension PostgresStore: MetricStore {
     public func append(_ batches: [PointBatch]) async throws {
         let batches = batches.filter { !$0.points.isEmpty }
         guard !batches.isEmpty else { return }
-        let viaCopy = ProcessInfo.processInfo.environment["CHURNGUARD_PG_INGEST"] == "copy"
         try await transaction(.schema) { connection, logger in
             try await connection.query("SELECT pg_advisory_xact_lock_shared(\(Self.sequenceLockKey))", logger: logger)
-            if viaCopy {
-                try await Self.insertByCopy(batches, connection: connection, logger: logger)
-                return
-            }
             for batch in batches {
                 try await connection.query(
                     "SELECT set_config('churnguard.organization_id', \(batch.organization.description), true)", logger: logger)
