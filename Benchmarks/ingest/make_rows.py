@@ -1,20 +1,33 @@
 #!/usr/bin/env python3
-"""Writes the same seeded rows twice: as a CSV for `sqlite3 .import` (explicit ids, table
-column order) and as JSON request bodies for the HTTP API (one file per batch).
+r"""Writes the same seeded rows twice: as a CSV and as JSON request bodies for the HTTP API
+(one file per batch). The CSV is for `sqlite3 .import` (explicit ids, table column order), or
+with --postgres for `psql \copy time_series_data(timestamp, metric_name, organization_id,
+value, tags, metadata) FROM … CSV` (RFC 3339 times, empty metadata = NULL).
 
-usage: make_rows.py OUT_DIR ORGANIZATION_ID ROWS BATCH_SIZE
+Rows are one hour apart every 2,500 rows, from --start (epoch seconds, default 1795939200).
+
+usage: make_rows.py OUT_DIR ORGANIZATION_ID ROWS BATCH_SIZE [--start EPOCH] [--postgres]
 """
+import argparse
+import datetime
 import json
 import os
 import random
-import sys
 
-out, org, rows, batch_size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+parser = argparse.ArgumentParser()
+parser.add_argument("out")
+parser.add_argument("org")
+parser.add_argument("rows", type=int)
+parser.add_argument("batch_size", type=int)
+parser.add_argument("--start", type=int, default=1_795_939_200)
+parser.add_argument("--postgres", action="store_true")
+options = parser.parse_args()
+out, org, rows, batch_size = options.out, options.org, options.rows, options.batch_size
+start, postgres = options.start, options.postgres
 random.seed(7)
 metrics = ["churn_risk_score", "customer_activity", "logins", "support_tickets", "mrr"]
 segments = ["smb", "mid_market", "enterprise"]
 plans = ["starter", "growth", "business", "enterprise"]
-start = 1_795_939_200
 os.makedirs(os.path.join(out, "bodies"), exist_ok=True)
 with open(os.path.join(out, "rows.csv"), "w") as csv:
     batch = []
@@ -26,9 +39,14 @@ with open(os.path.join(out, "rows.csv"), "w") as csv:
         value = round(random.random() * 100, 3)
         tags = {"customer_id": "cust_%04d" % customer, "plan": plans[customer % 4], "segment": segments[customer % 3]}
         tags_json = json.dumps(tags, separators=(",", ":"), sort_keys=True)
-        # id,timestamp(us),metric_name,organization_id,value,tags,metadata,created_at
-        csv.write('%d,%d,%s,%s,%r,"%s",,%d\n' % (i + 1, ts * 1_000_000, metric, org, value,
-                                                 tags_json.replace('"', '""'), ts * 1_000_000))
+        if postgres:
+            # timestamp,metric_name,organization_id,value,tags,metadata (empty: NULL)
+            when = datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).isoformat()
+            csv.write('%s,%s,%s,%r,"%s",\n' % (when, metric, org, value, tags_json.replace('"', '""')))
+        else:
+            # id,timestamp(us),metric_name,organization_id,value,tags,metadata,created_at
+            csv.write('%d,%d,%s,%s,%r,"%s",,%d\n' % (i + 1, ts * 1_000_000, metric, org, value,
+                                                     tags_json.replace('"', '""'), ts * 1_000_000))
         batch.append({"metric_name": metric, "timestamp": ts, "value": value, "tags": tags})
         if len(batch) == batch_size or i == rows - 1:
             with open(os.path.join(out, "bodies", "%06d.json" % batch_no), "w") as body:

@@ -1,10 +1,13 @@
 # Throwaway PostgreSQL 15 for the tests, sourced by scripts/test.
-#   pg_test_start: installs postgresql-15 (and openssl) when missing, starts a server on
-#     loopback in a temporary directory on a free port with TLS on (plain connections still
-#     accepted), creates an ordinary (non-superuser) owning role with CREATEDB and its
-#     database, and exports CHURNGUARD_TEST_POSTGRES_URL, CHURNGUARD_TEST_POSTGRES_CA (the
-#     throwaway CA that signed the server certificate: CN localhost, SAN DNS:localhost and
-#     IP:127.0.0.1) and CHURNGUARD_TEST_POSTGRES_OTHER_CA (a second CA that signed nothing).
+#   pg_test_start [--durable]: installs postgresql-15 (and openssl) when missing, starts a
+#     server on loopback in a temporary directory on a free port with TLS on (plain
+#     connections still accepted), creates an ordinary (non-superuser) owning role with
+#     CREATEDB and its database, and exports CHURNGUARD_TEST_POSTGRES_URL,
+#     CHURNGUARD_TEST_POSTGRES_CA (the throwaway CA that signed the server certificate: CN
+#     localhost, SAN DNS:localhost and IP:127.0.0.1) and CHURNGUARD_TEST_POSTGRES_OTHER_CA (a
+#     second CA that signed nothing). The tests' server runs with fsync=off (fast, not
+#     crash-safe); --durable keeps PostgreSQL's defaults (fsync on, synchronous_commit on), as
+#     benchmarks need.
 #   pg_test_stop: stops the server and removes the directory.
 # Returns non-zero when the server cannot be started; the caller decides whether that fails.
 
@@ -48,6 +51,8 @@ pg_test_make_certificates() {
 }
 
 pg_test_start() {
+    local durability="-c fsync=off"
+    if [ "${1:-}" = "--durable" ]; then durability=""; fi
     local need=()
     [ -x "$PG_TEST_BIN/initdb" ] || need+=(postgresql-15)
     command -v openssl >/dev/null 2>&1 || need+=(openssl)
@@ -70,7 +75,7 @@ pg_test_start() {
         --auth-local=trust --auth-host=scram-sha-256 >"$PG_TEST_DIR/initdb.log" 2>&1 || {
         cat "$PG_TEST_DIR/initdb.log" >&2; return 1; }
     pg_test_as_owner "$PG_TEST_BIN/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/server.log" -w -t 60 \
-        -o "-p $port -k $PG_TEST_DIR/socket -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c ssl=on -c ssl_cert_file=$PG_TEST_DIR/tls/server.pem -c ssl_key_file=$PG_TEST_DIR/tls/server.key" \
+        -o "-p $port -k $PG_TEST_DIR/socket -c listen_addresses=127.0.0.1 -c max_connections=300 $durability -c ssl=on -c ssl_cert_file=$PG_TEST_DIR/tls/server.pem -c ssl_key_file=$PG_TEST_DIR/tls/server.key" \
         start >/dev/null || { cat "$PG_TEST_DIR/server.log" >&2; return 1; }
     pg_test_as_owner "$PG_TEST_BIN/psql" -q -v ON_ERROR_STOP=1 -h "$PG_TEST_DIR/socket" -p "$port" -U postgres -d postgres \
         -c "CREATE ROLE churnguard_test LOGIN CREATEDB NOSUPERUSER NOBYPASSRLS PASSWORD 'churnguard-test'" \
