@@ -5,8 +5,9 @@ import Logging
 import PostgresNIO
 
 extension PostgresStore: MetricStore {
-    /// Advisory lock key: appends hold it shared, rollups exclusively, so a rollup never
-    /// sees a sequence past one still uncommitted (which it would otherwise skip for ever).
+    /// Advisory lock key: appends hold it shared; a rollup holds it exclusively for an instant
+    /// to read its committed horizon, so it never folds past a sequence still uncommitted
+    /// (which it would otherwise skip for ever).
     static let sequenceLockKey: Int64 = 0x6367_7365_7175_656e
 
     /// Microseconds since the epoch to `TIMESTAMPTZ`, exactly (bigint times an interval).

@@ -12,18 +12,29 @@ extension PostgresStore: RollupStore {
         var bucket: Int64
     }
 
-    /// Folds points past the watermark in id order. Holds the sequence lock exclusively, so
-    /// no append is in flight: every id at or below the highest visible one is committed.
+    /// Folds points past the watermark in id order, up to the *committed horizon*: a sequence
+    /// with nothing uncommitted below it. PostgreSQL assigns sequences before commit, so a
+    /// rollup reading id 10 while id 9 is still uncommitted would skip 9 for ever. The horizon
+    /// is read in a transaction of its own under the sequence lock held exclusively (appends
+    /// hold it shared), which waits only for the appends in flight, for an instant; the fold
+    /// itself then runs without blocking ingest. A horizon stays valid for good, so it is
+    /// refreshed only when the backlog below it would not fill this call. Concurrent rollups
+    /// take turns on the watermark row (`FOR UPDATE`), so no point is folded twice.
     public func rollUp(maxPoints: Int) async throws -> Int {
         let limit = Int64(max(1, maxPoints))
+        var horizon = rollupHorizon.withLock { $0 }
+        if try await currentWatermark() + limit > horizon {
+            horizon = try await committedHorizon()
+        }
+        let bound = horizon
         return try await transaction(.system) { connection, logger in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.sequenceLockKey))", logger: logger)
             var watermark: Int64 = 0
             let state = try await connection.query("SELECT watermark FROM rollup_state WHERE id = 1 FOR UPDATE", logger: logger)
             for try await value in state.decode(Int64.self) { watermark = value }
+            guard watermark < bound else { return 0 }
             let rows = try await connection.query("""
                 SELECT id, organization_id, metric_name, \(unescaped: Self.timeToMicros("timestamp")), value
-                FROM time_series_data WHERE id > \(watermark) ORDER BY id LIMIT \(limit)
+                FROM time_series_data WHERE id > \(watermark) AND id <= \(bound) ORDER BY id LIMIT \(limit)
                 """, logger: logger)
             var hours: [BucketKey: RollupAggregate] = [:]
             var last = watermark
@@ -46,6 +57,31 @@ extension PostgresStore: RollupStore {
             try await connection.query(
                 "UPDATE rollup_state SET watermark = \(last), updated_at = now() WHERE id = 1", logger: logger)
             return folded
+        }
+    }
+
+    /// The rollup watermark as last committed (read without locking).
+    private func currentWatermark() async throws -> Int64 {
+        try await transaction(.system) { connection, logger in
+            let rows = try await connection.query("SELECT watermark FROM rollup_state WHERE id = 1", logger: logger)
+            for try await value in rows.decode(Int64.self) { return value }
+            return 0
+        }
+    }
+
+    /// Takes the sequence lock exclusively, which waits until no append is in flight, and
+    /// reads the highest stored sequence: every point at or below it is committed (or was
+    /// never stored). Raises the cached horizon and returns it.
+    private func committedHorizon() async throws -> Int64 {
+        let fresh = try await transaction(.system) { connection, logger in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.sequenceLockKey))", logger: logger)
+            let rows = try await connection.query("SELECT COALESCE(max(id), 0)::INT8 FROM time_series_data", logger: logger)
+            for try await value in rows.decode(Int64.self) { return value }
+            return 0
+        }
+        return rollupHorizon.withLock { cached in
+            cached = max(cached, fresh)
+            return cached
         }
     }
 

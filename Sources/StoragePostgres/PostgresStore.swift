@@ -2,6 +2,7 @@ import ChurnGuardCore
 import ChurnGuardStorage
 public import Logging
 import PostgresNIO
+import Synchronization
 
 /// The PostgreSQL backend: `time_series_data` as a TimescaleDB hypertable or range-partitioned
 /// by week (see ``PostgresStorageMode``), row-level security on every tenant table.
@@ -16,6 +17,9 @@ public final class PostgresStore: Sendable {
     let logger: Logger
     let options: PostgresStoreOptions
     private let runTask: Task<Void, Never>
+    /// The highest point sequence known to have no uncommitted sequence below it (see
+    /// `rollUp`); only ever raised, valid for every process.
+    let rollupHorizon = Mutex<Int64>(0)
 
     private init(client: PostgresClient, options: PostgresStoreOptions, logger: Logger, runTask: Task<Void, Never>) {
         self.client = client
