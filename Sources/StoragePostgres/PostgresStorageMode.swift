@@ -12,11 +12,14 @@ public enum PostgresStorageMode: String, Sendable, CaseIterable {
     /// first `churnguard migrate`): chunks and the one-year retention policy are TimescaleDB's.
     case timescaledb
 
-    /// The mode of an existing schema, or the one a first migration would choose: TimescaleDB
-    /// when the extension is installed in this database (`CREATE EXTENSION timescaledb`, run
-    /// by a superuser), plain partitions otherwise.
-    static func detect(_ connection: PostgresConnection, logger: Logger) async throws -> PostgresStorageMode {
+    /// The mode of an existing schema, or the one a first migration would choose: `requested`
+    /// when given (tests of the TimescaleDB SQL), else TimescaleDB when the extension is
+    /// installed in this database (`CREATE EXTENSION timescaledb`, run by a superuser), plain
+    /// partitions otherwise.
+    static func detect(_ connection: PostgresConnection, requested: PostgresStorageMode? = nil,
+                       logger: Logger) async throws -> PostgresStorageMode {
         if let existing = try await existing(connection, logger: logger) { return existing }
+        if let requested { return requested }
         let rows = try await connection.query(
             "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')", logger: logger)
         for try await installed in rows.decode(Bool.self) where installed { return .timescaledb }

@@ -23,7 +23,8 @@ extension PostgresStore: StoreLifecycle {
         while let name = try await applyNextMigration(requested) { applied.append(name) }
         let now = Date()
         // Four weeks back as well, for backfills right after installation.
-        let created = try await ensurePartitions(from: now.addingTimeInterval(-28 * 86_400), to: now.addingTimeInterval(56 * 86_400))
+        let created = try await ensurePartitions(from: now.addingTimeInterval(-Self.partitionsBehindAtMigration),
+                                                 to: now.addingTimeInterval(Self.partitionsAhead))
         if created > 0 { logger.info("created time_series_data partitions", metadata: ["count": "\(created)"]) }
         return applied
     }
@@ -42,14 +43,7 @@ extension PostgresStore: StoreLifecycle {
                 throw StoreError.schemaNotCurrent(
                     "database schema version \(current) is newer than this build knows (\(known)); upgrade churnguard")
             }
-            let chosen: PostgresStorageMode
-            if let existing = try await PostgresStorageMode.existing(connection, logger: logger) {
-                chosen = existing
-            } else if let requested {
-                chosen = requested
-            } else {
-                chosen = try await PostgresStorageMode.detect(connection, logger: logger)
-            }
+            let chosen = try await PostgresStorageMode.detect(connection, requested: requested, logger: logger)
             guard let migration = PostgresMigrations.all(for: chosen).first(where: { $0.version > current }) else { return nil }
             for statement in migration.statements {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
@@ -81,8 +75,7 @@ extension PostgresStore: StoreLifecycle {
                 }
             }
             let existing = try await PostgresStorageMode.existing(connection, logger: logger)
-            var mode = existing ?? .partitions
-            if existing == nil { mode = try await PostgresStorageMode.detect(connection, logger: logger) }
+            let mode = try await PostgresStorageMode.detect(connection, logger: logger)
             let extensionState = try await Self.timescaleExtensionState(connection, logger: logger)
             let description = existing == nil
                 ? "not migrated yet: the first migration will use \(mode.statusDescription); timescaledb extension \(extensionState)"

@@ -7,10 +7,15 @@ import PostgresNIO
 /// dropped whole once expired and rolled up. On TimescaleDB both are TimescaleDB's own job
 /// and these do nothing.
 extension PostgresStore {
+    /// How far ahead partitions are created: eight weeks.
+    static let partitionsAhead: TimeInterval = 56 * 86_400
+    /// How far back `migrate` also creates them (backfills right after installation): four weeks.
+    static let partitionsBehindAtMigration: TimeInterval = 28 * 86_400
+
     /// Creates the missing partitions from the week of `date` to eight weeks after it. The
     /// worker calls it periodically, so new points never land in the default partition.
     public func prepareStorage(around date: Date) async throws -> Int {
-        try await ensurePartitions(from: date, to: date.addingTimeInterval(56 * 86_400))
+        try await ensurePartitions(from: date, to: date.addingTimeInterval(Self.partitionsAhead))
     }
 
     /// Creates the missing weekly partitions overlapping `[from, to)`; returns how many were
@@ -85,8 +90,9 @@ extension PostgresStore {
             for (series, count) in perSeries {
                 try await Self.correctCatalog(series, deleted: count, connection: connection, logger: logger)
             }
-            logger.info("dropped an expired partition", metadata: ["partition": "\(name)", "points": "\(perSeries.values.reduce(0, +))"])
-            return Int(perSeries.values.reduce(0, +))
+            let points = perSeries.values.reduce(0, +)
+            logger.info("dropped an expired partition", metadata: ["partition": "\(name)", "points": "\(points)"])
+            return Int(points)
         }
     }
 }
