@@ -69,35 +69,49 @@ extension PostgresStore: MetricStore {
 
     public func points(_ query: PointQuery, organization: OrganizationID) async throws -> PointPage {
         let limit = max(1, query.limit)
-        var sql = """
-            SELECT id, \(Self.timeToMicros("timestamp")), value, tags::TEXT, metadata::TEXT FROM time_series_data
-            WHERE organization_id = $1 AND metric_name = $2
-            """
+        let scanLimit = max(1, query.scanLimit)
+        var range = "organization_id = $1 AND metric_name = $2"
         var binds = PostgresBindings()
         binds.append(organization.uuid)
         binds.append(query.metricName)
         if let from = query.from {
             binds.append(from.microseconds)
-            sql += " AND timestamp >= \(Self.microsToTime) $\(binds.count)::INT8"
+            range += " AND timestamp >= \(Self.microsToTime) $\(binds.count)::INT8"
         }
         if let to = query.to {
             binds.append(to.microseconds)
-            sql += " AND timestamp < \(Self.microsToTime) $\(binds.count)::INT8"
+            range += " AND timestamp < \(Self.microsToTime) $\(binds.count)::INT8"
         }
         if let after = query.after {
             binds.append(after.timestamp.microseconds)
             binds.append(after.sequence)
-            sql += " AND (timestamp, id) > (\(Self.microsToTime) $\(binds.count - 1)::INT8, $\(binds.count)::INT8)"
+            range += " AND (timestamp, id) > (\(Self.microsToTime) $\(binds.count - 1)::INT8, $\(binds.count)::INT8)"
         }
-        if !query.tags.isEmpty {
+        let rangeBinds = binds
+        let columns = "id, \(Self.timeToMicros("timestamp")) AS micros, value, tags::TEXT AS tags, metadata::TEXT AS metadata"
+        var sql: String
+        var boundStatement: PostgresQuery?
+        if query.tags.isEmpty {
+            sql = "SELECT \(columns) FROM time_series_data WHERE \(range) ORDER BY timestamp, id"
+        } else {
+            // Tag filters over a bounded scan of the series (see PointQuery.scanLimit).
+            binds.append(Int64(scanLimit))
+            let scan = "SELECT id, timestamp, value, tags, metadata FROM time_series_data WHERE \(range) ORDER BY timestamp, id LIMIT $\(binds.count)"
             binds.append(JSONText.encodeObject(query.tags))
-            sql += " AND tags @> $\(binds.count)::jsonb"
+            sql = "SELECT \(columns) FROM (\(scan)) AS scanned WHERE tags @> $\(binds.count)::jsonb ORDER BY timestamp, id"
+            var boundBinds = rangeBinds
+            boundBinds.append(Int64(scanLimit - 1))
+            boundStatement = PostgresQuery(unsafeSQL: """
+                SELECT id, \(Self.timeToMicros("timestamp")) FROM time_series_data WHERE \(range)
+                ORDER BY timestamp, id LIMIT 1 OFFSET $\(boundBinds.count)
+                """, binds: boundBinds)
         }
         binds.append(Int64(limit + 1))
-        sql += " ORDER BY timestamp, id LIMIT $\(binds.count)"
+        sql += " LIMIT $\(binds.count)"
         let statement = PostgresQuery(unsafeSQL: sql, binds: binds)
+        let bound = boundStatement
         let metricName = query.metricName
-        let rows = try await transaction(.tenant(organization)) { connection, logger in
+        let (rows, lastScanned) = try await transaction(.tenant(organization)) { connection, logger -> ([StoredPoint], PointCursor?) in
             var points: [StoredPoint] = []
             let rows = try await connection.query(statement, logger: logger)
             for try await (id, micros, value, tags, metadata) in rows.decode((Int64, Int64, Double, String, String?).self) {
@@ -105,12 +119,14 @@ extension PostgresStore: MetricStore {
                     metricName: metricName, timestamp: Timestamp(microseconds: micros), value: value,
                     tags: JSONText.decodeStringObject(tags) ?? [:], metadataJSON: metadata)))
             }
-            return points
+            guard points.count <= limit, let bound else { return (points, nil) }
+            var last: PointCursor?
+            for try await (id, micros) in try await connection.query(bound, logger: logger).decode((Int64, Int64).self) {
+                last = PointCursor(timestamp: Timestamp(microseconds: micros), sequence: id)
+            }
+            return (points, last)
         }
-        guard rows.count > limit else { return PointPage(points: rows, nextCursor: nil) }
-        let page = Array(rows.prefix(limit))
-        let last = page[page.count - 1]
-        return PointPage(points: page, nextCursor: PointCursor(timestamp: last.point.timestamp, sequence: last.sequence))
+        return PointPage.assemble(rows, limit: limit, lastScanned: lastScanned)
     }
 
     public func metrics(organization: OrganizationID) async throws -> [MetricSummary] {

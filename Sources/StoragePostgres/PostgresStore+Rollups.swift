@@ -20,7 +20,7 @@ extension PostgresStore: RollupStore {
     /// itself then runs without blocking ingest. A horizon stays valid for good, so it is
     /// refreshed only when the backlog below it would not fill this call. Concurrent rollups
     /// take turns on the watermark row (`FOR UPDATE`), so no point is folded twice.
-    public func rollUp(maxPoints: Int) async throws -> Int {
+    public func foldNewPoints(maxPoints: Int) async throws -> RollupRun {
         let limit = Int64(max(1, maxPoints))
         var horizon = rollupHorizon.withLock { $0 }
         if try await currentWatermark() + limit > horizon {
@@ -31,7 +31,7 @@ extension PostgresStore: RollupStore {
             var watermark: Int64 = 0
             let state = try await connection.query("SELECT watermark FROM rollup_state WHERE id = 1 FOR UPDATE", logger: logger)
             for try await value in state.decode(Int64.self) { watermark = value }
-            guard watermark < bound else { return 0 }
+            guard watermark < bound else { return RollupRun(folded: 0) }
             let rows = try await connection.query("""
                 SELECT id, organization_id, metric_name, \(unescaped: Self.timeToMicros("timestamp")), value
                 FROM time_series_data WHERE id > \(watermark) AND id <= \(bound) ORDER BY id LIMIT \(limit)
@@ -45,18 +45,18 @@ extension PostgresStore: RollupStore {
                 last = id
                 folded += 1
             }
-            guard folded > 0 else { return 0 }
+            guard folded > 0 else { return RollupRun(folded: 0) }
             var days: [BucketKey: RollupAggregate] = [:]
             for (key, aggregate) in hours {
                 let day = RollupResolution.day.bucketStart(of: Timestamp(microseconds: key.bucket)).microseconds
                 days[BucketKey(organization: key.organization, metric: key.metric, bucket: day), default: RollupAggregate()]
                     .merge(aggregate)
             }
-            try await Self.merge(hours, into: .hour, connection: connection, logger: logger)
-            try await Self.merge(days, into: .day, connection: connection, logger: logger)
+            var rejected = try await Self.merge(hours, into: .hour, connection: connection, logger: logger)
+            rejected += try await Self.merge(days, into: .day, connection: connection, logger: logger)
             try await connection.query(
                 "UPDATE rollup_state SET watermark = \(last), updated_at = now() WHERE id = 1", logger: logger)
-            return folded
+            return RollupRun(folded: folded, rejected: rejected)
         }
     }
 
@@ -90,9 +90,10 @@ extension PostgresStore: RollupStore {
         resolution == .hour ? "hourly_metrics" : "daily_metrics"
     }
 
-    /// Reads the stored rows of `fresh`'s keys, merges, and writes them back, one statement each way.
+    /// Reads the stored rows of `fresh`'s keys, merges, and writes them back, one statement
+    /// each way; a bucket whose merged summary is not finite is left as it was and returned.
     private static func merge(_ fresh: [BucketKey: RollupAggregate], into resolution: RollupResolution,
-                              connection: PostgresConnection, logger: Logger) async throws {
+                              connection: PostgresConnection, logger: Logger) async throws -> [RejectedRollupBucket] {
         let keys = Array(fresh.keys)
         var select = PostgresQuery(unsafeSQL: """
             SELECT r.organization_id, r.metric_name, r.bucket, r.count, r.sum_value, r.avg_value, r.m2_value, r.min_value, r.max_value
@@ -112,7 +113,14 @@ extension PostgresStore: RollupStore {
             aggregate.merge(fresh[key] ?? RollupAggregate())
             merged[key] = aggregate
         }
-        let rows = Array(merged)
+        var rejected: [RejectedRollupBucket] = []
+        let rows = Array(merged.filter { key, aggregate in
+            guard !aggregate.isFinite else { return true }
+            rejected.append(RejectedRollupBucket(organization: key.organization.uuidString.lowercased(), metricName: key.metric,
+                                                 resolution: resolution, bucket: Timestamp(microseconds: key.bucket)))
+            return false
+        })
+        guard !rows.isEmpty else { return rejected }
         var upsert = PostgresQuery(unsafeSQL: """
             INSERT INTO \(table(resolution)) AS r
                 (organization_id, metric_name, bucket, count, sum_value, avg_value, m2_value, min_value, max_value, updated_at)
@@ -133,6 +141,7 @@ extension PostgresStore: RollupStore {
         upsert.binds.append(rows.map(\.value.min))
         upsert.binds.append(rows.map(\.value.max))
         try await connection.query(upsert, logger: logger)
+        return rejected
     }
 
     public func rollups(

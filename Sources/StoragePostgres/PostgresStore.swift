@@ -60,15 +60,22 @@ public final class PostgresStore: Sendable {
         _ scope: Scope, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
         let logger = self.logger
+        let statementTimeout = "\(Self.milliseconds(options.queryTimeout))"
         return try await withTimeout(options.queryTimeout) { [client] in
             do {
                 return try await client.withTransaction(logger: logger) { connection in
+                    // The server stops any statement past the budget too, so a heavy query does
+                    // not keep running (and holding a connection) after its caller gave up.
                     switch scope {
                     case .tenant(let organization):
-                        try await connection.query(
-                            "SELECT set_config('churnguard.organization_id', \(organization.description), true)", logger: logger)
+                        try await connection.query("""
+                            SELECT set_config('churnguard.organization_id', \(organization.description), true),
+                                   set_config('statement_timeout', \(statementTimeout), true)
+                            """, logger: logger)
                     case .system:
-                        try await connection.query("SELECT set_config('churnguard.scope', 'system', true)", logger: logger)
+                        try await connection.query("""
+                            SELECT set_config('churnguard.scope', 'system', true), set_config('statement_timeout', \(statementTimeout), true)
+                            """, logger: logger)
                     case .schema:
                         break
                     }
@@ -86,6 +93,12 @@ public final class PostgresStore: Sendable {
         }
     }
 
+    /// `duration` in whole milliseconds, at least 1 (PostgreSQL reads 0 as "no timeout").
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+
     /// Maps a postgres-nio error to ``StoreError``: unique violations become conflicts,
     /// schema errors (undefined table) say to migrate, everything else is unavailability.
     static func storeError(_ error: any Error) -> StoreError {
@@ -99,6 +112,11 @@ public final class PostgresStore: Sendable {
             switch state {
             case "23505": return .conflict(message)
             case "42P01", "42703", "3F000": return .schemaNotCurrent("\(message); run `churnguard migrate`")
+            case "57014": return .timedOut("PostgreSQL stopped the statement at its timeout: \(message)")
+            // Class 22 (data exception: a value out of range, a NUL in text, …) and class 54
+            // (program limit exceeded: too complex) are the request's fault, not the server's.
+            case let state where state.hasPrefix("22") || state.hasPrefix("54"):
+                return .invalidRequest("PostgreSQL error \(state): \(message)")
             default: return .unavailable("PostgreSQL error \(state): \(message)")
             }
         }

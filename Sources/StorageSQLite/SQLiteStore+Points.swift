@@ -56,39 +56,56 @@ extension SQLiteStore: MetricStore {
     }
 
     public func points(_ query: PointQuery, organization: OrganizationID) async throws -> PointPage {
-        var sql = """
-            SELECT id, timestamp, value, tags, metadata FROM time_series_data
-            WHERE organization_id = ? AND metric_name = ?
-            """
+        var range = "organization_id = ? AND metric_name = ?"
         var arguments: StatementArguments = [organization.description, query.metricName]
-        if let from = query.from { sql += " AND timestamp >= ?"; arguments += [from.microseconds] }
-        if let to = query.to { sql += " AND timestamp < ?"; arguments += [to.microseconds] }
+        if let from = query.from { range += " AND timestamp >= ?"; arguments += [from.microseconds] }
+        if let to = query.to { range += " AND timestamp < ?"; arguments += [to.microseconds] }
         if let after = query.after {
-            sql += " AND (timestamp, id) > (?, ?)"
+            range += " AND (timestamp, id) > (?, ?)"
             arguments += [after.timestamp.microseconds, after.sequence]
         }
-        for (key, value) in query.tags.sorted(by: { $0.key < $1.key }) {
-            sql += " AND json_extract(tags, ?) = ?"
-            arguments += [Self.jsonPath(forTag: key), value]
-        }
         let limit = max(1, query.limit)
-        sql += " ORDER BY timestamp, id LIMIT ?"
-        arguments += [limit + 1]
+        let scanLimit = max(1, query.scanLimit)
+        var sql: String
+        var pageArguments = arguments
+        if query.tags.isEmpty {
+            sql = "SELECT id, timestamp, value, tags, metadata FROM time_series_data WHERE \(range) ORDER BY timestamp, id LIMIT ?"
+        } else {
+            // Tag filters over a bounded scan of the series (see PointQuery.scanLimit).
+            sql = """
+                SELECT id, timestamp, value, tags, metadata FROM (
+                    SELECT id, timestamp, value, tags, metadata FROM time_series_data WHERE \(range)
+                    ORDER BY timestamp, id LIMIT ?)
+                WHERE 1
+                """
+            pageArguments += [scanLimit]
+            for (key, value) in query.tags.sorted(by: { $0.key < $1.key }) {
+                sql += " AND json_extract(tags, ?) = ?"
+                pageArguments += [Self.jsonPath(forTag: key), value]
+            }
+            sql += " ORDER BY timestamp, id LIMIT ?"
+        }
+        pageArguments += [limit + 1]
         let metricName = query.metricName
-        let finalSQL = sql
-        let finalArguments = arguments
-        let rows = try await read { db in
-            try Row.fetchAll(db, sql: finalSQL, arguments: finalArguments).map { row -> StoredPoint in
+        let pageSQL = sql
+        let finalArguments = pageArguments
+        let boundSQL = query.tags.isEmpty ? nil
+            : "SELECT timestamp, id FROM time_series_data WHERE \(range) ORDER BY timestamp, id LIMIT 1 OFFSET ?"
+        let boundArguments = arguments + [scanLimit - 1]
+        let (rows, lastScanned) = try await read { db -> ([StoredPoint], PointCursor?) in
+            let rows = try Row.fetchAll(db, sql: pageSQL, arguments: finalArguments).map { row -> StoredPoint in
                 let tagsText: String = row[3]
                 return StoredPoint(sequence: row[0], point: MetricPoint(
                     metricName: metricName, timestamp: Timestamp(microseconds: row[1]), value: row[2],
                     tags: JSONText.decodeStringObject(tagsText) ?? [:], metadataJSON: row[4]))
             }
+            guard rows.count <= limit, let boundSQL else { return (rows, nil) }
+            let last = try Row.fetchOne(db, sql: boundSQL, arguments: boundArguments).map { row in
+                PointCursor(timestamp: Timestamp(microseconds: row[0]), sequence: row[1])
+            }
+            return (rows, last)
         }
-        guard rows.count > limit else { return PointPage(points: rows, nextCursor: nil) }
-        let page = Array(rows.prefix(limit))
-        let last = page[page.count - 1]
-        return PointPage(points: page, nextCursor: PointCursor(timestamp: last.point.timestamp, sequence: last.sequence))
+        return PointPage.assemble(rows, limit: limit, lastScanned: lastScanned)
     }
 
     public func metrics(organization: OrganizationID) async throws -> [MetricSummary] {

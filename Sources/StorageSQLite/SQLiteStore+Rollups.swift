@@ -5,18 +5,18 @@ import GRDB
 import GRDBSQLite
 
 extension SQLiteStore: RollupStore {
-    public func rollUp(maxPoints: Int) async throws -> Int {
+    public func foldNewPoints(maxPoints: Int) async throws -> RollupRun {
         let limit = max(1, maxPoints)
         let updatedAt = Timestamp(Date()).microseconds
         return try await write { db in
             let watermark = try Int64.fetchOne(db, sql: "SELECT watermark FROM rollup_state WHERE id = 1") ?? 0
             let (delta, last, folded) = try Self.readNewPoints(db, after: watermark, limit: limit)
-            guard folded > 0 else { return 0 }
-            try Self.merge(delta.hourly, into: "hourly_metrics", db: db, updatedAt: updatedAt)
-            try Self.merge(delta.daily, into: "daily_metrics", db: db, updatedAt: updatedAt)
+            guard folded > 0 else { return RollupRun(folded: 0) }
+            var rejected = try Self.merge(delta.hourly, into: .hour, db: db, updatedAt: updatedAt)
+            rejected += try Self.merge(delta.daily, into: .day, db: db, updatedAt: updatedAt)
             try db.execute(sql: "UPDATE rollup_state SET watermark = ?, updated_at = ? WHERE id = 1",
                            arguments: [last, updatedAt])
-            return folded
+            return RollupRun(folded: folded, rejected: rejected)
         }
     }
 
@@ -52,9 +52,12 @@ extension SQLiteStore: RollupStore {
         return (delta, last, folded)
     }
 
-    /// Merges partial summaries into the stored rows of `table` (read, merge, write back).
-    private static func merge(_ rows: [SQLiteRollupDelta.Key: RollupAggregate], into table: String,
-                              db: Database, updatedAt: Int64) throws {
+    /// Merges partial summaries into the stored rows of `resolution`'s table (read, merge,
+    /// write back); a bucket whose merged summary is not finite is left as it was and returned.
+    private static func merge(_ rows: [SQLiteRollupDelta.Key: RollupAggregate], into resolution: RollupResolution,
+                              db: Database, updatedAt: Int64) throws -> [RejectedRollupBucket] {
+        let table = resolution == .hour ? "hourly_metrics" : "daily_metrics"
+        var rejected: [RejectedRollupBucket] = []
         let select = try db.cachedStatement(sql: """
             SELECT count, sum_value, avg_value, m2_value, min_value, max_value FROM \(table)
             WHERE organization_id = ? AND metric_name = ? AND bucket = ?
@@ -70,11 +73,17 @@ extension SQLiteStore: RollupStore {
                 aggregate = Self.aggregate(row)
             }
             aggregate.merge(fresh)
+            guard aggregate.isFinite else {
+                rejected.append(RejectedRollupBucket(organization: key.organization, metricName: key.metric,
+                                                     resolution: resolution, bucket: Timestamp(microseconds: key.bucket)))
+                continue
+            }
             try upsert.execute(arguments: [
                 key.organization, key.metric, key.bucket, aggregate.count, aggregate.sum, aggregate.mean,
                 aggregate.m2, aggregate.min, aggregate.max, updatedAt,
             ])
         }
+        return rejected
     }
 
     /// A summary from a row whose first six columns are count, sum, mean, m2, min, max.

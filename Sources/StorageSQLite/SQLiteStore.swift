@@ -2,6 +2,7 @@ import ChurnGuardCore
 import ChurnGuardStorage
 public import Foundation
 import GRDB
+import GRDBSQLite
 import Logging
 
 /// The embedded default backend: one SQLite file in WAL mode.
@@ -10,18 +11,28 @@ import Logging
 /// its WAL frames are fsynced; a power cut loses nothing that was acknowledged. Readers
 /// never block the writer. Several processes (the service, `churnguard ingest`, `org
 /// create`) may use the same file at once; a writer waits up to `busyTimeout` for the lock.
+///
+/// Every read runs under a time budget (`queryTimeout`, `database.query_timeout`): SQLite's
+/// progress handler interrupts a statement past it, so one heavy query cannot hold a reader
+/// connection for long. A new database file is created readable by its owner only (0600);
+/// SQLite gives its `-wal` and `-shm` files the same mode.
 public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     let path: String
+    /// Longest a read may run before it is interrupted.
+    let queryTimeout: Duration
 
     /// Opens (creating if needed) the database at `path`. Does not migrate.
     /// - Throws: ``StoreError/unavailable(_:)`` when the file cannot be opened.
-    public init(path: String, busyTimeout: TimeInterval = 10) throws {
+    public init(path: String, busyTimeout: TimeInterval = 10, queryTimeout: Duration = .seconds(60)) throws {
         self.path = path
+        self.queryTimeout = queryTimeout
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
         }
+        try Self.createPrivately(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
@@ -47,10 +58,45 @@ public final class SQLiteStore: Sendable {
         }
     }
 
-    /// Runs a read, mapping backend errors to ``StoreError``.
+    /// Creates an empty database file readable and writable by its owner only, unless the
+    /// file already exists (its mode is then the operator's choice and left alone).
+    private static func createPrivately(_ path: String) throws {
+        guard path != ":memory:", !path.isEmpty else { return }
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            close(descriptor)
+        } else if errno != EEXIST {
+            throw StoreError.unavailable("cannot create SQLite database at \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Runs a read under the query time budget, mapping backend errors to ``StoreError``:
+    /// an interrupted read is ``StoreError/timedOut(_:)``, values SQLite refuses as too big or
+    /// too complex are ``StoreError/invalidRequest(_:)``, anything else is unavailability.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await pool.read(body) } catch let error as StoreError { throw error } catch {
+        let budget = queryTimeout
+        do {
+            return try await pool.read { db in
+                try QueryBudget.run(db, budget: budget) { try body(db) }
+            }
+        } catch let error as StoreError { throw error } catch let error as DatabaseError {
+            throw Self.storeError(error, budget: budget)
+        } catch {
             throw StoreError.unavailable("SQLite read failed: \(error)")
+        }
+    }
+
+    /// The ``StoreError`` for a failed read.
+    static func storeError(_ error: DatabaseError, budget: Duration) -> StoreError {
+        switch error.resultCode {
+        case .SQLITE_INTERRUPT:
+            return .timedOut("SQLite read interrupted after its budget of \(budget)")
+        case .SQLITE_TOOBIG, .SQLITE_RANGE, .SQLITE_MISMATCH:
+            return .invalidRequest(error.message ?? "\(error.resultCode)")
+        case .SQLITE_ERROR where (error.message ?? "").contains("too large") || (error.message ?? "").contains("too many"):
+            return .invalidRequest(error.message ?? "")
+        default:
+            return .unavailable("SQLite read failed: \(error)")
         }
     }
 

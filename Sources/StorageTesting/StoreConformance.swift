@@ -15,7 +15,7 @@ public enum StoreConformance {
     }
 
     /// Every case.
-    public static let cases: [Case] = pointCases + organizationCases + rollupCases
+    public static let cases: [Case] = pointCases + organizationCases + rollupCases + robustnessCases
 }
 
 /// A conformance check that did not hold.

@@ -22,7 +22,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             return Self.response(for: Self.serviceError(for: error.status))
         } catch {
-            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.error("unhandled error", metadata: ["error": "\(LogText.capped(String(reflecting: error)))"])
             return Self.response(for: ServiceError(.unavailable(retryAfterSeconds: nil), code: "internal_error",
                                                    message: "internal error; see the server log for request \(context.id)"),
                                  status: .internalServerError)
@@ -34,11 +34,19 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .conflict(let message):
             return ServiceError(.conflict, code: "conflict", message: message)
         case .unavailable(let message):
-            logger.error("store unavailable", metadata: ["error": "\(message)"])
+            logger.error("store unavailable", metadata: ["error": "\(LogText.capped(message))"])
             return ServiceError(.unavailable(retryAfterSeconds: 5), code: "store_unavailable",
                                 message: "the metric store is unavailable; nothing was stored, retry later")
         case .schemaNotCurrent(let message):
             return ServiceError(.unavailable(retryAfterSeconds: 30), code: "schema_not_current", message: message)
+        case .timedOut(let message):
+            logger.warning("query over its time budget", metadata: ["error": "\(LogText.capped(message))"])
+            return ServiceError(.unavailable(retryAfterSeconds: 5), code: "query_timeout",
+                                message: "the query did not finish within its time budget; narrow the time range or the tag filters")
+        case .invalidRequest(let message):
+            logger.notice("store refused request values", metadata: ["error": "\(LogText.capped(message))"])
+            return ServiceError(.validation, code: "invalid_query",
+                                message: "the query's values are out of range or too complex for the store")
         }
     }
 

@@ -14,6 +14,9 @@ public struct APIOptions: Sendable {
     public var defaultPageSize = 1000
     /// Largest page size a client may ask for.
     public var maxPageSize = 10_000
+    /// Most reads (point pages, aggregates) one organization runs at once; more get 429
+    /// (`api.max_concurrent_queries_per_org`).
+    public var maxConcurrentQueriesPerOrganization = 4
 
     /// The defaults.
     public init() {}

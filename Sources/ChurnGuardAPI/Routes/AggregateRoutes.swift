@@ -14,6 +14,7 @@ import Hummingbird
 struct AggregateRoutes {
     let store: any RollupStore
     let options: APIOptions
+    let queryLimiter: QueryLimiter
 
     /// Longest span `auto` still answers with hours.
     static let autoHourSpan: Int64 = 3 * 86_400_000_000
@@ -27,20 +28,11 @@ struct AggregateRoutes {
     }
 
     func aggregates(_ request: Request, context: OrganizationContext) async throws -> Response {
-        let name = context.parameters.get("name") ?? ""
+        let name = try QueryParameters.metricName(context, options: options)
         let parameters = request.uri.queryParameters
         var problems: [ErrorDetail] = []
-        if let problem = PointValidator(limits: options.validation).metricNameProblem(name) {
-            problems.append(ErrorDetail(field: "name", message: problem))
-        }
-        func time(_ field: String) -> Timestamp? {
-            guard let text = parameters.get(field) else { return nil }
-            if let parsed = Timestamp(text: text) { return parsed }
-            problems.append(ErrorDetail(field: field, message: "must be RFC 3339 or epoch seconds"))
-            return nil
-        }
-        let from = time("from")
-        let to = time("to")
+        let from = QueryParameters.time("from", in: parameters, problems: &problems)
+        let to = QueryParameters.time("to", in: parameters, problems: &problems)
         if let from, let to, from >= to {
             problems.append(ErrorDetail(field: "to", message: "must be later than from"))
         }
@@ -52,10 +44,12 @@ struct AggregateRoutes {
             throw ServiceError(.validation, code: "invalid_query", message: "invalid query parameters", details: problems)
         }
         let resolution = RollupResolution(rawValue: requested) ?? Self.automaticResolution(from: from, to: to)
-        let buckets = try await store.rollups(
-            metricName: name, resolution: resolution, from: from.map(resolution.bucketStart(of:)), to: to,
-            limit: Self.maxBuckets, organization: context.organization)
-        return JSONResponse.make(.ok, AggregatesJSON(metricName: name, resolution: resolution, buckets: buckets))
+        let buckets = try await queryLimiter.run(for: context.organization) {
+            try await store.rollups(
+                metricName: name, resolution: resolution, from: from.map(resolution.bucketStart(of:)), to: to,
+                limit: Self.maxBuckets, organization: context.organization)
+        }
+        return try JSONResponse.make(.ok, AggregatesJSON(metricName: name, resolution: resolution, buckets: buckets))
     }
 
     /// `hour` for a closed range of at most three days, else `day`.

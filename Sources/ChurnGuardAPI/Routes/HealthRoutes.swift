@@ -2,6 +2,7 @@ import ChurnGuardCore
 import ChurnGuardStorage
 import Foundation
 import Hummingbird
+import Logging
 
 /// Liveness, readiness and the OpenAPI document: no key required.
 struct HealthRoutes {
@@ -12,8 +13,8 @@ struct HealthRoutes {
         router.get("health") { _, _ in
             try await health()
         }
-        router.get("ready") { _, _ in
-            try await ready()
+        router.get("ready") { _, context in
+            try await ready(logger: context.logger)
         }
         router.get("openapi.yaml") { _, _ in
             OpenAPIDocument.response()
@@ -46,13 +47,24 @@ struct HealthRoutes {
         let reason: String?
     }
 
-    /// Readiness: 200 only when the store answers and its schema is current.
-    func ready() async throws -> Response {
+    /// Readiness: 200 only when the store answers and its schema is current. The reason
+    /// given is generic (anyone may ask); the store's own error goes to the log.
+    func ready(logger: Logger) async throws -> Response {
         do {
             try await store.checkReady()
-            return JSONResponse.make(.ok, Readiness(status: "ready", reason: nil))
+            return try JSONResponse.make(.ok, Readiness(status: "ready", reason: nil))
         } catch {
-            return JSONResponse.make(.serviceUnavailable, Readiness(status: "not_ready", reason: "\(error)"))
+            logger.warning("not ready", metadata: ["error": "\(LogText.capped(String(describing: error)))"])
+            return try JSONResponse.make(.serviceUnavailable, Readiness(status: "not_ready", reason: Self.publicReason(error)))
+        }
+    }
+
+    /// What `/ready` says about a failure: its kind, never the backend's text.
+    static func publicReason(_ error: any Error) -> String {
+        switch error as? StoreError {
+        case .schemaNotCurrent: "database schema is not current"
+        case .timedOut: "database did not answer in time"
+        default: "database unavailable"
         }
     }
 }

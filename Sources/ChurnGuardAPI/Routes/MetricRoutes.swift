@@ -8,6 +8,7 @@ struct MetricRoutes {
     let store: any MetricStore
     let pipeline: IngestPipeline
     let options: APIOptions
+    let queryLimiter: QueryLimiter
 
     func register(on group: RouterGroup<OrganizationContext>) {
         group.post("analytics/metrics") { request, context in
@@ -32,23 +33,14 @@ struct MetricRoutes {
                                message: "request body is larger than \(options.maxBodyBytes) bytes; split the batch")
         }
         let parsed = try body.withUnsafeReadableBytes { try PointPayloadParser.parseBatch($0) }
-        let validator = PointValidator(limits: options.validation)
-        var problems = parsed.problems
-        if parsed.points.count > options.validation.maxBatchPoints {
-            problems.append(ErrorDetail(field: "points", message: "at most \(options.validation.maxBatchPoints) points per request"))
-        }
-        let alreadyBad = Set(parsed.problems.compactMap(\.index))
-        for (index, point) in parsed.points.enumerated() where !alreadyBad.contains(index) {
-            problems.append(contentsOf: validator.problems(with: point, index: index))
-            if problems.count >= 100 { break }
-        }
+        var problems = PointValidator(limits: options.validation).problems(with: parsed.points, known: parsed.problems)
         if parsed.points.isEmpty && problems.isEmpty {
             problems.append(ErrorDetail(field: "points", message: "must hold at least one point"))
         }
         guard problems.isEmpty else {
             throw ServiceError(.validation, code: "validation_failed",
                                message: "\(problems.count) problem(s) in the batch; nothing was stored",
-                               details: Array(problems.prefix(100)))
+                               details: problems)
         }
         try await pipeline.submit(PointBatch(organization: context.organization, points: parsed.points))
         return JSONResponse.raw(.ok, ByteBuffer(string: "{\"accepted\":\(parsed.points.count)}"))
@@ -73,13 +65,11 @@ struct MetricRoutes {
     }
 
     func listPoints(_ request: Request, context: OrganizationContext) async throws -> Response {
-        let name = context.parameters.get("name") ?? ""
-        if let problem = PointValidator(limits: options.validation).metricNameProblem(name) {
-            throw ServiceError(.validation, code: "validation_failed", message: "invalid metric name",
-                               details: [ErrorDetail(field: "name", message: problem)])
-        }
+        let name = try QueryParameters.metricName(context, options: options)
         let query = try QueryParameters.pointQuery(metricName: name, from: request.uri.queryParameters, options: options)
-        let page = try await store.points(query, organization: context.organization)
+        let page = try await queryLimiter.run(for: context.organization) {
+            try await store.points(query, organization: context.organization)
+        }
         return JSONResponse.raw(.ok, ByteBuffer(string: PointPageJSON.encode(metricName: name, page: page)))
     }
 }

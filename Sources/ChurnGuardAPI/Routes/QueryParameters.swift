@@ -8,13 +8,8 @@ enum QueryParameters {
     /// `from`, `to` (RFC 3339 or epoch seconds), `limit`, `cursor`, `tag.KEY=VALUE`.
     static func pointQuery(metricName: String, from parameters: Parameters, options: APIOptions) throws -> PointQuery {
         var problems: [ErrorDetail] = []
-        func time(_ name: String) -> Timestamp? {
-            guard let text = parameters.get(name) else { return nil }
-            if let parsed = Timestamp(text: text) { return parsed }
-            problems.append(ErrorDetail(field: name, message: "must be RFC 3339 or epoch seconds"))
-            return nil
-        }
-        var query = PointQuery(metricName: metricName, from: time("from"), to: time("to"), limit: options.defaultPageSize)
+        var query = PointQuery(metricName: metricName, from: time("from", in: parameters, problems: &problems),
+                               to: time("to", in: parameters, problems: &problems), limit: options.defaultPageSize)
         if let text = parameters.get("limit") {
             if let limit = Int(text), (1...options.maxPageSize).contains(limit) {
                 query.limit = limit
@@ -28,19 +23,50 @@ enum QueryParameters {
             }
         }
         let validator = PointValidator(limits: options.validation)
-        for (rawKey, value) in parameters {
+        var filters = 0
+        for (rawKey, rawValue) in parameters {
             let key = String(rawKey).removingPercentEncoding ?? String(rawKey)
             guard key.hasPrefix("tag.") else { continue }
+            filters += 1
+            guard filters <= options.validation.maxTagFilters else { continue }
             let tag = String(key.dropFirst(4))
+            let value = String(rawValue)
             if let problem = validator.tagKeyProblem(tag) {
+                problems.append(ErrorDetail(field: String(key.prefix(68)), message: problem))
+            } else if let problem = validator.tagValueProblem(value) {
                 problems.append(ErrorDetail(field: key, message: problem))
+            } else if query.tags[tag] != nil, query.tags[tag] != value {
+                problems.append(ErrorDetail(field: key, message: "is given twice with different values"))
             } else {
-                query.tags[tag] = String(value)
+                query.tags[tag] = value
             }
         }
+        if filters > options.validation.maxTagFilters {
+            problems.append(ErrorDetail(field: "tag", message: "at most \(options.validation.maxTagFilters) tag filters are allowed (got \(filters))"))
+        }
         guard problems.isEmpty else {
-            throw ServiceError(.validation, code: "invalid_query", message: "invalid query parameters", details: problems)
+            throw ServiceError(.validation, code: "invalid_query", message: "invalid query parameters",
+                               details: Array(problems.prefix(PointValidator.maxReportedProblems)))
         }
         return query
+    }
+
+    /// The `:name` path parameter, checked as a metric name (422 naming `name` otherwise).
+    static func metricName(_ context: OrganizationContext, options: APIOptions) throws -> String {
+        let name = context.parameters.get("name") ?? ""
+        if let problem = PointValidator(limits: options.validation).metricNameProblem(name) {
+            throw ServiceError(.validation, code: "invalid_query", message: "invalid metric name",
+                               details: [ErrorDetail(field: "name", message: problem)])
+        }
+        return name
+    }
+
+    /// A time parameter (RFC 3339 or epoch seconds), or `nil` when absent; a malformed one
+    /// adds a problem naming it.
+    static func time(_ name: String, in parameters: Parameters, problems: inout [ErrorDetail]) -> Timestamp? {
+        guard let text = parameters.get(name) else { return nil }
+        if let parsed = Timestamp(text: text) { return parsed }
+        problems.append(ErrorDetail(field: name, message: "must be RFC 3339 or epoch seconds"))
+        return nil
     }
 }

@@ -30,8 +30,9 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
     let tenant = router.group("api/v1")
         .add(middleware: ApiKeyAuthMiddleware(store: dependencies.store, headerName: dependencies.options.apiKeyHeader))
         .group(context: OrganizationContext.self)
-    MetricRoutes(store: dependencies.store, pipeline: dependencies.pipeline, options: dependencies.options)
+    let queryLimiter = QueryLimiter(limit: dependencies.options.maxConcurrentQueriesPerOrganization)
+    MetricRoutes(store: dependencies.store, pipeline: dependencies.pipeline, options: dependencies.options, queryLimiter: queryLimiter)
         .register(on: tenant)
-    AggregateRoutes(store: dependencies.store, options: dependencies.options).register(on: tenant)
+    AggregateRoutes(store: dependencies.store, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
     return router
 }

@@ -26,8 +26,13 @@ public struct AppConfiguration: Sendable {
     public var apiKeyHeader = "X-API-Key"
     /// `api.max_body_bytes`: larger request bodies get 413.
     public var maxBodyBytes = 16 * 1024 * 1024
-    /// Per-point and per-batch validation limits (`api.max_batch_points`).
-    public var validation = ValidationLimits()
+    /// Per-point and per-batch validation limits (`api.max_batch_points`, `api.max_point_age`,
+    /// `api.max_point_future`).
+    public var validation = AppConfiguration.defaultValidation
+    /// `api.max_concurrent_queries_per_org`: reads one organization may run at once.
+    public var maxConcurrentQueriesPerOrganization = 4
+    /// `database.query_timeout`: the time budget of every database query, in seconds.
+    public var queryTimeoutSeconds = 60
     /// `api.rate_limits.*`: requests per window for each tier.
     public var rateLimits: [Tier: (count: Int, windowSeconds: Int)] = [:]
     /// `security.jwt_secret_key` / `JWT_SECRET_KEY`; `nil` when unset.
@@ -60,6 +65,17 @@ public struct AppConfiguration: Sendable {
     /// The placeholder secret printed in the deployment guide; refused outside debug mode.
     public static let placeholderJWTSecret = "your-super-secret-jwt-key-change-this-in-production"
 
+    /// Accepted retention periods: one hour to 100 years (36500d).
+    public static let retentionRange = 3600...(36_500 * 86_400)
+
+    /// The validation defaults: ten years back, one day ahead.
+    static var defaultValidation: ValidationLimits {
+        var limits = ValidationLimits()
+        limits.maxPointAgeSeconds = 3650 * 86_400
+        limits.maxPointFutureSeconds = 86_400
+        return limits
+    }
+
     /// All defaults.
     public init() {}
 
@@ -72,7 +88,7 @@ public struct AppConfiguration: Sendable {
         sqlitePath = values.string("database.sqlite.path", default: sqlitePath)
         _ = try values.int("database.connection_pool_size", default: 20, range: 1...1000)
         _ = try values.int("database.connection_timeout", default: 30, range: 1...3600)
-        _ = try values.int("database.query_timeout", default: 60, range: 1...3600)
+        queryTimeoutSeconds = try values.int("database.query_timeout", default: 60, range: 1...3600)
         host = values.string("api.host", default: host)
         port = try values.int("api.port", default: port, range: 0...65_535)
         corsOrigins = values.list("api.cors_origins", default: [])
@@ -82,6 +98,13 @@ public struct AppConfiguration: Sendable {
         }
         maxBodyBytes = try values.int("api.max_body_bytes", default: maxBodyBytes, range: 1024...(1 << 30))
         validation.maxBatchPoints = try values.int("api.max_batch_points", default: validation.maxBatchPoints, range: 1...1_000_000)
+        // TimescaleDB creates a one-hour chunk for every hour a point falls in, and its
+        // retention policy drops chunks older than a year anyway: accept no older points there.
+        let ageDefault = backend == .timescaledb ? 365 * 86_400 : 3650 * 86_400
+        validation.maxPointAgeSeconds = Int64(try values.duration("api.max_point_age", default: ageDefault, range: Self.retentionRange))
+        validation.maxPointFutureSeconds = Int64(try values.duration("api.max_point_future", default: 86_400,
+                                                                     range: 60...(36_500 * 86_400)))
+        maxConcurrentQueriesPerOrganization = try values.int("api.max_concurrent_queries_per_org", default: 4, range: 1...1000)
         _ = try values.int("api.workers", default: 4, range: 1...256)
         _ = try values.int("api.timeout", default: 60, range: 1...3600)
         let defaults: [Tier: String] = [.default: "1000/hour", .premium: "10000/hour", .enterprise: "100000/hour"]
@@ -99,9 +122,12 @@ public struct AppConfiguration: Sendable {
         aggregationIntervalSeconds = try values.int("data_aggregation.processing_interval_seconds", default: 60, range: 1...86_400)
         aggregationBatchSize = try values.int("data_aggregation.batch_size", default: 1000, range: 1...1_000_000)
         aggregationMaxWorkers = try values.int("data_aggregation.max_workers", default: 4, range: 1...64)
-        retentionRawSeconds = try values.duration("data_aggregation.retention_policy.raw_data", default: retentionRawSeconds)
-        retentionHourlySeconds = try values.duration("data_aggregation.retention_policy.hourly_aggregates", default: retentionHourlySeconds)
-        retentionDailySeconds = try values.duration("data_aggregation.retention_policy.daily_aggregates", default: retentionDailySeconds)
+        retentionRawSeconds = try values.duration("data_aggregation.retention_policy.raw_data", default: retentionRawSeconds,
+                                                  range: Self.retentionRange)
+        retentionHourlySeconds = try values.duration("data_aggregation.retention_policy.hourly_aggregates",
+                                                     default: retentionHourlySeconds, range: Self.retentionRange)
+        retentionDailySeconds = try values.duration("data_aggregation.retention_policy.daily_aggregates",
+                                                    default: retentionDailySeconds, range: Self.retentionRange)
         anomalySensitivity = try values.double("anomaly_detection.default_sensitivity", default: 2.0, range: 0.1...10)
         ensembleVotingThreshold = try values.int("anomaly_detection.ensemble_voting_threshold", default: 2, range: 1...6)
         try validateRemainingKeys(values)

@@ -56,13 +56,25 @@ extension ConfigValues {
         }
     }
 
-    /// A duration such as `90s`, `15m`, `12h`, `7d`, `2w`, in seconds.
-    public func duration(_ key: String, default fallback: Int) throws(ConfigError) -> Int {
+    /// A duration such as `90s`, `15m`, `12h`, `7d`, `2w`, in seconds, within `range`
+    /// (every duration is bounded, so no later arithmetic on it can overflow).
+    public func duration(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
         guard let text = scalar(key)?.trimmingCharacters(in: .whitespaces).lowercased() else { return fallback }
-        guard let seconds = Self.parseDuration(text), seconds > 0 else {
+        guard let seconds = Self.parseDuration(text) else {
             throw fail(key, "must be a duration like 90s, 15m, 12h, 7d or 2w (got '\(text)')")
         }
+        guard range.contains(seconds) else {
+            throw fail(key, "must be from \(Self.describe(seconds: range.lowerBound)) to \(Self.describe(seconds: range.upperBound)) (got '\(text)')")
+        }
         return seconds
+    }
+
+    /// `seconds` in the largest unit that divides it, e.g. `36500d`.
+    static func describe(seconds: Int) -> String {
+        for (unit, factor) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60)] where seconds % factor == 0 && seconds >= factor {
+            return "\(seconds / factor)\(unit)"
+        }
+        return "\(seconds)s"
     }
 
     /// A rate like `1000/hour` as (requests, window seconds).
@@ -76,12 +88,16 @@ extension ConfigValues {
         return (count, window)
     }
 
+    /// Seconds of `90s`-style text (a bare integer is seconds); `nil` when malformed,
+    /// negative or too large to represent.
     static func parseDuration(_ text: String) -> Int? {
         let units = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
         guard let unit = text.last.map(String.init), let factor = units[unit], let amount = Int(text.dropLast()) else {
-            return Int(text)
+            return Int(text).flatMap { $0 >= 0 ? $0 : nil }
         }
-        return amount * factor
+        let (seconds, overflow) = amount.multipliedReportingOverflow(by: factor)
+        guard !overflow, seconds >= 0 else { return nil }
+        return seconds
     }
 }
 

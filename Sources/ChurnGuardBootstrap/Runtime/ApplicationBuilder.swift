@@ -31,6 +31,7 @@ public enum ApplicationBuilder {
         if let header = HTTPField.Name(configuration.apiKeyHeader) { options.apiKeyHeader = header }
         options.maxBodyBytes = configuration.maxBodyBytes
         options.validation = configuration.validation
+        options.maxConcurrentQueriesPerOrganization = configuration.maxConcurrentQueriesPerOrganization
         let router = makeRouter(APIDependencies(
             store: store, pipeline: pipeline, options: options, backendName: configuration.backend.rawValue))
         var application = Application(

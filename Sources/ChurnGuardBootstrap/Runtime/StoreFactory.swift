@@ -11,7 +11,7 @@ public enum StoreFactory {
     public static func open(_ configuration: AppConfiguration, logger: Logger) throws -> any AnalyticsStore {
         switch configuration.backend {
         case .sqlite:
-            return try SQLiteStore(path: configuration.sqlitePath)
+            return try SQLiteStore(path: configuration.sqlitePath, queryTimeout: .seconds(configuration.queryTimeoutSeconds))
         case .memory:
             logger.warning("database.backend is 'memory': every point is lost when the process exits")
             return InMemoryStore()

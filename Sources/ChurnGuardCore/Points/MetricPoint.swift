@@ -4,12 +4,17 @@ public struct MetricPoint: Sendable, Hashable {
     public var metricName: String
     /// When the value was observed.
     public var timestamp: Timestamp
-    /// The observed value; always finite once validated.
+    /// The observed value; finite and at most ``maximumMagnitude`` in size once validated.
     public var value: Double
     /// Dimensions such as `customer_id`, `segment`, `plan`; used for filtering.
     public var tags: [String: String]
     /// Free-form JSON object text carried along unchanged, or `nil`.
     public var metadataJSON: String?
+
+    /// The largest accepted `|value|`, 10¹⁰⁰: far beyond any real measurement, and small
+    /// enough that sums, means and sums of squared deviations over any number of points
+    /// (up to 2⁶³) stay finite, so no rollup or statistic of accepted data can overflow.
+    public static let maximumMagnitude = 1e100
 
     /// Creates a point.
     public init(

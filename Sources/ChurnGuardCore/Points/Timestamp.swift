@@ -10,8 +10,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Wraps a count of microseconds since the epoch.
     public init(microseconds: Int64) { self.microseconds = microseconds }
 
-    /// Whole seconds since the epoch.
-    public init(seconds: Int64) { self.microseconds = seconds &* 1_000_000 }
+    /// Whole seconds since the epoch, clamped to the representable range (about ±292,000
+    /// years) instead of wrapping.
+    public init(seconds: Int64) { self.microseconds = Self.saturatingMicroseconds(seconds) }
 
     /// Converts a `Date`, truncating below a microsecond.
     public init(_ date: Date) {
@@ -52,9 +53,20 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// RFC 3339 text in UTC, e.g. `2026-11-29T08:00:00Z` (fraction only when non-zero).
     public var description: String { RFC3339.format(self) }
 
-    /// The instant `seconds` later.
+    /// The instant `seconds` later (earlier when negative), clamped to the representable
+    /// range instead of wrapping: a cutoff computed from a huge period must land at the far
+    /// past, never in the future (retention deletes everything before a cutoff).
     public func adding(seconds: Int64) -> Timestamp {
-        Timestamp(microseconds: microseconds &+ seconds &* 1_000_000)
+        let (sum, overflow) = microseconds.addingReportingOverflow(Self.saturatingMicroseconds(seconds))
+        guard overflow else { return Timestamp(microseconds: sum) }
+        return Timestamp(microseconds: seconds < 0 ? .min : .max)
+    }
+
+    /// `seconds` in microseconds, clamped to `Int64`'s range.
+    private static func saturatingMicroseconds(_ seconds: Int64) -> Int64 {
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
+        guard overflow else { return product }
+        return seconds < 0 ? .min : .max
     }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.microseconds < rhs.microseconds }

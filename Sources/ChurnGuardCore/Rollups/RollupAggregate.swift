@@ -40,6 +40,15 @@ public struct RollupAggregate: Sendable, Equatable {
         for value in values { add(value) }
     }
 
+    /// Whether every stored field is a finite number (an empty summary's ±infinity bounds
+    /// aside). Values within ``MetricPoint/maximumMagnitude`` always give a finite summary; a
+    /// summary that is not finite cannot be stored (SQLite turns NaN into NULL) nor answered
+    /// as JSON, so backends refuse to write one (see ``RollupStore``).
+    public var isFinite: Bool {
+        guard count > 0 else { return true }
+        return sum.isFinite && mean.isFinite && m2.isFinite && min.isFinite && max.isFinite
+    }
+
     /// Whether nothing was folded in yet.
     public var isEmpty: Bool { count == 0 }
 

@@ -1,15 +1,36 @@
+import Foundation
+
 /// Checks points against ``ValidationLimits`` and reports every problem at once, with the
 /// index and field of each, so a client can fix a whole batch in one round trip.
 ///
 /// Rules: metric names match `[A-Za-z_][A-Za-z0-9_.:-]*` and are at most 128 bytes; values
-/// are finite; timestamps lie in [1970-01-01, 2100-01-01); at most 32 tags, keys match
+/// are finite with `|value| ≤ 1e100` (``MetricPoint/maximumMagnitude``); timestamps lie in [1970-01-01, 2100-01-01)
+/// and, when configured, within `api.max_point_age` before and `api.max_point_future` after
+/// now; at most 32 tags, keys match
 /// `[A-Za-z_][A-Za-z0-9_.-]*` (≤ 64 bytes), values are 1–256 bytes without control characters.
 public struct PointValidator: Sendable {
     /// The limits applied.
     public let limits: ValidationLimits
+    /// The earliest accepted timestamp: the fixed bound, or the age bound counted back from
+    /// the validator's `now`, whichever is later.
+    public let earliest: Timestamp
+    /// The first timestamp no longer accepted, likewise.
+    public let latestExclusive: Timestamp
 
-    /// Creates a validator.
-    public init(limits: ValidationLimits = ValidationLimits()) { self.limits = limits }
+    /// Creates a validator; `now` (default: the current time) anchors the configured age and
+    /// future bounds.
+    public init(limits: ValidationLimits = ValidationLimits(), now: Timestamp? = nil) {
+        self.limits = limits
+        var earliest = limits.earliest
+        var latest = limits.latestExclusive
+        if limits.maxPointAgeSeconds != nil || limits.maxPointFutureSeconds != nil {
+            let reference = now ?? Timestamp(Date())
+            if let age = limits.maxPointAgeSeconds { earliest = Swift.max(earliest, reference.adding(seconds: -age)) }
+            if let future = limits.maxPointFutureSeconds { latest = Swift.min(latest, reference.adding(seconds: future)) }
+        }
+        self.earliest = earliest
+        self.latestExclusive = latest
+    }
 
     /// Problems with one point; empty when it is valid.
     public func problems(with point: MetricPoint, index: Int?) -> [ErrorDetail] {
@@ -17,13 +38,13 @@ public struct PointValidator: Sendable {
         if let problem = metricNameProblem(point.metricName) {
             found.append(ErrorDetail(index: index, field: "metric_name", message: problem))
         }
-        if !point.value.isFinite {
-            found.append(ErrorDetail(index: index, field: "value", message: "must be a finite number"))
+        if let problem = valueProblem(point.value) {
+            found.append(ErrorDetail(index: index, field: "value", message: problem))
         }
-        if point.timestamp < limits.earliest || point.timestamp >= limits.latestExclusive {
+        if point.timestamp < earliest || point.timestamp >= latestExclusive {
             found.append(ErrorDetail(
                 index: index, field: "timestamp",
-                message: "must be between \(limits.earliest) and \(limits.latestExclusive) (exclusive)"))
+                message: "must be between \(earliest) and \(latestExclusive) (exclusive; api.max_point_age and api.max_point_future)"))
         }
         if point.tags.count > limits.maxTags {
             found.append(ErrorDetail(index: index, field: "tags", message: "at most \(limits.maxTags) tags are allowed"))
@@ -41,17 +62,30 @@ public struct PointValidator: Sendable {
         return found
     }
 
-    /// Problems with a whole batch; empty when every point is valid.
-    public func problems(with batch: [MetricPoint]) -> [ErrorDetail] {
-        var found: [ErrorDetail] = []
+    /// Most problems reported for one batch; a client fixes these and sends it again.
+    public static let maxReportedProblems = 100
+
+    /// Problems with a whole batch, at most ``maxReportedProblems``; empty when every point
+    /// is valid. `known` are problems found while reading the batch: they come first, and a
+    /// point they already name is not checked again.
+    public func problems(with batch: [MetricPoint], known: [ErrorDetail] = []) -> [ErrorDetail] {
+        var found = known
         if batch.count > limits.maxBatchPoints {
             found.append(ErrorDetail(field: "points", message: "at most \(limits.maxBatchPoints) points per request"))
         }
-        for (index, point) in batch.enumerated() {
+        let alreadyBad = Set(known.compactMap(\.index))
+        for (index, point) in batch.enumerated() where !alreadyBad.contains(index) {
+            if found.count >= Self.maxReportedProblems { break }
             found.append(contentsOf: problems(with: point, index: index))
-            if found.count >= 100 { break }
         }
-        return found
+        return Array(found.prefix(Self.maxReportedProblems))
+    }
+
+    /// Why a value is not acceptable, or `nil` when it is.
+    public func valueProblem(_ value: Double) -> String? {
+        guard value.isFinite else { return "must be a finite number" }
+        guard abs(value) <= MetricPoint.maximumMagnitude else { return "must be between -1e100 and 1e100" }
+        return nil
     }
 
     /// Why a metric name is not acceptable, or `nil` when it is.

@@ -16,6 +16,14 @@ public struct ValidationLimits: Sendable, Equatable {
     public var earliest = Timestamp.earliestAccepted
     /// First timestamp no longer accepted.
     public var latestExclusive = Timestamp.latestAcceptedExclusive
+    /// Oldest accepted point, in seconds before now (`api.max_point_age`); `nil`: no bound
+    /// beyond ``earliest``.
+    public var maxPointAgeSeconds: Int64?
+    /// Furthest accepted point, in seconds after now (`api.max_point_future`); `nil`: no
+    /// bound beyond ``latestExclusive``.
+    public var maxPointFutureSeconds: Int64?
+    /// Most `tag.KEY=VALUE` filters in one query.
+    public var maxTagFilters = 16
 
     /// The documented defaults.
     public init() {}

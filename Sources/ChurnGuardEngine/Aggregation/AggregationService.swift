@@ -1,6 +1,7 @@
 public import ChurnGuardStorage
 public import Logging
 public import ServiceLifecycle
+import Metrics
 
 /// Folds newly stored points into the hourly and daily rollups every
 /// `data_aggregation.processing_interval_seconds`.
@@ -59,9 +60,10 @@ public struct AggregationService<C: Clock>: Service where C.Duration == Duration
                 group.addTask {
                     var folded = 0
                     while !Task.isCancelled {
-                        let batch = try await store.rollUp(maxPoints: options.batchSize)
-                        folded += batch
-                        if batch < options.batchSize { break }
+                        let run = try await store.foldNewPoints(maxPoints: options.batchSize)
+                        folded += run.folded
+                        report(run.rejected)
+                        if run.folded < options.batchSize { break }
                     }
                     return folded
                 }
@@ -72,4 +74,21 @@ public struct AggregationService<C: Clock>: Service where C.Duration == Duration
         if total > 0 { logger.debug("rolled up points", metadata: ["points": "\(total)"]) }
         return total
     }
+
+    /// Logs and counts buckets the store refused to write (their merged summary was not
+    /// finite): the run went on for every other series, and these stay as they were.
+    private func report(_ rejected: [RejectedRollupBucket]) {
+        guard !rejected.isEmpty else { return }
+        counters.update { $0.rejectedBuckets += rejected.count }
+        rejectedBucketsCounter.increment(by: rejected.count)
+        for bucket in rejected.prefix(10) {
+            logger.error("rollup bucket refused: merging would overflow; the bucket keeps its previous summary", metadata: [
+                "organization_id": "\(bucket.organization)", "metric": "\(bucket.metricName.prefix(128))",
+                "resolution": "\(bucket.resolution.rawValue)", "bucket": "\(bucket.bucket)",
+            ])
+        }
+    }
 }
+
+/// Rollup buckets refused because their summary would not be finite.
+private let rejectedBucketsCounter = Counter(label: "churnguard_rollup_buckets_rejected_total")

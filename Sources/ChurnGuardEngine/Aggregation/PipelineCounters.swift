@@ -9,6 +9,8 @@ public final class PipelineCounters: Sendable {
         public var aggregationRuns = 0
         /// Points folded into rollups.
         public var pointsRolledUp = 0
+        /// Rollup buckets refused because merging would have made them non-finite.
+        public var rejectedBuckets = 0
         /// Completed retention runs.
         public var retentionRuns = 0
         /// Raw points deleted by retention.

@@ -19,29 +19,51 @@ struct InMemoryRollupState {
 }
 
 extension InMemoryStore {
-    public func rollUp(maxPoints: Int) async throws -> Int {
+    public func foldNewPoints(maxPoints: Int) async throws -> RollupRun {
         if let failure { throw failure }
         let end = min(rollupState.unrolled.count, rollupState.unrolledHead + max(1, maxPoints))
         let taken = end - rollupState.unrolledHead
-        guard taken > 0 else { return 0 }
+        guard taken > 0 else { return RollupRun(folded: 0) }
+        var hourly: [InMemoryRollupState.Key: RollupAggregate] = [:]
+        var daily: [InMemoryRollupState.Key: RollupAggregate] = [:]
         for index in rollupState.unrolledHead..<end {
             let (organization, stored) = rollupState.unrolled[index]
             for resolution in RollupResolution.allCases {
                 let bucket = resolution.bucketStart(of: stored.point.timestamp).microseconds
                 let key = InMemoryRollupState.Key(organization: organization, metric: stored.point.metricName, bucket: bucket)
                 switch resolution {
-                case .hour: rollupState.hourly[key, default: RollupAggregate()].add(stored.point.value)
-                case .day: rollupState.daily[key, default: RollupAggregate()].add(stored.point.value)
+                case .hour: hourly[key, default: RollupAggregate()].add(stored.point.value)
+                case .day: daily[key, default: RollupAggregate()].add(stored.point.value)
                 }
             }
             rollupState.watermark = max(rollupState.watermark, stored.sequence)
         }
+        var rejected = Self.merge(hourly, into: &rollupState.hourly, resolution: .hour)
+        rejected += Self.merge(daily, into: &rollupState.daily, resolution: .day)
         rollupState.unrolledHead = end
         if rollupState.unrolledHead > 4096, rollupState.unrolledHead * 2 > rollupState.unrolled.count {
             rollupState.unrolled.removeFirst(rollupState.unrolledHead)
             rollupState.unrolledHead = 0
         }
-        return taken
+        return RollupRun(folded: taken, rejected: rejected)
+    }
+
+    /// Merges a run's partial summaries into the stored rows, leaving a bucket as it was
+    /// when the merge would not be finite (as every backend must); returns those buckets.
+    private static func merge(_ fresh: [InMemoryRollupState.Key: RollupAggregate],
+                              into rows: inout [InMemoryRollupState.Key: RollupAggregate],
+                              resolution: RollupResolution) -> [RejectedRollupBucket] {
+        var rejected: [RejectedRollupBucket] = []
+        for (key, aggregate) in fresh {
+            let merged = (rows[key] ?? RollupAggregate()).merging(aggregate)
+            if merged.isFinite {
+                rows[key] = merged
+            } else {
+                rejected.append(RejectedRollupBucket(organization: key.organization.description, metricName: key.metric,
+                                                     resolution: resolution, bucket: Timestamp(microseconds: key.bucket)))
+            }
+        }
+        return rejected
     }
 
     public func rollups(

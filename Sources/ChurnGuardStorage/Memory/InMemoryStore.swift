@@ -46,10 +46,20 @@ public actor InMemoryStore: AnalyticsStore {
         let all = series[organization]?[query.metricName] ?? []
         var selected: [StoredPoint] = []
         let limit = max(1, query.limit)
+        var examined = 0
+        var lastExamined: StoredPoint?
         for stored in all {
             if let from = query.from, stored.point.timestamp < from { continue }
             if let to = query.to, stored.point.timestamp >= to { break }
             if let after = query.after, !after.precedes(stored) { continue }
+            if examined == max(1, query.scanLimit), let lastExamined {
+                // The scan bound: the page so far, resuming after the last point examined
+                // (or after the last one returned, when the page is full).
+                let resume = selected.count == limit ? selected[selected.count - 1] : lastExamined
+                return PointPage(points: selected, nextCursor: PointCursor(timestamp: resume.point.timestamp, sequence: resume.sequence))
+            }
+            examined += 1
+            lastExamined = stored
             if !query.tags.allSatisfy({ stored.point.tags[$0.key] == $0.value }) { continue }
             if selected.count == limit {
                 let last = selected[selected.count - 1]

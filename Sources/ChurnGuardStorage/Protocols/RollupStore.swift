@@ -9,12 +9,18 @@ public import ChurnGuardCore
 /// transaction. A committed state is therefore always exact: every rollup row summarises
 /// precisely the points of its bucket with a sequence at or below the watermark. Every
 /// method may be called concurrently; concurrent `rollUp` calls never fold a point twice.
+///
+/// One series never stops another: a bucket whose merged summary would not be finite (only
+/// possible with values stored before the ±1e100 bound, or a backend fault) is not written;
+/// the run still commits every other bucket and advances the watermark, and reports the
+/// refused bucket in ``RollupRun/rejected`` for the caller to log and count.
 public protocol RollupStore: Sendable {
     /// Folds at most `maxPoints` points past the watermark into the rollups, in one
     /// transaction (cancelled or failed: nothing of it is committed).
-    /// - Returns: how many points were folded in; 0 when the rollups are up to date.
+    /// - Returns: how many points were read past the watermark (0 when the rollups are up to
+    ///   date) and the buckets that were refused.
     /// - Throws: ``StoreError`` when the backend fails.
-    func rollUp(maxPoints: Int) async throws -> Int
+    func foldNewPoints(maxPoints: Int) async throws -> RollupRun
 
     /// The rollup buckets of one metric of `organization` at `resolution` whose start lies in
     /// `[from, to)`, oldest first, at most `limit` of them.
@@ -33,6 +39,47 @@ public protocol RollupStore: Sendable {
 
     /// Counts describing the pipeline's state, for the maintenance log and tests.
     func rollupStatistics() async throws -> RollupStatistics
+}
+
+extension RollupStore {
+    /// ``foldNewPoints(maxPoints:)``, answering only how many points were read.
+    public func rollUp(maxPoints: Int) async throws -> Int {
+        try await foldNewPoints(maxPoints: maxPoints).folded
+    }
+}
+
+/// What one ``RollupStore/foldNewPoints(maxPoints:)`` call did.
+public struct RollupRun: Sendable, Equatable {
+    /// Points read past the watermark (the watermark moved past all of them).
+    public var folded: Int
+    /// Buckets left as they were because merging would have made them non-finite.
+    public var rejected: [RejectedRollupBucket]
+
+    /// Creates a run's result.
+    public init(folded: Int, rejected: [RejectedRollupBucket] = []) {
+        self.folded = folded
+        self.rejected = rejected
+    }
+}
+
+/// A rollup bucket a run refused to write, named for the log.
+public struct RejectedRollupBucket: Sendable, Hashable {
+    /// Whose series it is.
+    public var organization: String
+    /// The metric.
+    public var metricName: String
+    /// Hour or day.
+    public var resolution: RollupResolution
+    /// The bucket's start.
+    public var bucket: Timestamp
+
+    /// Creates a description of a refused bucket.
+    public init(organization: String, metricName: String, resolution: RollupResolution, bucket: Timestamp) {
+        self.organization = organization
+        self.metricName = metricName
+        self.resolution = resolution
+        self.bucket = bucket
+    }
 }
 
 /// A tier of stored data with its own retention period.

@@ -6,12 +6,20 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unavailable(String)
     /// The schema is missing migrations or newer than this build; says what to run.
     case schemaNotCurrent(String)
+    /// A read did not finish within its time budget (`database.query_timeout`) and was
+    /// stopped; nothing was changed.
+    case timedOut(String)
+    /// The backend refused a request's values as out of its range or too complex: a
+    /// client's mistake that validation did not catch, never a reason to retry.
+    case invalidRequest(String)
 
     public var description: String {
         switch self {
         case .conflict(let message): "conflict: \(message)"
         case .unavailable(let message): "store unavailable: \(message)"
         case .schemaNotCurrent(let message): "schema not current: \(message)"
+        case .timedOut(let message): "query timed out: \(message)"
+        case .invalidRequest(let message): "invalid request: \(message)"
         }
     }
 }
