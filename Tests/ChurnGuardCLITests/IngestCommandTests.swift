@@ -22,7 +22,7 @@ struct IngestCommandTests {
         try await CLIHarness.with(backend: backend) { cli in
             let org = try await organization(cli)
             var csv = "timestamp,metric_name,value,customer_id,segment\n"
-            for index in 0..<120 { csv += "\(1_795_939_200 + index * 3600),logins,\(index),c-\(index % 7),\"smb, eu\"\n" }
+            for index in 0..<120 { csv += "\(1_795_939_200 - 120 * 3600 + index * 3600),logins,\(index),c-\(index % 7),\"smb, eu\"\n" }
             let csvPath = try cli.write("logins.csv", csv)
             let result = try await cli.run(["ingest", "--org", org, csvPath])
             #expect(result.status == 0, "\(result.stderr)")
