@@ -112,6 +112,16 @@ extension PostgresStore: StoreLifecycle {
         }
     }
 
+    /// The connecting role's warnings (``securityWarnings()``), each with what to do; a
+    /// check that cannot run is a warning too.
+    public func startupWarnings() async -> [String] {
+        do {
+            return try await securityWarnings().map { "\($0); connect as an ordinary role that owns the schema (see docs/POSTGRES.md)" }
+        } catch {
+            return ["could not check the PostgreSQL role's privileges: \(error)"]
+        }
+    }
+
     /// Warnings about the connecting role: row-level security cannot bind a superuser or a
     /// role with BYPASSRLS, so tenant isolation would rest on the queries alone.
     public func securityWarnings() async throws -> [String] {

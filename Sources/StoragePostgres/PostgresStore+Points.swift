@@ -82,7 +82,8 @@ extension PostgresStore: MetricStore {
             binds.append(to.microseconds)
             range += " AND timestamp < \(Self.microsToTime) $\(binds.count)::INT8"
         }
-        if let after = query.after {
+        if let cursor = query.after {
+            let after = try SequenceCursor(cursor)
             binds.append(after.timestamp.microseconds)
             binds.append(after.sequence)
             range += " AND (timestamp, id) > (\(Self.microsToTime) $\(binds.count - 1)::INT8, $\(binds.count)::INT8)"
@@ -111,7 +112,7 @@ extension PostgresStore: MetricStore {
         let statement = PostgresQuery(unsafeSQL: sql, binds: binds)
         let bound = boundStatement
         let metricName = query.metricName
-        let (rows, lastScanned) = try await transaction(.tenant(organization)) { connection, logger -> ([StoredPoint], PointCursor?) in
+        let (rows, lastScanned) = try await transaction(.tenant(organization)) { connection, logger -> ([StoredPoint], SequenceCursor?) in
             var points: [StoredPoint] = []
             let rows = try await connection.query(statement, logger: logger)
             for try await (id, micros, value, tags, metadata) in rows.decode((Int64, Int64, Double, String, String?).self) {
@@ -120,9 +121,9 @@ extension PostgresStore: MetricStore {
                     tags: JSONText.decodeStringObject(tags) ?? [:], metadataJSON: metadata)))
             }
             guard points.count <= limit, let bound else { return (points, nil) }
-            var last: PointCursor?
+            var last: SequenceCursor?
             for try await (id, micros) in try await connection.query(bound, logger: logger).decode((Int64, Int64).self) {
-                last = PointCursor(timestamp: Timestamp(microseconds: micros), sequence: id)
+                last = SequenceCursor(timestamp: Timestamp(microseconds: micros), sequence: id)
             }
             return (points, last)
         }

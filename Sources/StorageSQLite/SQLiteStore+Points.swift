@@ -60,7 +60,8 @@ extension SQLiteStore: MetricStore {
         var arguments: StatementArguments = [organization.description, query.metricName]
         if let from = query.from { range += " AND timestamp >= ?"; arguments += [from.microseconds] }
         if let to = query.to { range += " AND timestamp < ?"; arguments += [to.microseconds] }
-        if let after = query.after {
+        if let cursor = query.after {
+            let after = try SequenceCursor(cursor)
             range += " AND (timestamp, id) > (?, ?)"
             arguments += [after.timestamp.microseconds, after.sequence]
         }
@@ -92,7 +93,7 @@ extension SQLiteStore: MetricStore {
         let boundSQL = query.tags.isEmpty ? nil
             : "SELECT timestamp, id FROM time_series_data WHERE \(range) ORDER BY timestamp, id LIMIT 1 OFFSET ?"
         let boundArguments = arguments + [scanLimit - 1]
-        let (rows, lastScanned) = try await read { db -> ([StoredPoint], PointCursor?) in
+        let (rows, lastScanned) = try await read { db -> ([StoredPoint], SequenceCursor?) in
             let rows = try Row.fetchAll(db, sql: pageSQL, arguments: finalArguments).map { row -> StoredPoint in
                 let tagsText: String = row[3]
                 return StoredPoint(sequence: row[0], point: MetricPoint(
@@ -101,7 +102,7 @@ extension SQLiteStore: MetricStore {
             }
             guard rows.count <= limit, let boundSQL else { return (rows, nil) }
             let last = try Row.fetchOne(db, sql: boundSQL, arguments: boundArguments).map { row in
-                PointCursor(timestamp: Timestamp(microseconds: row[0]), sequence: row[1])
+                SequenceCursor(timestamp: Timestamp(microseconds: row[0]), sequence: row[1])
             }
             return (rows, last)
         }

@@ -1,9 +1,10 @@
 import ChurnGuardCore
-import ChurnGuardStorage
+public import ChurnGuardStorage
 import Foundation
 
 extension StoreConformance {
-    static let organizationCases: [Case] = [
+    /// The identity slice (``OrganizationStore``).
+    public static let organizationCases: [Case<any OrganizationStore>] = [
         Case(name: "organizations are found by id and name; names are unique") { store in
             let acme = Fixture.organization("acme")
             try await store.createOrganization(acme)

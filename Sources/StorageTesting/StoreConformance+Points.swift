@@ -1,9 +1,10 @@
 import ChurnGuardCore
-import ChurnGuardStorage
+public import ChurnGuardStorage
 import Foundation
 
 extension StoreConformance {
-    static let pointCases: [Case] = [
+    /// The points slice (``MetricStore``).
+    public static let pointCases: [Case<any MetricStore>] = scanCases + [
         Case(name: "round trip keeps every field") { store in
             let org = OrganizationID.random()
             let point = Fixture.point(minute: 1, value: 0.731, tags: ["customer_id": "c-1", "segment": "smb", "note": "quote \" and ünïcode"],
@@ -95,6 +96,35 @@ extension StoreConformance {
             try check(metrics[0].firstTimestamp == Fixture.base.adding(seconds: 180), "first \(metrics[0].firstTimestamp)")
             try check(metrics[0].lastTimestamp == Fixture.base.adding(seconds: 1200), "last \(metrics[0].lastTimestamp)")
         },
+        Case(name: "points of one series at the same timestamp are all kept, never overwritten") { store in
+            let org = OrganizationID.random()
+            let tags = ["customer_id": "c-7"]
+            let twins = [Fixture.point(minute: 3, value: 1, tags: tags), Fixture.point(minute: 3, value: 2, tags: tags)]
+            try await store.append([PointBatch(organization: org, points: twins)])
+            try await store.append([PointBatch(organization: org, points: [Fixture.point(minute: 3, value: 3, tags: tags)])])
+            let all = try await Fixture.readAll(store, PointQuery(metricName: "churn_risk_score", limit: 1), organization: org)
+            try check(all.map(\.point.value) == [1, 2, 3], "same series and time: \(all.map(\.point.value)), expected insertion order 1, 2, 3")
+            try check(Set(all.map(\.sequence)).count == 3, "each point has its own sequence")
+            let summary = try await store.metrics(organization: org)
+            try check(summary.first?.points == 3, "catalog counts all three: \(summary)")
+        },
+        Case(name: "a cursor the backend did not make is refused as invalid") { store in
+            let org = OrganizationID.random()
+            try await store.append([PointBatch(organization: org, points: [Fixture.point(minute: 1, value: 1)])])
+            for token in ["7fffffffffffffff.0", "-8000000000000000.0", "zz", "1.2.3", "0.-1"] {
+                guard let cursor = PointCursor(token: token) else { continue }
+                do {
+                    _ = try await store.points(PointQuery(metricName: "churn_risk_score", after: cursor), organization: org)
+                    throw ConformanceFailure(description: "cursor \(token) accepted")
+                } catch StoreError.invalidCursor {
+                    // expected
+                }
+            }
+        },
+    ]
+
+    /// The lifecycle slice (``StoreLifecycle``).
+    public static let lifecycleCases: [Case<any StoreLifecycle>] = [
         Case(name: "migrations are idempotent and leave the store ready") { store in
             _ = try await store.migrate()
             let again = try await store.migrate()

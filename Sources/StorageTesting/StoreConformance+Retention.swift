@@ -3,7 +3,7 @@ import ChurnGuardStorage
 import Foundation
 
 extension StoreConformance {
-    static let retentionCases: [Case] = [
+    static let retentionCases: [Case<RollupSubject>] = [
         Case(name: "raw retention deletes only rolled-up points, in bounded batches, and keeps the catalog exact") { store in
             let org = OrganizationID.random()
             let old = (0..<5).map { Fixture.point(minute: $0, value: Double($0)) }

@@ -3,7 +3,7 @@ import ChurnGuardStorage
 import Foundation
 
 extension StoreConformance {
-    static let rollupPropertyCases: [Case] = [
+    static let rollupPropertyCases: [Case<RollupSubject>] = [
         Case(name: "property: rollups equal a recomputation from the raw points, with late arrivals") { store in
             for seed in UInt64(1)...4 {
                 try await checkRollupsAgainstRaw(store, seed: seed)
@@ -15,7 +15,7 @@ extension StoreConformance {
     /// so most batches hold late points for buckets already rolled up), runs `rollUp` with
     /// random limits in between, then compares every hour and day bucket with one computed
     /// directly from the points read back.
-    static func checkRollupsAgainstRaw(_ store: any AnalyticsStore, seed: UInt64) async throws {
+    static func checkRollupsAgainstRaw(_ store: RollupSubject, seed: UInt64) async throws {
         var random = SplitMix64(seed: seed)
         let organizations = [OrganizationID.random(), OrganizationID.random()]
         let metrics = ["churn_risk_score", "logins"]
@@ -34,7 +34,7 @@ extension StoreConformance {
         while try await store.rollUp(maxPoints: 97) > 0 {}
         for organization in organizations {
             for metric in metrics {
-                let raw = try await Fixture.readAll(store, PointQuery(metricName: metric, limit: 500), organization: organization)
+                let raw = try await Fixture.readAll(store.points, PointQuery(metricName: metric, limit: 500), organization: organization)
                 for resolution in RollupResolution.allCases {
                     var expected: [Timestamp: RollupAggregate] = [:]
                     for stored in raw {

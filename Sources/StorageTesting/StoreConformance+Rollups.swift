@@ -3,7 +3,7 @@ import ChurnGuardStorage
 import Foundation
 
 extension StoreConformance {
-    static let rollupCases: [Case] = [
+    static let rollupBasicCases: [Case<RollupSubject>] = [
         Case(name: "rollups summarise each hour and day") { store in
             let org = OrganizationID.random()
             let points = [1.0, 2, 3].enumerated().map { Fixture.point(minute: $0.offset * 10, value: $0.element) }
@@ -82,7 +82,7 @@ extension StoreConformance {
             let days = try await store.rollups(metricName: "churn_risk_score", resolution: .day, from: nil, to: nil, limit: 10, organization: org)
             try check(days.map(\.aggregate.count).reduce(0, +) == 1000, "days count \(days.map(\.aggregate.count))")
         },
-    ] + rollupPropertyCases + retentionCases
+    ]
 }
 
 /// Whether `a` equals `b` to within 1e-9, relative to their size.

@@ -27,7 +27,7 @@ struct ApiKeyCommand: AsyncParsableCommand {
             let organization = try parseOrganization(org)
             try await reportingErrors {
                 let runtime = try await Runtime.open(configPath: storeOptions.config)
-                let minted = try await OrganizationAdmin(store: runtime.store).createKey(organization: organization, tier: tier, name: name)
+                let minted = try await OrganizationAdmin(store: runtime.backends.identity).createKey(organization: organization, tier: tier, name: name)
                 print(jsonLine(Output(key_id: minted.record.id, organization_id: organization.description,
                                       tier: minted.record.tier.rawValue, api_key: minted.apiKey)))
             }
@@ -54,7 +54,7 @@ struct ApiKeyCommand: AsyncParsableCommand {
             let organization = try parseOrganization(org)
             try await reportingErrors {
                 let runtime = try await Runtime.open(configPath: storeOptions.config)
-                let keys = try await OrganizationAdmin(store: runtime.store).listKeys(organization: organization)
+                let keys = try await OrganizationAdmin(store: runtime.backends.identity).listKeys(organization: organization)
                 print(jsonLine(Output(api_keys: keys.map {
                     .init(key_id: $0.id, tier: $0.tier.rawValue, name: $0.name, created_at: Timestamp($0.createdAt).description,
                           revoked_at: $0.revokedAt.map { Timestamp($0).description })
@@ -71,7 +71,7 @@ struct ApiKeyCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let runtime = try await Runtime.open(configPath: storeOptions.config)
-                try await OrganizationAdmin(store: runtime.store).revokeKey(id: keyID)
+                try await OrganizationAdmin(store: runtime.backends.identity).revokeKey(id: keyID)
                 print("revoked \(keyID)")
             }
         }

@@ -22,7 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
             guard (1...366).contains(days), (1...100_000).contains(customers) else {
                 throw ValidationError("--days must be 1–366 and --customers 1–100000")
             }
-            let result = try await DemoSeeder(store: runtime.store).seed(days: days, customers: customers) { day, days in
+            let result = try await DemoSeeder(backends: runtime.backends).seed(days: days, customers: customers) { day, days in
                 showProgress("seeding demo data: day \(day)/\(days)", done: day == days)
             }
             print(jsonLine(Output(organization_id: result.organization.id.description, api_key: result.apiKey,

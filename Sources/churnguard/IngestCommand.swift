@@ -17,7 +17,7 @@ struct IngestCommand: AsyncParsableCommand {
         let organization = try parseOrganization(org)
         try await reportingErrors {
             let runtime = try await Runtime.open(configPath: storeOptions.config)
-            let loader = BulkIngest(store: runtime.store, limits: runtime.configuration.validation)
+            let loader = BulkIngest(store: runtime.backends.points, limits: runtime.configuration.validation)
             let count = try await loader.load(path: file, organization: organization) { done, total in
                 showProgress("ingested \(done)/\(total) points", done: done == total)
             }

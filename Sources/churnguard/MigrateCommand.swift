@@ -17,10 +17,10 @@ struct MigrateCommand: AsyncParsableCommand {
         try await reportingErrors {
             let runtime = try await Runtime.open(configPath: storeOptions.config, migrate: false)
             if !status {
-                let applied = try await runtime.store.migrate()
+                let applied = try await runtime.backends.lifecycle.migrate()
                 print(applied.isEmpty ? "schema is up to date" : applied.map { "applied \($0)" }.joined(separator: "\n"))
             }
-            let report = try await runtime.store.migrationStatus()
+            let report = try await runtime.backends.lifecycle.migrationStatus()
             print("backend: \(report.backend), database version: \(report.databaseVersion)")
             for entry in report.entries {
                 let state = entry.appliedAt.map { "applied \(Timestamp($0).description)" } ?? "pending"

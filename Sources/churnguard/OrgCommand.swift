@@ -25,7 +25,7 @@ struct OrgCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let runtime = try await Runtime.open(configPath: storeOptions.config)
-                let created = try await OrganizationAdmin(store: runtime.store).createOrganization(name: name, tier: tier)
+                let created = try await OrganizationAdmin(store: runtime.backends.identity).createOrganization(name: name, tier: tier)
                 print(jsonLine(Output(organization_id: created.organization.id.description, name: created.organization.name,
                                       tier: created.organization.tier.rawValue, api_key: created.apiKey)))
             }

@@ -26,9 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
             if let port { overrides["api.port"] = String(port) }
             let runtime = try await Runtime.open(configPath: storeOptions.config, overrides: overrides)
             try runtime.configuration.validateForServing()
-            try await runtime.store.checkReady()
+            try await runtime.backends.lifecycle.checkReady()
             if demo {
-                let result = try await DemoSeeder(store: runtime.store).seed { day, days in
+                let result = try await DemoSeeder(backends: runtime.backends).seed { day, days in
                     showProgress("seeding demo data: day \(day)/\(days)", done: day == days)
                 }
                 printDemoBanner(result, configuration: runtime.configuration)
@@ -36,8 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
             // The worker's services run in-process unless --no-worker (replicas behind a
             // dedicated `churnguard worker`); concurrent workers are safe on every backend.
             let background = noWorker ? [] : BackgroundServices.make(
-                configuration: runtime.configuration, store: runtime.store, logger: runtime.logger)
-            let built = ApplicationBuilder.build(configuration: runtime.configuration, store: runtime.store,
+                configuration: runtime.configuration, backends: runtime.backends, logger: runtime.logger)
+            let built = ApplicationBuilder.build(configuration: runtime.configuration, backends: runtime.backends,
                                                  logger: runtime.logger, backgroundServices: background)
             try await built.application.runService()
             await runtime.close()

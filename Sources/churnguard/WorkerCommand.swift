@@ -22,7 +22,7 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let runtime = try await Runtime.open(configPath: storeOptions.config)
-            try await runtime.store.checkReady()
+            try await runtime.backends.lifecycle.checkReady()
             do {
                 if once {
                     let result = try await BackgroundServices.rollUpOnce(runtime)

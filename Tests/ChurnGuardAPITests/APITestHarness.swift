@@ -10,6 +10,9 @@ import StoragePostgresTesting
 import StorageSQLite
 import Testing
 
+/// A store serving every role, as each backend under test does.
+typealias FullStore = MetricStore & RollupStore & OrganizationStore & StoreLifecycle
+
 /// Backends the HTTP tests run against.
 enum TestBackend: String, CaseIterable, Sendable {
     case memory, sqlite, postgres
@@ -24,7 +27,7 @@ enum TestBackend: String, CaseIterable, Sendable {
     static var durable: [TestBackend] { available.filter { $0 != .memory } }
 
     /// Runs `body` with a fresh, migrated store of this backend, removed afterwards.
-    func withStore(_ body: (any AnalyticsStore) async throws -> Void) async throws {
+    func withStore(_ body: (any FullStore) async throws -> Void) async throws {
         switch self {
         case .memory:
             try await body(InMemoryStore())
@@ -41,7 +44,7 @@ enum TestBackend: String, CaseIterable, Sendable {
 
 /// An application over a real socket (`.live`), with two organizations and a key each.
 struct APITestHarness {
-    let store: any AnalyticsStore
+    let store: any FullStore
     let keyA: String
     let keyB: String
     let organizationA: OrganizationID
@@ -67,7 +70,8 @@ struct APITestHarness {
                                          organizationB: b.organization.id, configuration: configuration)
             var logger = Logger(label: "api-test")
             logger.logLevel = .warning
-            let built = ApplicationBuilder.build(configuration: configuration, store: store, logger: logger)
+            let built = ApplicationBuilder.build(configuration: configuration, backends: .single(store, name: backend.rawValue),
+                                                 logger: logger)
             try await built.application.test(.live) { client in
                 try await body(harness, client)
             }

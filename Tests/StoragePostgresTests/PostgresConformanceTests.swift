@@ -5,11 +5,31 @@ import Testing
 
 @Suite("PostgreSQL store conformance", .enabled(if: TestDatabase.enabled, TestDatabase.skipNote))
 struct PostgresConformanceTests {
-    @Test("PostgreSQL store", arguments: StoreConformance.cases)
-    func postgres(_ conformanceCase: StoreConformance.Case) async throws {
+    @Test("PostgreSQL points", arguments: StoreConformance.pointCases)
+    func points(_ check: StoreConformance.Case<any MetricStore>) async throws {
+        try await withMigrated { try await check.run($0) }
+    }
+
+    @Test("PostgreSQL identity", arguments: StoreConformance.organizationCases)
+    func identity(_ check: StoreConformance.Case<any OrganizationStore>) async throws {
+        try await withMigrated { try await check.run($0) }
+    }
+
+    @Test("PostgreSQL rollups", arguments: StoreConformance.rollupCases)
+    func rollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
+        try await withMigrated { try await check.run(.init($0)) }
+    }
+
+    @Test("PostgreSQL lifecycle", arguments: StoreConformance.lifecycleCases)
+    func lifecycle(_ check: StoreConformance.Case<any StoreLifecycle>) async throws {
+        try await withMigrated { try await check.run($0) }
+    }
+
+    /// A fresh, migrated database on the test server, dropped afterwards.
+    func withMigrated(_ body: (PostgresStore) async throws -> Void) async throws {
         try await TestDatabase.withFreshDatabase { store, _ in
             _ = try await store.migrate()
-            try await conformanceCase.run(store)
+            try await body(store)
         }
     }
 }

@@ -6,17 +6,52 @@ import Testing
 
 @Suite("Store conformance")
 struct ConformanceTests {
-    @Test("in-memory store", arguments: StoreConformance.cases)
-    func inMemory(_ conformanceCase: StoreConformance.Case) async throws {
-        try await conformanceCase.run(InMemoryStore())
+    @Test("in-memory points", arguments: StoreConformance.pointCases)
+    func inMemoryPoints(_ check: StoreConformance.Case<any MetricStore>) async throws {
+        try await check.run(InMemoryStore())
     }
 
-    @Test("SQLite store", arguments: StoreConformance.cases)
-    func sqlite(_ conformanceCase: StoreConformance.Case) async throws {
+    @Test("in-memory identity", arguments: StoreConformance.organizationCases)
+    func inMemoryIdentity(_ check: StoreConformance.Case<any OrganizationStore>) async throws {
+        try await check.run(InMemoryStore())
+    }
+
+    @Test("in-memory rollups", arguments: StoreConformance.rollupCases)
+    func inMemoryRollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
+        try await check.run(.init(InMemoryStore()))
+    }
+
+    @Test("in-memory lifecycle", arguments: StoreConformance.lifecycleCases)
+    func inMemoryLifecycle(_ check: StoreConformance.Case<any StoreLifecycle>) async throws {
+        try await check.run(InMemoryStore())
+    }
+
+    @Test("SQLite points", arguments: StoreConformance.pointCases)
+    func sqlitePoints(_ check: StoreConformance.Case<any MetricStore>) async throws {
+        try await withSQLite { try await check.run($0) }
+    }
+
+    @Test("SQLite identity", arguments: StoreConformance.organizationCases)
+    func sqliteIdentity(_ check: StoreConformance.Case<any OrganizationStore>) async throws {
+        try await withSQLite { try await check.run($0) }
+    }
+
+    @Test("SQLite rollups", arguments: StoreConformance.rollupCases)
+    func sqliteRollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
+        try await withSQLite { try await check.run(.init($0)) }
+    }
+
+    @Test("SQLite lifecycle", arguments: StoreConformance.lifecycleCases)
+    func sqliteLifecycle(_ check: StoreConformance.Case<any StoreLifecycle>) async throws {
+        try await withSQLite { try await check.run($0) }
+    }
+
+    /// A fresh, migrated SQLite store in a temporary folder.
+    func withSQLite(_ body: (SQLiteStore) async throws -> Void) async throws {
         try await TemporaryDirectory.with { directory in
             let store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path)
             _ = try await store.migrate()
-            try await conformanceCase.run(store)
+            try await body(store)
         }
     }
 }

@@ -29,9 +29,9 @@ public struct AppRequestContext: RequestContext {
         self.coreContext = .init(source: source)
     }
 
-    /// Bodies are limited by the routes themselves (413 with our error shape), so the
-    /// framework's own limit is set above ours.
-    public var maxUploadSize: Int { 256 * 1024 * 1024 }
+    /// The largest body any code may collect: `api.max_body_bytes`, set by the first
+    /// middleware (the framework's 2 MiB default until then).
+    public var maxUploadSize = 2 * 1024 * 1024
 }
 
 /// The context of tenant routes: the organization is resolved once, non-optional, so a
@@ -42,6 +42,10 @@ public struct OrganizationContext: ChildRequestContext {
     public let organization: OrganizationID
     /// The caller's tier.
     public let tier: Tier
+    /// The key the caller used (its public identifier), for audit.
+    public let keyID: String
+    /// The largest body a route may collect (`api.max_body_bytes`).
+    public let maxUploadSize: Int
 
     public init(context: AppRequestContext) throws {
         guard let identity = context.identity else {
@@ -50,7 +54,7 @@ public struct OrganizationContext: ChildRequestContext {
         self.coreContext = context.coreContext
         self.organization = identity.organization
         self.tier = identity.tier
+        self.keyID = identity.keyID
+        self.maxUploadSize = context.maxUploadSize
     }
-
-    public var maxUploadSize: Int { 256 * 1024 * 1024 }
 }

@@ -43,6 +43,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             logger.warning("query over its time budget", metadata: ["error": "\(LogText.capped(message))"])
             return ServiceError(.unavailable(retryAfterSeconds: 5), code: "query_timeout",
                                 message: "the query did not finish within its time budget; narrow the time range or the tag filters")
+        case .invalidCursor:
+            return ServiceError(.validation, code: "invalid_query", message: "invalid query parameters",
+                                details: [ErrorDetail(field: "cursor", message: "is not a cursor returned by this API")])
         case .invalidRequest(let message):
             logger.notice("store refused request values", metadata: ["error": "\(LogText.capped(message))"])
             return ServiceError(.validation, code: "invalid_query",

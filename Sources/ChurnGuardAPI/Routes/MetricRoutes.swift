@@ -27,7 +27,7 @@ struct MetricRoutes {
         var request = request
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: options.maxBodyBytes)
+            body = try await request.collectBody(upTo: context.maxUploadSize)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw ServiceError(.payloadTooLarge, code: "payload_too_large",
                                message: "request body is larger than \(options.maxBodyBytes) bytes; split the batch")

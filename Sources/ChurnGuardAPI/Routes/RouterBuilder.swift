@@ -4,21 +4,18 @@ public import Hummingbird
 
 /// Everything the routes need, handed in by the composition root.
 public struct APIDependencies: Sendable {
-    /// The backend.
-    public var store: any AnalyticsStore
+    /// The stores, by role.
+    public var backends: Backends
     /// Commits ingested batches.
     public var pipeline: IngestPipeline
     /// Limits and header names.
     public var options: APIOptions
-    /// Backend name shown by `/health`.
-    public var backendName: String
 
     /// Creates the dependencies.
-    public init(store: any AnalyticsStore, pipeline: IngestPipeline, options: APIOptions, backendName: String) {
-        self.store = store
+    public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions) {
+        self.backends = backends
         self.pipeline = pipeline
         self.options = options
-        self.backendName = backendName
     }
 }
 
@@ -26,13 +23,15 @@ public struct APIDependencies: Sendable {
 public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    HealthRoutes(store: dependencies.store, backendName: dependencies.backendName).register(on: router)
+    router.add(middleware: BodyLimitMiddleware(maxBodyBytes: dependencies.options.maxBodyBytes))
+    let backends = dependencies.backends
+    HealthRoutes(store: backends.lifecycle, backendName: backends.name).register(on: router)
     let tenant = router.group("api/v1")
-        .add(middleware: ApiKeyAuthMiddleware(store: dependencies.store, headerName: dependencies.options.apiKeyHeader))
+        .add(middleware: AuthMiddleware(authenticator: Authenticator(store: backends.identity, apiKeyHeader: dependencies.options.apiKeyHeader)))
         .group(context: OrganizationContext.self)
     let queryLimiter = QueryLimiter(limit: dependencies.options.maxConcurrentQueriesPerOrganization)
-    MetricRoutes(store: dependencies.store, pipeline: dependencies.pipeline, options: dependencies.options, queryLimiter: queryLimiter)
+    MetricRoutes(store: backends.points, pipeline: dependencies.pipeline, options: dependencies.options, queryLimiter: queryLimiter)
         .register(on: tenant)
-    AggregateRoutes(store: dependencies.store, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
+    AggregateRoutes(store: backends.rollups, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
     return router
 }

@@ -12,10 +12,14 @@ public struct DemoSeeder: Sendable {
     /// The demo organization's name.
     public static let organizationName = "demo"
 
-    let store: any AnalyticsStore
+    let identity: any OrganizationStore
+    let pointStore: any MetricStore
 
-    /// Seeds into `store`.
-    public init(store: any AnalyticsStore) { self.store = store }
+    /// Seeds into the identity and points roles of `backends`.
+    public init(backends: Backends) {
+        identity = backends.identity
+        pointStore = backends.points
+    }
 
     /// What a seeding run did.
     public struct Result: Sendable {
@@ -32,29 +36,29 @@ public struct DemoSeeder: Sendable {
     /// the documented 45 days and 500 customers.
     public func seed(now: Date = Date(), days: Int = 45, customers: Int = 500,
                      progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Result {
-        let admin = OrganizationAdmin(store: store)
+        let admin = OrganizationAdmin(store: identity)
         let organization: Organization
-        if let existing = try await store.organization(named: Self.organizationName) {
+        if let existing = try await identity.organization(named: Self.organizationName) {
             organization = existing
         } else {
             do {
                 organization = try await admin.createOrganization(name: Self.organizationName, tier: .premium, now: now).organization
             } catch StoreError.conflict {
                 // Another process created it a moment ago.
-                guard let existing = try await store.organization(named: Self.organizationName) else { throw StoreError.conflict("demo") }
+                guard let existing = try await identity.organization(named: Self.organizationName) else { throw StoreError.conflict("demo") }
                 organization = existing
             }
         }
-        for key in try await store.apiKeys(organization: organization.id) where key.isActive {
-            _ = try await store.revokeApiKey(id: key.id, at: now)
+        for key in try await identity.apiKeys(organization: organization.id) where key.isActive {
+            _ = try await identity.revokeApiKey(id: key.id, at: now)
         }
         let key = try await admin.createKey(organization: organization.id, tier: .premium, name: "demo", now: now)
         var loaded = 0
-        if try await store.metrics(organization: organization.id).isEmpty {
+        if try await pointStore.metrics(organization: organization.id).isEmpty {
             let dataset = DemoDataset.endingAt(Timestamp(now), days: days, customers: customers)
             for day in 0..<dataset.days {
                 let points = dataset.points(forDay: day)
-                try await store.append([PointBatch(organization: organization.id, points: points)])
+                try await pointStore.append([PointBatch(organization: organization.id, points: points)])
                 loaded += points.count
                 progress(day + 1, dataset.days)
             }

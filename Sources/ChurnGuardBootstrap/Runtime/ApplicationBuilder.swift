@@ -7,7 +7,7 @@ public import Logging
 public import ServiceLifecycle
 import ChurnGuardCore
 
-/// Assembles the HTTP application and its services from configuration and a store.
+/// Assembles the HTTP application and its services from configuration and the backends.
 ///
 /// `churnguard serve` and the HTTP tests both go through here, so tests exercise the same
 /// wiring users run.
@@ -22,18 +22,17 @@ public enum ApplicationBuilder {
 
     /// Builds the application; the caller runs it (which runs its services too).
     public static func build(
-        configuration: AppConfiguration, store: any AnalyticsStore, logger: Logger,
+        configuration: AppConfiguration, backends: Backends, logger: Logger,
         pipelineOptions: IngestPipeline.Options = IngestPipeline.Options(),
         backgroundServices: [any Service] = []
     ) -> Built {
-        let pipeline = IngestPipeline(store: store, options: pipelineOptions, logger: logger)
+        let pipeline = IngestPipeline(store: backends.points, options: pipelineOptions, logger: logger)
         var options = APIOptions()
         if let header = HTTPField.Name(configuration.apiKeyHeader) { options.apiKeyHeader = header }
         options.maxBodyBytes = configuration.maxBodyBytes
         options.validation = configuration.validation
         options.maxConcurrentQueriesPerOrganization = configuration.maxConcurrentQueriesPerOrganization
-        let router = makeRouter(APIDependencies(
-            store: store, pipeline: pipeline, options: options, backendName: configuration.backend.rawValue))
+        let router = makeRouter(APIDependencies(backends: backends, pipeline: pipeline, options: options))
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "churnguard"),

@@ -23,25 +23,25 @@ public enum BackgroundServices {
     }
 
     /// The services, sharing one set of counters; the caller runs them in a `ServiceGroup`.
-    public static func make(configuration: AppConfiguration, store: any AnalyticsStore, logger: Logger,
+    public static func make(configuration: AppConfiguration, backends: Backends, logger: Logger,
                             timing: Timing = Timing()) -> [any Service] {
         let counters = PipelineCounters()
         let clock = ContinuousClock()
         let aggregation = AggregationService(
-            store: store,
+            store: backends.rollups,
             options: .init(interval: .seconds(configuration.aggregationIntervalSeconds),
                            batchSize: configuration.aggregationBatchSize, maxWorkers: configuration.aggregationMaxWorkers),
             clock: clock, counters: counters, logger: logger)
         let retention = RetentionService(
-            store: store,
+            store: backends.rollups,
             options: .init(rawSeconds: Int64(configuration.retentionRawSeconds),
                            hourlySeconds: Int64(configuration.retentionHourlySeconds),
                            dailySeconds: Int64(configuration.retentionDailySeconds),
                            batchSize: configuration.aggregationBatchSize, interval: timing.retentionInterval),
             clock: clock, now: { Timestamp(Date()) }, counters: counters, logger: logger)
-        let maintenance = MaintenanceService(store: store, interval: timing.maintenanceInterval, clock: clock,
+        let maintenance = MaintenanceService(store: backends.rollups, interval: timing.maintenanceInterval, clock: clock,
                                              counters: counters, logger: logger)
-        let preparation = StoragePreparationService(store: store, interval: timing.preparationInterval, clock: clock,
+        let preparation = StoragePreparationService(store: backends.lifecycle, interval: timing.preparationInterval, clock: clock,
                                                     counters: counters, logger: logger)
         return [aggregation, retention, preparation, maintenance]
     }
@@ -49,7 +49,7 @@ public enum BackgroundServices {
     /// Runs the services until SIGTERM or SIGINT, then stops them gracefully: a rollup
     /// transaction in progress is rolled back or committed whole, never half.
     public static func runWorker(_ runtime: Runtime) async throws {
-        let services = make(configuration: runtime.configuration, store: runtime.store, logger: runtime.logger)
+        let services = make(configuration: runtime.configuration, backends: runtime.backends, logger: runtime.logger)
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger))
         runtime.logger.info("worker started", metadata: [
@@ -64,7 +64,7 @@ public enum BackgroundServices {
     public static func rollUpOnce(_ runtime: Runtime) async throws -> (points: Int, seconds: Double) {
         let configuration = runtime.configuration
         let service = AggregationService(
-            store: runtime.store,
+            store: runtime.backends.rollups,
             options: .init(batchSize: configuration.aggregationBatchSize, maxWorkers: configuration.aggregationMaxWorkers),
             clock: ContinuousClock(), counters: PipelineCounters(), logger: runtime.logger)
         let start = ContinuousClock.now

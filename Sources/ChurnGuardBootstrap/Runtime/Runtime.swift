@@ -6,8 +6,8 @@ import Foundation
 public struct Runtime: Sendable {
     /// The validated configuration.
     public let configuration: AppConfiguration
-    /// The opened (and, on the embedded backends, migrated) store.
-    public let store: any AnalyticsStore
+    /// The opened (and, on the embedded backends, migrated) stores, by role.
+    public let backends: Backends
     /// The process logger.
     public let logger: Logger
 
@@ -21,17 +21,17 @@ public struct Runtime: Sendable {
         LoggingSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
         var logger = Logger(label: "churnguard")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
-        let store = try StoreFactory.open(configuration, logger: logger)
-        await StoreFactory.startupChecks(store, logger: logger)
+        let backends = try StoreFactory.open(configuration, logger: logger)
+        await StoreFactory.startupChecks(backends, logger: logger)
         if migrate, configuration.backend == .sqlite || configuration.backend == .memory {
-            let applied = try await store.migrate()
+            let applied = try await backends.lifecycle.migrate()
             for name in applied { logger.info("applied migration", metadata: ["migration": "\(name)"]) }
         }
-        return Runtime(configuration: configuration, store: store, logger: logger)
+        return Runtime(configuration: configuration, backends: backends, logger: logger)
     }
 
-    /// Stops what the store runs in the background (the PostgreSQL pool's connections).
+    /// Stops what the backends run in the background (the PostgreSQL pool's connections).
     public func close() async {
-        await StoreFactory.close(store)
+        await backends.lifecycle.shutdown()
     }
 }

@@ -5,20 +5,22 @@ import StorageSQLite
 
 /// Opens the configured backend: the one place that knows the concrete store types.
 public enum StoreFactory {
-    /// Opens the store named by `database.backend`.
+    /// Opens the backend named by `database.backend` and assembles its roles.
     /// - Throws: ``ConfigError`` for a backend this build does not provide, or the store's
     ///   error when it cannot be opened.
-    public static func open(_ configuration: AppConfiguration, logger: Logger) throws -> any AnalyticsStore {
+    public static func open(_ configuration: AppConfiguration, logger: Logger) throws -> Backends {
+        let name = configuration.backend.rawValue
         switch configuration.backend {
         case .sqlite:
-            return try SQLiteStore(path: configuration.sqlitePath, queryTimeout: .seconds(configuration.queryTimeoutSeconds))
+            return .single(try SQLiteStore(path: configuration.sqlitePath, queryTimeout: .seconds(configuration.queryTimeoutSeconds)),
+                           name: name)
         case .memory:
             logger.warning("database.backend is 'memory': every point is lost when the process exits")
-            return InMemoryStore()
+            return .single(InMemoryStore(), name: name)
         case .timescaledb, .postgres:
             let options = try postgresOptions(configuration)
             do {
-                return try PostgresStore.open(options, logger: logger)
+                return .single(try PostgresStore.open(options, logger: logger), name: name)
             } catch {
                 // postgresOptions read the file already; this is for one removed since.
                 let key = tlsKey(configuration)
@@ -31,22 +33,12 @@ public enum StoreFactory {
         }
     }
 
-    /// Checks worth a warning once the store is open: for PostgreSQL, a connecting role that
-    /// row-level security cannot bind (superuser or BYPASSRLS). Failures to ask are logged, not thrown.
-    public static func startupChecks(_ store: any AnalyticsStore, logger: Logger) async {
-        guard let postgres = store as? PostgresStore else { return }
-        do {
-            for warning in try await postgres.securityWarnings() {
-                logger.warning("\(warning); connect as an ordinary role that owns the schema (see docs/POSTGRES.md)")
-            }
-        } catch {
-            logger.warning("could not check the PostgreSQL role's privileges", metadata: ["error": "\(error)"])
+    /// Logs what the backends find worth a warning once open (for PostgreSQL, a connecting
+    /// role that row-level security cannot bind).
+    public static func startupChecks(_ backends: Backends, logger: Logger) async {
+        for warning in await backends.lifecycle.startupWarnings() {
+            logger.warning("\(warning)")
         }
-    }
-
-    /// Stops what the store runs in the background (the PostgreSQL pool); the store is unusable afterwards.
-    public static func close(_ store: any AnalyticsStore) async {
-        if let postgres = store as? PostgresStore { await postgres.shutdown() }
     }
 
     /// Pool options from `database.timescaledb.url` (`TIMESCALEDB_URL`) or, without it, from

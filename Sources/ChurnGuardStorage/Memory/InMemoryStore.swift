@@ -2,7 +2,7 @@ public import ChurnGuardCore
 public import Foundation
 
 /// A complete backend in memory, for tests and throwaway runs; loses everything on exit.
-public actor InMemoryStore: AnalyticsStore {
+public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, RollupStore {
     var series: [OrganizationID: [String: [StoredPoint]]] = [:]
     private var nextSequence: Int64 = 1
     /// Rollup rows, watermark and the points not yet folded in (see InMemoryStore+Rollups).
@@ -43,6 +43,7 @@ public actor InMemoryStore: AnalyticsStore {
 
     public func points(_ query: PointQuery, organization: OrganizationID) async throws -> PointPage {
         if let failure { throw failure }
+        let after = try query.after.map { cursor throws(StoreError) in try SequenceCursor(cursor) }
         let all = series[organization]?[query.metricName] ?? []
         var selected: [StoredPoint] = []
         let limit = max(1, query.limit)
@@ -51,19 +52,19 @@ public actor InMemoryStore: AnalyticsStore {
         for stored in all {
             if let from = query.from, stored.point.timestamp < from { continue }
             if let to = query.to, stored.point.timestamp >= to { break }
-            if let after = query.after, !after.precedes(stored) { continue }
+            if let after, !after.precedes(stored) { continue }
             if examined == max(1, query.scanLimit), let lastExamined {
                 // The scan bound: the page so far, resuming after the last point examined
                 // (or after the last one returned, when the page is full).
                 let resume = selected.count == limit ? selected[selected.count - 1] : lastExamined
-                return PointPage(points: selected, nextCursor: PointCursor(timestamp: resume.point.timestamp, sequence: resume.sequence))
+                return PointPage(points: selected, nextCursor: SequenceCursor(after: resume).cursor)
             }
             examined += 1
             lastExamined = stored
             if !query.tags.allSatisfy({ stored.point.tags[$0.key] == $0.value }) { continue }
             if selected.count == limit {
                 let last = selected[selected.count - 1]
-                return PointPage(points: selected, nextCursor: PointCursor(timestamp: last.point.timestamp, sequence: last.sequence))
+                return PointPage(points: selected, nextCursor: SequenceCursor(after: last).cursor)
             }
             selected.append(stored)
         }

@@ -55,38 +55,70 @@ public struct PointQuery: Sendable, Equatable {
     }
 }
 
-/// A position in the (timestamp, sequence) order of a metric's points: stable under
-/// concurrent inserts, unlike an offset.
+/// Where the next page of a point listing begins: opaque text that only the backend that
+/// made it can read. Clients get it as `next_cursor` and send it back unchanged; the API
+/// checks only its shape, the backend its meaning (``StoreError/invalidCursor`` otherwise).
 public struct PointCursor: Sendable, Hashable {
-    /// Timestamp of the last point returned.
+    /// Longest token accepted.
+    public static let maxTokenLength = 128
+
+    /// The text form.
+    public let token: String
+
+    /// Wraps a token; `nil` unless it is 1–128 characters of letters, digits, `.`, `_`, `-`.
+    public init?(token: String) {
+        guard !token.isEmpty, token.utf8.count <= Self.maxTokenLength,
+              token.utf8.allSatisfy({ byte in
+                  (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 46 || byte == 95 || byte == 45
+              }) else { return nil }
+        self.token = token
+    }
+
+    /// Wraps text already known to be a valid token (made by a backend format in this module).
+    init(validated token: String) { self.token = token }
+}
+
+/// The cursor of backends that order a metric's points by (timestamp, sequence), as the SQL
+/// backends and the in-memory store do: `<microseconds>.<sequence>` in hexadecimal.
+public struct SequenceCursor: Sendable, Hashable {
+    /// Timestamp of the last point returned (or examined).
     public var timestamp: Timestamp
-    /// Sequence of the last point returned.
+    /// Sequence of that point.
     public var sequence: Int64
 
-    /// Creates a cursor.
+    /// Creates a position.
     public init(timestamp: Timestamp, sequence: Int64) {
         self.timestamp = timestamp
         self.sequence = sequence
     }
 
-    /// Opaque text form for clients: `<microseconds>.<sequence>` in hexadecimal.
-    public var token: String { String(timestamp.microseconds, radix: 16) + "." + String(sequence, radix: 16) }
+    /// The position just after `point`.
+    public init(after point: StoredPoint) {
+        self.init(timestamp: point.point.timestamp, sequence: point.sequence)
+    }
 
-    /// Parses ``token``; `nil` when the text is not a cursor this service could have made:
-    /// a stored point's time lies in the accepted range and its sequence is not negative,
-    /// so a made-up cursor is a client error before any backend sees it.
-    public init?(token: String) {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+    /// Reads a cursor this format made. A cursor's time must lie in the accepted range and
+    /// its sequence must not be negative, so a made-up cursor is a client error before any
+    /// query runs.
+    /// - Throws: ``StoreError/invalidCursor`` for anything else.
+    public init(_ cursor: PointCursor) throws(StoreError) {
+        let parts = cursor.token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy({ $0.utf8.count <= 16 }),
               let micros = Int64(parts[0], radix: 16), let sequence = Int64(parts[1], radix: 16),
               micros >= Timestamp.earliestAccepted.microseconds, micros < Timestamp.latestAcceptedExclusive.microseconds,
               sequence >= 0 else {
-            return nil
+            throw StoreError.invalidCursor
         }
         self.init(timestamp: Timestamp(microseconds: micros), sequence: sequence)
     }
 
-    /// Whether a stored point lies strictly after this cursor.
+    /// The opaque form handed to clients.
+    public var cursor: PointCursor {
+        // Hex digits, a sign and one dot: always a valid token.
+        PointCursor(validated: String(timestamp.microseconds, radix: 16) + "." + String(sequence, radix: 16))
+    }
+
+    /// Whether a stored point lies strictly after this position.
     public func precedes(_ point: StoredPoint) -> Bool {
         (point.point.timestamp, point.sequence) > (timestamp, sequence)
     }
@@ -105,16 +137,16 @@ public struct PointPage: Sendable {
         self.nextCursor = nextCursor
     }
 
-    /// The page a backend answers from up to `limit + 1` matching rows in order: the first
-    /// `limit`, with a cursor when more followed; otherwise, when the scan stopped at its bound
-    /// (`lastScanned`, the last point examined), a short page resuming after that point.
-    public static func assemble(_ rows: [StoredPoint], limit: Int, lastScanned: PointCursor?) -> PointPage {
+    /// The page a (timestamp, sequence)-ordered backend answers from up to `limit + 1`
+    /// matching rows in order: the first `limit`, with a cursor when more followed; otherwise,
+    /// when the scan stopped at its bound (`lastScanned`, the last point examined), a short page
+    /// resuming after that point.
+    public static func assemble(_ rows: [StoredPoint], limit: Int, lastScanned: SequenceCursor?) -> PointPage {
         if rows.count > limit {
             let page = Array(rows.prefix(limit))
-            let last = page[page.count - 1]
-            return PointPage(points: page, nextCursor: PointCursor(timestamp: last.point.timestamp, sequence: last.sequence))
+            return PointPage(points: page, nextCursor: SequenceCursor(after: page[page.count - 1]).cursor)
         }
-        return PointPage(points: rows, nextCursor: lastScanned)
+        return PointPage(points: rows, nextCursor: lastScanned?.cursor)
     }
 }
 

@@ -12,6 +12,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The backend refused a request's values as out of its range or too complex: a
     /// client's mistake that validation did not catch, never a reason to retry.
     case invalidRequest(String)
+    /// A page cursor this backend did not make (made up, altered, or another backend's).
+    case invalidCursor
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .schemaNotCurrent(let message): "schema not current: \(message)"
         case .timedOut(let message): "query timed out: \(message)"
         case .invalidRequest(let message): "invalid request: \(message)"
+        case .invalidCursor: "invalid cursor"
         }
     }
 }

@@ -1,0 +1,36 @@
+/// The stores of one running service, one per role, assembled once by the composition root
+/// from configuration.
+///
+/// Consumers take the role they need (the ingest pipeline a ``MetricStore``, the
+/// aggregation service a ``RollupStore``, authentication an ``OrganizationStore``), never a
+/// concrete backend, so roles can live in different backends — points in one, state in
+/// another — and a new kind of state is a new role added here, not a change to every
+/// backend. Today one backend serves every role (``single(_:name:)``).
+public struct Backends: Sendable {
+    /// Name of the backend holding the points, shown by `/health` (e.g. `sqlite`).
+    public let name: String
+    /// Points: append, page, catalog.
+    public let points: any MetricStore
+    /// Hourly and daily rollups and retention.
+    public let rollups: any RollupStore
+    /// Organizations and API keys.
+    public let identity: any OrganizationStore
+    /// Migrations, readiness, storage preparation, start-up checks and shutdown of every
+    /// distinct backend above.
+    public let lifecycle: any StoreLifecycle
+
+    /// Assembles roles that may come from different backends.
+    public init(name: String, points: any MetricStore, rollups: any RollupStore, identity: any OrganizationStore,
+                lifecycle: any StoreLifecycle) {
+        self.name = name
+        self.points = points
+        self.rollups = rollups
+        self.identity = identity
+        self.lifecycle = lifecycle
+    }
+
+    /// Every role served by one backend.
+    public static func single(_ store: some MetricStore & RollupStore & OrganizationStore & StoreLifecycle, name: String) -> Backends {
+        Backends(name: name, points: store, rollups: store, identity: store, lifecycle: store)
+    }
+}
