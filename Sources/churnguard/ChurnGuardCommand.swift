@@ -8,7 +8,7 @@ struct ChurnGuardCommand: AsyncParsableCommand {
         abstract: "ChurnGuard Analytics: churn signals in, anomalies, insights and actions out.",
         subcommands: [
             ServeCommand.self, WorkerCommand.self, MigrateCommand.self, OrgCommand.self, ApiKeyCommand.self,
-            IngestCommand.self, DemoCommand.self, HealthCommand.self, DetectCommand.self,
+            IngestCommand.self, DemoCommand.self, HealthCommand.self, DetectCommand.self, ConfigCommand.self,
         ]
     )
 }

@@ -34,7 +34,7 @@ public struct AppConfiguration: Sendable {
     /// `database.query_timeout`: the time budget of every database query, in seconds.
     public var queryTimeoutSeconds = 60
     /// `api.rate_limits.*`: requests per window for each tier.
-    public var rateLimits: [Tier: (count: Int, windowSeconds: Int)] = [:]
+    public var rateLimits: [Tier: ConfigRate] = [:]
     /// `security.jwt_secret_key` / `JWT_SECRET_KEY`; `nil` when unset.
     public var jwtSecretKey: String?
     /// `logging.level` / `LOG_LEVEL`.
@@ -79,83 +79,61 @@ public struct AppConfiguration: Sendable {
     /// All defaults.
     public init() {}
 
-    /// Reads and validates every key.
+    /// Reads and validates every declared key (``ConfigSchema``), including the keys of
+    /// features not built yet, so a typo fails today rather than on the day the feature lands.
     public init(values: ConfigValues) throws(ConfigError) {
         self.values = values
-        debug = try values.bool("debug", default: false)
-        let backendName = try values.choice("database.backend", default: "sqlite", allowed: Backend.allCases.map(\.rawValue))
-        backend = Backend(rawValue: backendName) ?? .sqlite
-        sqlitePath = values.string("database.sqlite.path", default: sqlitePath)
-        _ = try values.int("database.connection_pool_size", default: 20, range: 1...1000)
-        _ = try values.int("database.connection_timeout", default: 30, range: 1...3600)
-        queryTimeoutSeconds = try values.int("database.query_timeout", default: 60, range: 1...3600)
-        host = values.string("api.host", default: host)
-        port = try values.int("api.port", default: port, range: 0...65_535)
-        corsOrigins = values.list("api.cors_origins", default: [])
-        apiKeyHeader = values.string("api.api_key_header", default: apiKeyHeader)
+        for setting in ConfigSchema.all { try setting.validate(values) }
+        typealias S = ConfigSchema
+        debug = try S.debug.read(values)
+        backend = Backend(rawValue: try S.backend.read(values)) ?? .sqlite
+        sqlitePath = try S.sqlitePath.read(values)
+        queryTimeoutSeconds = try S.queryTimeout.read(values)
+        host = try S.host.read(values)
+        port = try S.port.read(values)
+        corsOrigins = try S.corsOrigins.read(values)
+        apiKeyHeader = try S.apiKeyHeader.read(values)
         guard apiKeyHeader.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != 58 }), !apiKeyHeader.isEmpty else {
-            throw values.fail("api.api_key_header", "must be an HTTP header name (got '\(apiKeyHeader)')")
+            throw values.fail(S.apiKeyHeader.path, "must be an HTTP header name (got '\(apiKeyHeader)')")
         }
-        maxBodyBytes = try values.int("api.max_body_bytes", default: maxBodyBytes, range: 1024...(1 << 30))
-        validation.maxBatchPoints = try values.int("api.max_batch_points", default: validation.maxBatchPoints, range: 1...1_000_000)
+        maxBodyBytes = try S.maxBodyBytes.read(values)
+        validation.maxBatchPoints = try S.maxBatchPoints.read(values)
         // TimescaleDB creates a one-hour chunk for every hour a point falls in, and its
         // retention policy drops chunks older than a year anyway: accept no older points there.
-        let ageDefault = backend == .timescaledb ? 365 * 86_400 : 3650 * 86_400
-        validation.maxPointAgeSeconds = Int64(try values.duration("api.max_point_age", default: ageDefault, range: Self.retentionRange))
-        validation.maxPointFutureSeconds = Int64(try values.duration("api.max_point_future", default: 86_400,
-                                                                     range: 60...(36_500 * 86_400)))
-        maxConcurrentQueriesPerOrganization = try values.int("api.max_concurrent_queries_per_org", default: 4, range: 1...1000)
-        _ = try values.int("api.workers", default: 4, range: 1...256)
-        _ = try values.int("api.timeout", default: 60, range: 1...3600)
-        let defaults: [Tier: String] = [.default: "1000/hour", .premium: "10000/hour", .enterprise: "100000/hour"]
-        for tier in Tier.allCases {
-            rateLimits[tier] = try values.rate("api.rate_limits.\(tier.rawValue)", default: defaults[tier] ?? "1000/hour")
-        }
-        jwtSecretKey = values.optionalString("security.jwt_secret_key")
+        let age = try S.maxPointAge.read(values) ?? (backend == .timescaledb ? 365 * 86_400 : 3650 * 86_400)
+        validation.maxPointAgeSeconds = Int64(age)
+        validation.maxPointFutureSeconds = Int64(try S.maxPointFuture.read(values))
+        maxConcurrentQueriesPerOrganization = try S.maxConcurrentQueries.read(values)
+        rateLimits = [.default: try S.rateDefault.read(values), .premium: try S.ratePremium.read(values),
+                      .enterprise: try S.rateEnterprise.read(values)]
+        jwtSecretKey = try S.jwtSecret.read(values)
         if let secret = jwtSecretKey, secret.utf8.count < 32 {
-            throw values.fail("security.jwt_secret_key", "must be at least 32 bytes (generate one with `openssl rand -hex 32`)")
+            throw values.fail(S.jwtSecret.path, "must be at least 32 bytes (generate one with `openssl rand -hex 32`)")
         }
-        logLevel = try values.choice("logging.level", default: "info",
-                                     allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"])
-        logFormat = try values.choice("logging.format", default: "structured", allowed: ["structured", "text"])
-        maxPointsPerMetric = try values.int("real_time_engine.max_points_per_metric", default: maxPointsPerMetric, range: 10...10_000_000)
-        aggregationIntervalSeconds = try values.int("data_aggregation.processing_interval_seconds", default: 60, range: 1...86_400)
-        aggregationBatchSize = try values.int("data_aggregation.batch_size", default: 1000, range: 1...1_000_000)
-        aggregationMaxWorkers = try values.int("data_aggregation.max_workers", default: 4, range: 1...64)
-        retentionRawSeconds = try values.duration("data_aggregation.retention_policy.raw_data", default: retentionRawSeconds,
-                                                  range: Self.retentionRange)
-        retentionHourlySeconds = try values.duration("data_aggregation.retention_policy.hourly_aggregates",
-                                                     default: retentionHourlySeconds, range: Self.retentionRange)
-        retentionDailySeconds = try values.duration("data_aggregation.retention_policy.daily_aggregates",
-                                                    default: retentionDailySeconds, range: Self.retentionRange)
-        anomalySensitivity = try values.double("anomaly_detection.default_sensitivity", default: 2.0, range: 0.1...10)
-        ensembleVotingThreshold = try values.int("anomaly_detection.ensemble_voting_threshold", default: 2, range: 1...6)
-        try validateRemainingKeys(values)
+        logLevel = try S.logLevel.read(values)
+        logFormat = try S.logFormat.read(values)
+        maxPointsPerMetric = try S.maxPointsPerMetric.read(values)
+        aggregationIntervalSeconds = try S.aggregationInterval.read(values)
+        aggregationBatchSize = try S.batchSize.read(values)
+        aggregationMaxWorkers = try S.maxWorkers.read(values)
+        retentionRawSeconds = try S.rawRetention.read(values)
+        retentionHourlySeconds = try S.hourlyRetention.read(values)
+        retentionDailySeconds = try S.dailyRetention.read(values)
+        anomalySensitivity = try S.sensitivity.read(values)
+        ensembleVotingThreshold = try S.votingThreshold.read(values)
     }
 
-    /// Checks the types of keys later features read, so a typo fails at start-up today.
-    private func validateRemainingKeys(_ values: ConfigValues) throws(ConfigError) {
-        for key in ["redis.retry_on_timeout", "real_time_engine.performance_logging", "anomaly_detection.enabled",
-                    "anomaly_detection.methods.statistical.enabled", "anomaly_detection.methods.isolation_forest.enabled",
-                    "anomaly_detection.methods.local_outlier_factor.enabled", "insights.enabled", "recommendations.enabled",
-                    "recommendations.roi_calculation_enabled", "monitoring.enabled", "monitoring.metrics_enabled",
-                    "monitoring.performance_monitoring", "monitoring.alert_on_errors"] {
-            _ = try values.bool(key, default: true)
-        }
-        for (key, range) in [("redis.connection_pool_size", 1...1000), ("redis.socket_timeout", 1...3600),
-                             ("real_time_engine.processing_interval_seconds", 1...3600),
-                             ("real_time_engine.cleanup_interval_seconds", 1...86_400),
-                             ("anomaly_detection.monitoring_interval_seconds", 1...86_400),
-                             ("anomaly_detection.methods.local_outlier_factor.n_neighbors", 1...1000),
-                             ("insights.max_insights_per_org", 1...100_000), ("insights.cache_ttl_seconds", 0...86_400),
-                             ("recommendations.max_recommendations", 1...100_000), ("logging.max_size_mb", 1...100_000),
-                             ("logging.backup_count", 0...1000), ("monitoring.health_check_interval", 1...86_400),
-                             ("notifications.smtp.port", 1...65_535), ("database.timescaledb.port", 1...65_535)] {
-            _ = try values.int(key, default: range.lowerBound, range: range)
-        }
-        for key in ["anomaly_detection.methods.isolation_forest.contamination", "insights.confidence_threshold",
-                    "recommendations.confidence_threshold"] {
-            _ = try values.double(key, default: 0.1, range: 0...1)
+    /// Every declared key with its effective value (secrets `<redacted>`) and its source.
+    public func effectiveSettings() -> [(key: String, value: String, source: String)] {
+        ConfigSchema.all.map { ($0.path, $0.display(values), values.source(of: $0.path)) }
+    }
+
+    /// One warning per key that is set to a non-default value although nothing acts on it
+    /// yet, so such a setting is never silently ignored.
+    public var pendingSettingWarnings: [String] {
+        ConfigSchema.all.compactMap { setting in
+            guard let feature = setting.pendingFeature, setting.isChanged(in: values) else { return nil }
+            return "\(setting.path) is set (\(values.source(of: setting.path))) but has no effect yet: \(feature) is not built"
         }
     }
 

@@ -76,17 +76,16 @@ public struct ConfigValues: Sendable {
                     throw ConfigError(source: source, key: prefix, problem: "keys must be strings")
                 }
                 let path = prefix.isEmpty ? key : "\(prefix).\(key)"
-                if case .mapping = value, !ConfigKeys.isKnown(path) {
-                    try flatten(value, prefix: path, source: source)
-                } else {
-                    guard ConfigKeys.isKnown(path) || ConfigKeys.freeFormPrefixes.contains(where: { path.hasPrefix($0) }) else {
+                if case .mapping = value, !ConfigSchema.isKnown(path) || ConfigSchema.isFreeForm(path) {
+                    guard ConfigSchema.isKnown(path) || ConfigSchema.isFreeForm(path) || Self.isSectionPrefix(path) else {
                         throw ConfigError(source: source, key: path, problem: "unknown key (see config/analytics.yaml for the accepted keys)")
                     }
-                    if case .mapping = value {
-                        try flatten(value, prefix: path, source: source)
-                    } else {
-                        entries[path] = Entry(raw: try Self.raw(value, source: source, key: path), source: source)
+                    try flatten(value, prefix: path, source: source)
+                } else {
+                    guard ConfigSchema.isKnown(path) else {
+                        throw ConfigError(source: source, key: path, problem: "unknown key (see config/analytics.yaml for the accepted keys)")
                     }
+                    entries[path] = Entry(raw: try Self.raw(value, source: source, key: path), source: source)
                 }
             }
         default:
@@ -112,9 +111,14 @@ public struct ConfigValues: Sendable {
         }
     }
 
+    /// Whether `path` begins some declared key (a section such as `database.timescaledb`).
+    static func isSectionPrefix(_ path: String) -> Bool {
+        ConfigSchema.all.contains { $0.path.hasPrefix(path + ".") }
+    }
+
     /// Applies variables for every known key (snake-case name, then the guide's alias).
     mutating func mergeEnvironment(_ environment: [String: String], sourcePrefix: String) {
-        for key in ConfigKeys.all {
+        for key in ConfigSchema.all {
             for variable in key.variables {
                 if let value = environment[variable] {
                     entries[key.path] = Entry(raw: .scalar(value), source: sourcePrefix + variable)
@@ -127,6 +131,9 @@ public struct ConfigValues: Sendable {
     public mutating func set(_ key: String, _ value: String, source: String = "command line") {
         entries[key] = Entry(raw: .scalar(value), source: source)
     }
+
+    /// Whether a layer sets `key`.
+    public func isSet(_ key: String) -> Bool { entries[key] != nil }
 
     /// Where a key's value came from, or `default`.
     public func source(of key: String) -> String { entries[key]?.source ?? "default" }

@@ -21,6 +21,7 @@ public struct Runtime: Sendable {
         LoggingSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
         var logger = Logger(label: "churnguard")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        for warning in configuration.pendingSettingWarnings { logger.warning("\(warning)") }
         let backends = try StoreFactory.open(configuration, logger: logger)
         await StoreFactory.startupChecks(backends, logger: logger)
         if migrate, configuration.backend == .sqlite || configuration.backend == .memory {

@@ -47,39 +47,34 @@ public enum StoreFactory {
     /// The root certificate file, if any, is read here, so a bad one stops start-up.
     static func postgresOptions(_ configuration: AppConfiguration) throws(ConfigError) -> PostgresStoreOptions {
         let values = configuration.values
-        let urlKey = "database.timescaledb.url"
-        let modeKey = "database.timescaledb.ssl_mode"
-        let rootKey = "database.timescaledb.ssl_root_cert"
+        typealias S = ConfigSchema
         var options: PostgresStoreOptions
-        if let url = values.optionalString(urlKey), !url.isEmpty {
+        if let url = try S.timescaleURL.read(values) {
             do { options = try PostgresStoreOptions(url: url) } catch {
-                throw ConfigError(source: values.source(of: urlKey), key: urlKey, problem: "\(error)")
+                throw values.fail(S.timescaleURL.path, "\(error)")
             }
         } else {
-            let modeText = try values.choice(modeKey, default: PostgresTLSMode.prefer.rawValue,
-                                             allowed: PostgresTLSMode.allCases.map(\.rawValue))
             options = PostgresStoreOptions(
-                host: values.string("database.timescaledb.host", default: "localhost"),
-                port: try values.int("database.timescaledb.port", default: 5432, range: 1...65_535),
-                username: values.string("database.timescaledb.username", default: "analytics_user"),
-                password: values.optionalString("database.timescaledb.password").flatMap { $0.isEmpty ? nil : $0 },
-                database: values.string("database.timescaledb.database", default: "analytics_db"),
-                tlsMode: PostgresTLSMode(rawValue: modeText) ?? .prefer,
-                rootCertificatePath: values.optionalString(rootKey))
+                host: try S.timescaleHost.read(values),
+                port: try S.timescalePort.read(values),
+                username: try S.timescaleUsername.read(values),
+                password: try S.timescalePassword.read(values),
+                database: try S.timescaleDatabase.read(values),
+                tlsMode: PostgresTLSMode(rawValue: try S.timescaleSSLMode.read(values)) ?? .prefer,
+                rootCertificatePath: try S.timescaleRootCert.read(values))
         }
         do { try options.validateTLS() } catch {
-            let key = tlsKey(configuration)
-            throw ConfigError(source: values.source(of: key), key: key, problem: error.problem)
+            throw values.fail(tlsKey(configuration), error.problem)
         }
-        options.maximumConnections = try values.int("database.connection_pool_size", default: 20, range: 1...1000)
-        options.connectTimeout = .seconds(try values.int("database.connection_timeout", default: 30, range: 1...3600))
-        options.queryTimeout = .seconds(try values.int("database.query_timeout", default: 60, range: 1...3600))
+        options.maximumConnections = try S.poolSize.read(values)
+        options.connectTimeout = .seconds(try S.connectTimeout.read(values))
+        options.queryTimeout = .seconds(try S.queryTimeout.read(values))
         return options
     }
 
     /// The key that set the TLS options: the URL when there is one, else `ssl_root_cert`.
     private static func tlsKey(_ configuration: AppConfiguration) -> String {
-        configuration.values.optionalString("database.timescaledb.url") != nil
-            ? "database.timescaledb.url" : "database.timescaledb.ssl_root_cert"
+        (try? ConfigSchema.timescaleURL.read(configuration.values)) ?? nil != nil
+            ? ConfigSchema.timescaleURL.path : ConfigSchema.timescaleRootCert.path
     }
 }

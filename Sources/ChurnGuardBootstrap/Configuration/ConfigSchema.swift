@@ -1,0 +1,185 @@
+/// Every configuration key the service reads, declared once (see ``ConfigSetting``).
+///
+/// Each dotted key can be set by its upper-snake-case variable (`api.port` → `API_PORT`) and
+/// by the deployment guide's names listed as aliases. Keys under
+/// `real_time_engine.alert_thresholds` are free-form (one entry per metric). A key with a
+/// `pending` feature is read and validated but not acted on yet; setting it to anything but
+/// its default logs a warning at start-up, so it is never silently ignored.
+public enum ConfigSchema {
+    static let realtime = "the real-time engine"
+    static let redis = "Redis"
+    static let influx = "the InfluxDB backend"
+    static let monitor = "the anomaly monitor"
+    static let insightsFeature = "insights"
+    static let recommendationsFeature = "recommendations"
+    static let security = "JWT tokens, rate limits and CORS"
+    static let observability = "Prometheus metrics and log files"
+    static let notify = "notifications"
+
+    // MARK: general
+    static let debug = ConfigSetting.flag("debug", default: false, doc: "relaxes production checks (accepts the guide's placeholder JWT secret)", aliases: ["DEBUG"])
+
+    // MARK: database
+    static let backend = ConfigSetting.choice("database.backend", default: "sqlite", allowed: AppConfiguration.Backend.allCases.map(\.rawValue),
+        doc: "where points and state live: sqlite (embedded), memory, postgres/timescaledb (docs/POSTGRES.md); influxdb is refused until it lands",
+        aliases: ["ANALYTICS_DB_BACKEND"])
+    static let poolSize = ConfigSetting.integer("database.connection_pool_size", default: 20, range: 1...1000, doc: "PostgreSQL connections per process")
+    static let connectTimeout = ConfigSetting.integer("database.connection_timeout", default: 30, range: 1...3600, doc: "seconds to wait for a PostgreSQL connection")
+    static let queryTimeout = ConfigSetting.integer("database.query_timeout", default: 60, range: 1...3600,
+        doc: "seconds every database query may run (SQLite interrupts reads, PostgreSQL sets statement_timeout)")
+    static let sqlitePath = ConfigSetting.text("database.sqlite.path", default: "data/churnguard.sqlite", doc: "the embedded database file (created 0600)", aliases: ["SQLITE_PATH"])
+    static let timescaleURL = ConfigSetting.optionalText("database.timescaledb.url", doc: "postgresql:// URL (libpq sslmode/sslrootcert parameters); overrides the fields below",
+        aliases: ["TIMESCALEDB_URL"], secret: true)
+    static let timescaleHost = ConfigSetting.text("database.timescaledb.host", default: "localhost", doc: "PostgreSQL host")
+    static let timescalePort = ConfigSetting.integer("database.timescaledb.port", default: 5432, range: 1...65_535, doc: "PostgreSQL port")
+    static let timescaleDatabase = ConfigSetting.text("database.timescaledb.database", default: "analytics_db", doc: "PostgreSQL database")
+    static let timescaleUsername = ConfigSetting.text("database.timescaledb.username", default: "analytics_user", doc: "PostgreSQL role (an ordinary role that owns the schema)")
+    static let timescalePassword = ConfigSetting.optionalText("database.timescaledb.password", doc: "PostgreSQL password", secret: true)
+    static let timescaleSSLMode = ConfigSetting.choice("database.timescaledb.ssl_mode", default: "prefer",
+        allowed: ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"], doc: "libpq's sslmode; use verify-full in production")
+    static let timescaleRootCert = ConfigSetting.optionalText("database.timescaledb.ssl_root_cert", doc: "PEM file of the CAs to trust (system store when empty)")
+    static let influxURL = ConfigSetting.text("database.influxdb.url", default: "http://localhost:8086", doc: "InfluxDB address", aliases: ["INFLUXDB_URL"], pending: influx)
+    static let influxToken = ConfigSetting.optionalText("database.influxdb.token", doc: "InfluxDB token", aliases: ["INFLUXDB_TOKEN"], secret: true, pending: influx)
+    static let influxOrg = ConfigSetting.text("database.influxdb.org", default: "churnguard", doc: "InfluxDB organization", aliases: ["INFLUXDB_ORG"], pending: influx)
+    static let influxBucket = ConfigSetting.text("database.influxdb.bucket", default: "analytics", doc: "InfluxDB bucket", aliases: ["INFLUXDB_BUCKET"], pending: influx)
+
+    // MARK: redis
+    static let redisURL = ConfigSetting.optionalText("redis.url", doc: "redis:// URL; unset: in-process cache and event bus", aliases: ["REDIS_URL"], secret: true, pending: redis)
+    static let redisPool = ConfigSetting.integer("redis.connection_pool_size", default: 10, range: 1...1000, doc: "Redis connections", pending: redis)
+    static let redisTimeout = ConfigSetting.integer("redis.socket_timeout", default: 5, range: 1...3600, doc: "seconds per Redis command", pending: redis)
+    static let redisRetry = ConfigSetting.flag("redis.retry_on_timeout", default: true, doc: "retry a Redis command once after a timeout", pending: redis)
+
+    // MARK: real-time engine
+    static let maxPointsPerMetric = ConfigSetting.integer("real_time_engine.max_points_per_metric", default: 10_000, range: 10...10_000_000,
+        doc: "points kept in each live series window", aliases: ["MAX_POINTS_PER_METRIC"], pending: realtime)
+    static let realtimeInterval = ConfigSetting.integer("real_time_engine.processing_interval_seconds", default: 1, range: 1...3600,
+        doc: "seconds between statistics updates", pending: realtime)
+    static let realtimeCleanup = ConfigSetting.integer("real_time_engine.cleanup_interval_seconds", default: 300, range: 1...86_400,
+        doc: "seconds between evictions of idle series", pending: realtime)
+    static let realtimeLogging = ConfigSetting.flag("real_time_engine.performance_logging", default: true, doc: "log the engine's throughput and cost", pending: realtime)
+
+    // MARK: aggregation
+    static let maxWorkers = ConfigSetting.integer("data_aggregation.max_workers", default: 4, range: 1...64, doc: "concurrent rollup loops", aliases: ["ANALYTICS_MAX_WORKERS"])
+    static let batchSize = ConfigSetting.integer("data_aggregation.batch_size", default: 1000, range: 1...1_000_000, doc: "points folded (or rows expired) per transaction")
+    static let aggregationInterval = ConfigSetting.integer("data_aggregation.processing_interval_seconds", default: 60, range: 1...86_400, doc: "seconds between rollup runs")
+    static let rawRetention = ConfigSetting.duration("data_aggregation.retention_policy.raw_data", default: 7 * 86_400,
+        range: AppConfiguration.retentionRange, doc: "how long raw points are kept (once rolled up)")
+    static let hourlyRetention = ConfigSetting.duration("data_aggregation.retention_policy.hourly_aggregates", default: 30 * 86_400,
+        range: AppConfiguration.retentionRange, doc: "how long hourly rollups are kept")
+    static let dailyRetention = ConfigSetting.duration("data_aggregation.retention_policy.daily_aggregates", default: 365 * 86_400,
+        range: AppConfiguration.retentionRange, doc: "how long daily rollups are kept")
+
+    // MARK: anomaly detection
+    static let anomalyEnabled = ConfigSetting.flag("anomaly_detection.enabled", default: true, doc: "run the anomaly monitor", aliases: ["ANOMALY_DETECTION_ENABLED"], pending: monitor)
+    static let monitoringInterval = ConfigSetting.integer("anomaly_detection.monitoring_interval_seconds", default: 60, range: 1...86_400,
+        doc: "seconds between monitor runs", aliases: ["ANALYTICS_MONITORING_INTERVAL"], pending: monitor)
+    static let sensitivity = ConfigSetting.number("anomaly_detection.default_sensitivity", default: 2.0, range: 0.1...10, doc: "detector sensitivity (higher flags more)", pending: monitor)
+    static let votingThreshold = ConfigSetting.integer("anomaly_detection.ensemble_voting_threshold", default: 2, range: 1...6, doc: "methods that must agree", pending: monitor)
+    static let statisticalEnabled = ConfigSetting.flag("anomaly_detection.methods.statistical.enabled", default: true, doc: "use the statistical detectors", pending: monitor)
+    static let statisticalMethod = ConfigSetting.choice("anomaly_detection.methods.statistical.default_method", default: "zscore",
+        allowed: ["zscore", "mad", "iqr", "seasonal"], doc: "the statistical detector", pending: monitor)
+    static let forestEnabled = ConfigSetting.flag("anomaly_detection.methods.isolation_forest.enabled", default: true, doc: "use Isolation Forest", pending: monitor)
+    static let contamination = ConfigSetting.number("anomaly_detection.methods.isolation_forest.contamination", default: 0.1, range: 0...0.5,
+        doc: "expected share of anomalies", pending: monitor)
+    static let lofEnabled = ConfigSetting.flag("anomaly_detection.methods.local_outlier_factor.enabled", default: true, doc: "use Local Outlier Factor", pending: monitor)
+    static let neighbors = ConfigSetting.integer("anomaly_detection.methods.local_outlier_factor.n_neighbors", default: 20, range: 1...1000,
+        doc: "LOF neighbours", pending: monitor)
+
+    // MARK: insights and recommendations
+    static let insightsEnabled = ConfigSetting.flag("insights.enabled", default: true, doc: "generate insights", aliases: ["INSIGHTS_GENERATION_ENABLED"], pending: insightsFeature)
+    static let maxInsights = ConfigSetting.integer("insights.max_insights_per_org", default: 100, range: 1...100_000, doc: "insights kept per organization",
+        aliases: ["MAX_INSIGHTS_PER_ORG"], pending: insightsFeature)
+    static let insightConfidence = ConfigSetting.number("insights.confidence_threshold", default: 0.6, range: 0...1, doc: "least confidence shown", pending: insightsFeature)
+    static let insightTTL = ConfigSetting.integer("insights.cache_ttl_seconds", default: 300, range: 0...86_400, doc: "seconds insights are cached",
+        aliases: ["ANALYTICS_CACHE_TTL"], pending: insightsFeature)
+    static let templates = ConfigSetting.text("insights.narrative_templates", default: "templates/insights/", doc: "folder of narrative templates", pending: insightsFeature)
+    static let recommendationsEnabled = ConfigSetting.flag("recommendations.enabled", default: true, doc: "generate recommendations",
+        aliases: ["RECOMMENDATIONS_ENABLED"], pending: recommendationsFeature)
+    static let maxRecommendations = ConfigSetting.integer("recommendations.max_recommendations", default: 50, range: 1...100_000, doc: "recommendations kept per organization",
+        aliases: ["MAX_RECOMMENDATIONS"], pending: recommendationsFeature)
+    static let recommendationConfidence = ConfigSetting.number("recommendations.confidence_threshold", default: 0.5, range: 0...1, doc: "least confidence shown",
+        pending: recommendationsFeature)
+    static let roi = ConfigSetting.flag("recommendations.roi_calculation_enabled", default: true, doc: "estimate ROI per action", pending: recommendationsFeature)
+    static let rules = ConfigSetting.text("recommendations.business_rules", default: "rules/recommendations.json", doc: "business rules file", pending: recommendationsFeature)
+
+    // MARK: api
+    static let host = ConfigSetting.text("api.host", default: "0.0.0.0", doc: "address to listen on", aliases: ["API_HOST"])
+    static let port = ConfigSetting.integer("api.port", default: 8000, range: 0...65_535, doc: "port to listen on (0: any free port)", aliases: ["API_PORT"])
+    static let workers = ConfigSetting.integer("api.workers", default: 4, range: 1...256, doc: "worker processes (one process uses every core; run replicas instead)",
+        pending: "multi-process serving")
+    static let requestTimeout = ConfigSetting.integer("api.timeout", default: 60, range: 1...3600, doc: "seconds a request may take", pending: "request timeouts")
+    static let corsOrigins = ConfigSetting.list("api.cors_origins", default: [], doc: "origins allowed by CORS (none by default)", aliases: ["CORS_ORIGINS"], pending: security)
+    static let apiKeyHeader = ConfigSetting.text("api.api_key_header", default: "X-API-Key", doc: "header carrying the API key", aliases: ["API_KEY_HEADER"])
+    static let maxBodyBytes = ConfigSetting.integer("api.max_body_bytes", default: 16 * 1024 * 1024, range: 1024...(1 << 30), doc: "largest request body (413 beyond)")
+    static let maxBatchPoints = ConfigSetting.integer("api.max_batch_points", default: 10_000, range: 1...1_000_000, doc: "most points per request (422 beyond)")
+    static let maxPointAge = ConfigSetting.optionalDuration("api.max_point_age", range: AppConfiguration.retentionRange,
+        doc: "oldest accepted point, back from now; unset: 3650d, or 365d on timescaledb")
+    static let maxPointFuture = ConfigSetting.duration("api.max_point_future", default: 86_400, range: 60...(36_500 * 86_400),
+        doc: "furthest accepted point, ahead of now")
+    static let maxConcurrentQueries = ConfigSetting.integer("api.max_concurrent_queries_per_org", default: 4, range: 1...1000,
+        doc: "reads one organization may run at once (429 beyond)")
+    static let rateDefault = ConfigSetting.rate("api.rate_limits.default", default: ConfigRate(count: 1000, windowSeconds: 3600), doc: "requests per key of the default tier", pending: security)
+    static let ratePremium = ConfigSetting.rate("api.rate_limits.premium", default: ConfigRate(count: 10_000, windowSeconds: 3600), doc: "requests per key of the premium tier", pending: security)
+    static let rateEnterprise = ConfigSetting.rate("api.rate_limits.enterprise", default: ConfigRate(count: 100_000, windowSeconds: 3600),
+        doc: "requests per key of the enterprise tier", pending: security)
+
+    // MARK: security and logging
+    static let jwtSecret = ConfigSetting.optionalText("security.jwt_secret_key", doc: "JWT signing secret, at least 32 bytes (openssl rand -hex 32)",
+        aliases: ["JWT_SECRET_KEY"], secret: true, pending: security)
+    static let logLevel = ConfigSetting.choice("logging.level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"],
+        doc: "least severe level logged", aliases: ["LOG_LEVEL"])
+    static let logFormat = ConfigSetting.choice("logging.format", default: "structured", allowed: ["structured", "text"], doc: "structured (JSON lines) or text, on standard error")
+    static let logFile = ConfigSetting.optionalText("logging.file", doc: "log file (standard error when unset)", pending: observability)
+    static let logMaxSize = ConfigSetting.integer("logging.max_size_mb", default: 100, range: 1...100_000, doc: "log file size before rotation", pending: observability)
+    static let logBackups = ConfigSetting.integer("logging.backup_count", default: 5, range: 0...1000, doc: "rotated log files kept", pending: observability)
+
+    // MARK: monitoring and notifications
+    static let monitoringEnabled = ConfigSetting.flag("monitoring.enabled", default: true, doc: "self-monitoring", aliases: ["ANALYTICS_MONITORING_ENABLED"], pending: observability)
+    static let metricsEnabled = ConfigSetting.flag("monitoring.metrics_enabled", default: true, doc: "serve /metrics", pending: observability)
+    static let healthInterval = ConfigSetting.integer("monitoring.health_check_interval", default: 30, range: 1...86_400, doc: "seconds between self-checks", pending: observability)
+    static let performanceMonitoring = ConfigSetting.flag("monitoring.performance_monitoring", default: true, doc: "record request timings", pending: observability)
+    static let alertOnErrors = ConfigSetting.flag("monitoring.alert_on_errors", default: true, doc: "notify on service errors", pending: notify)
+    static let smtpHost = ConfigSetting.optionalText("notifications.smtp.host", doc: "SMTP server for alert mail", aliases: ["SMTP_HOST"], pending: notify)
+    static let smtpPort = ConfigSetting.integer("notifications.smtp.port", default: 587, range: 1...65_535, doc: "SMTP port", aliases: ["SMTP_PORT"], pending: notify)
+    static let smtpUser = ConfigSetting.optionalText("notifications.smtp.username", doc: "SMTP user", aliases: ["SMTP_USERNAME"], pending: notify)
+    static let smtpPassword = ConfigSetting.optionalText("notifications.smtp.password", doc: "SMTP password", aliases: ["SMTP_PASSWORD"], secret: true, pending: notify)
+    static let slackWebhook = ConfigSetting.optionalText("notifications.slack_webhook_url", doc: "Slack incoming webhook", aliases: ["SLACK_WEBHOOK_URL"], secret: true, pending: notify)
+
+    /// Every declared key, in the order of the shipped YAML file.
+    public static let all: [any AnyConfigSetting] = [
+        debug,
+        backend, poolSize, connectTimeout, queryTimeout, sqlitePath,
+        timescaleURL, timescaleHost, timescalePort, timescaleDatabase, timescaleUsername, timescalePassword, timescaleSSLMode, timescaleRootCert,
+        influxURL, influxToken, influxOrg, influxBucket,
+        redisURL, redisPool, redisTimeout, redisRetry,
+        maxPointsPerMetric, realtimeInterval, realtimeCleanup, realtimeLogging,
+        maxWorkers, batchSize, aggregationInterval, rawRetention, hourlyRetention, dailyRetention,
+        anomalyEnabled, monitoringInterval, sensitivity, votingThreshold, statisticalEnabled, statisticalMethod,
+        forestEnabled, contamination, lofEnabled, neighbors,
+        insightsEnabled, maxInsights, insightConfidence, insightTTL, templates,
+        recommendationsEnabled, maxRecommendations, recommendationConfidence, roi, rules,
+        host, port, workers, requestTimeout, corsOrigins, apiKeyHeader, maxBodyBytes, maxBatchPoints,
+        maxPointAge, maxPointFuture, maxConcurrentQueries, rateDefault, ratePremium, rateEnterprise,
+        jwtSecret, logLevel, logFormat, logFile, logMaxSize, logBackups,
+        monitoringEnabled, metricsEnabled, healthInterval, performanceMonitoring, alertOnErrors,
+        smtpHost, smtpPort, smtpUser, smtpPassword, slackWebhook,
+    ]
+
+    /// Sections whose keys are free-form, with the YAML shipped for them.
+    static let freeForm: [(prefix: String, doc: String, yaml: [String])] = [
+        ("real_time_engine.alert_thresholds", "every organization's default alert rules, one entry per metric (above/below, severity)",
+         ["churn_risk_score:", "  above: 0.8", "  severity: \"high\"", "customer_activity:", "  below: 50", "  severity: \"medium\""]),
+    ]
+
+    static let byPath: [String: any AnyConfigSetting] = Dictionary(uniqueKeysWithValues: all.map { ($0.path, $0) })
+
+    /// Whether `path` is a declared key or lies in a free-form section.
+    static func isKnown(_ path: String) -> Bool {
+        byPath[path] != nil || freeForm.contains { path.hasPrefix($0.prefix + ".") }
+    }
+
+    /// Whether `path` is a free-form section or lies in one.
+    static func isFreeForm(_ path: String) -> Bool {
+        freeForm.contains { path == $0.prefix || path.hasPrefix($0.prefix + ".") }
+    }
+}
