@@ -1,5 +1,6 @@
 public import HTTPTypes
 public import ChurnGuardCore
+import Foundation
 import Hummingbird
 
 /// Settings of the HTTP API, taken from configuration by the bootstrap.
@@ -17,6 +18,9 @@ public struct APIOptions: Sendable {
     /// Most reads (point pages, aggregates) one organization runs at once; more get 429
     /// (`api.max_concurrent_queries_per_org`).
     public var maxConcurrentQueriesPerOrganization = 4
+
+    /// The current time, for the accepted time range of points (a fixed clock in tests).
+    public var now: @Sendable () -> Timestamp = { Timestamp(Date()) }
 
     /// The defaults.
     public init() {}

@@ -33,7 +33,8 @@ struct MetricRoutes {
                                message: "request body is larger than \(options.maxBodyBytes) bytes; split the batch")
         }
         let parsed = try body.withUnsafeReadableBytes { try PointPayloadParser.parseBatch($0) }
-        var problems = PointValidator(limits: options.validation).problems(with: parsed.points, known: parsed.problems)
+        var problems = PointValidator(limits: options.validation, now: options.now())
+            .problems(with: parsed.points, known: parsed.problems)
         if parsed.points.isEmpty && problems.isEmpty {
             problems.append(ErrorDetail(field: "points", message: "must hold at least one point"))
         }
