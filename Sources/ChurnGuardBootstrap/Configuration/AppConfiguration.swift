@@ -1,4 +1,5 @@
 public import ChurnGuardCore
+public import ChurnGuardEngine
 
 /// The service's typed configuration, read and validated once at start-up.
 ///
@@ -31,6 +32,9 @@ public struct AppConfiguration: Sendable {
     public var validation = AppConfiguration.defaultValidation
     /// `api.max_concurrent_queries_per_org`: reads one organization may run at once.
     public var maxConcurrentQueriesPerOrganization = 4
+    /// `database.group_commit`: `adaptive` (default) or `fixed` (the former 5 ms linger,
+    /// kept for side-by-side benchmarks; see docs/PERFORMANCE.md).
+    public var groupCommit = GroupCommitPolicy.defaultAdaptive
     /// `database.query_timeout`: the time budget of every database query, in seconds.
     public var queryTimeoutSeconds = 60
     /// `api.rate_limits.*`: requests per window for each tier.
@@ -89,6 +93,8 @@ public struct AppConfiguration: Sendable {
         _ = try values.int("database.connection_pool_size", default: 20, range: 1...1000)
         _ = try values.int("database.connection_timeout", default: 30, range: 1...3600)
         queryTimeoutSeconds = try values.int("database.query_timeout", default: 60, range: 1...3600)
+        let groupCommitName = try values.choice("database.group_commit", default: "adaptive", allowed: ["adaptive", "fixed"])
+        groupCommit = groupCommitName == "fixed" ? .previousFixed : .defaultAdaptive
         host = values.string("api.host", default: host)
         port = try values.int("api.port", default: port, range: 0...65_535)
         corsOrigins = values.list("api.cors_origins", default: [])

@@ -29,6 +29,7 @@ enum ConfigKeys {
         Key("database.connection_pool_size"),
         Key("database.connection_timeout"),
         Key("database.query_timeout"),
+        Key("database.group_commit"),
         Key("database.sqlite.path", aliases: ["SQLITE_PATH"]),
         Key("database.timescaledb.url", aliases: ["TIMESCALEDB_URL"], secret: true),
         Key("database.timescaledb.host"),
