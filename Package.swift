@@ -167,6 +167,8 @@ let package = Package(
                 "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),

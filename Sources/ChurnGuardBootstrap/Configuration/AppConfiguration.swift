@@ -1,4 +1,5 @@
 public import ChurnGuardCore
+public import ChurnGuardEngine
 
 /// The service's typed configuration, read and validated once at start-up.
 ///
@@ -31,6 +32,9 @@ public struct AppConfiguration: Sendable {
     public var validation = AppConfiguration.defaultValidation
     /// `api.max_concurrent_queries_per_org`: reads one organization may run at once.
     public var maxConcurrentQueriesPerOrganization = 4
+    /// `database.group_commit`: `adaptive` (default) or `fixed` (the former 5 ms linger,
+    /// kept for side-by-side benchmarks; see docs/PERFORMANCE.md).
+    public var groupCommit = GroupCommitPolicy.defaultAdaptive
     /// `database.query_timeout`: the time budget of every database query, in seconds.
     public var queryTimeoutSeconds = 60
     /// `api.rate_limits.*`: requests per window for each tier.
@@ -89,6 +93,7 @@ public struct AppConfiguration: Sendable {
         backend = Backend(rawValue: try S.backend.read(values)) ?? .sqlite
         sqlitePath = try S.sqlitePath.read(values)
         queryTimeoutSeconds = try S.queryTimeout.read(values)
+        groupCommit = try S.groupCommit.read(values) == "fixed" ? .previousFixed : .defaultAdaptive
         host = try S.host.read(values)
         port = try S.port.read(values)
         corsOrigins = try S.corsOrigins.read(values)

@@ -27,6 +27,8 @@ public enum ConfigSchema {
     static let connectTimeout = ConfigSetting.integer("database.connection_timeout", default: 30, range: 1...3600, doc: "seconds to wait for a PostgreSQL connection")
     static let queryTimeout = ConfigSetting.integer("database.query_timeout", default: 60, range: 1...3600,
         doc: "seconds every database query may run (SQLite interrupts reads, PostgreSQL sets statement_timeout)")
+    static let groupCommit = ConfigSetting.choice("database.group_commit", default: "adaptive", allowed: ["adaptive", "fixed"],
+        doc: "how the ingest pipeline groups commits: adaptive (lingers only while it pays) or fixed (a 5 ms linger, for comparison)")
     static let sqlitePath = ConfigSetting.text("database.sqlite.path", default: "data/churnguard.sqlite", doc: "the embedded database file (created 0600)", aliases: ["SQLITE_PATH"])
     static let timescaleURL = ConfigSetting.optionalText("database.timescaledb.url", doc: "postgresql:// URL (libpq sslmode/sslrootcert parameters); overrides the fields below",
         aliases: ["TIMESCALEDB_URL"], secret: true)
@@ -148,7 +150,7 @@ public enum ConfigSchema {
     /// Every declared key, in the order of the shipped YAML file.
     public static let all: [any AnyConfigSetting] = [
         debug,
-        backend, poolSize, connectTimeout, queryTimeout, sqlitePath,
+        backend, poolSize, connectTimeout, queryTimeout, groupCommit, sqlitePath,
         timescaleURL, timescaleHost, timescalePort, timescaleDatabase, timescaleUsername, timescalePassword, timescaleSSLMode, timescaleRootCert,
         influxURL, influxToken, influxOrg, influxBucket,
         redisURL, redisPool, redisTimeout, redisRetry,

@@ -12,21 +12,30 @@ import ChurnGuardCore
 /// `churnguard serve` and the HTTP tests both go through here, so tests exercise the same
 /// wiring users run.
 public enum ApplicationBuilder {
-    /// The application plus the pipeline it owns (exposed for statistics and tests).
+    /// The application plus the pipeline and event bus it owns (exposed for later features,
+    /// statistics and tests).
     public struct Built: Sendable {
         /// The Hummingbird application, with the ingest pipeline among its services.
         public let application: Application<RouterResponder<AppRequestContext>>
         /// The group-commit pipeline.
         public let pipeline: IngestPipeline
+        /// The bus on which the pipeline publishes every committed group; subscribe here.
+        public let bus: any EventBus
     }
 
-    /// Builds the application; the caller runs it (which runs its services too).
+    /// Builds the application; the caller runs it (which runs its services too). Without
+    /// `pipelineOptions` the pipeline uses the defaults and the configured group-commit
+    /// policy; without `eventBus`, an ``InProcessEventBus``.
     public static func build(
         configuration: AppConfiguration, backends: Backends, logger: Logger,
-        pipelineOptions: IngestPipeline.Options = IngestPipeline.Options(),
+        pipelineOptions: IngestPipeline.Options? = nil,
+        eventBus: (any EventBus)? = nil,
         backgroundServices: [any Service] = []
     ) -> Built {
-        let pipeline = IngestPipeline(store: backends.points, options: pipelineOptions, logger: logger)
+        let bus = eventBus ?? InProcessEventBus()
+        var defaultOptions = IngestPipeline.Options()
+        defaultOptions.groupCommit = configuration.groupCommit
+        let pipeline = IngestPipeline(store: backends.points, options: pipelineOptions ?? defaultOptions, bus: bus, logger: logger)
         var options = APIOptions()
         if let header = HTTPField.Name(configuration.apiKeyHeader) { options.apiKeyHeader = header }
         options.maxBodyBytes = configuration.maxBodyBytes
@@ -40,6 +49,6 @@ public enum ApplicationBuilder {
         application.addServices(pipeline)
         // The worker's services, when `serve` runs them in-process (see BackgroundServices).
         application.addServices(backgroundServices)
-        return Built(application: application, pipeline: pipeline)
+        return Built(application: application, pipeline: pipeline, bus: bus)
     }
 }

@@ -13,6 +13,10 @@ import Synchronization
 /// all. The queue is bounded; past the bound callers get an `unavailable` error at once
 /// instead of growing memory. On graceful shutdown it stops taking batches and commits
 /// everything already queued before `run` returns.
+///
+/// After each successful commit, and before acknowledging its callers, it publishes the
+/// committed group on the ``EventBus`` (if given) with a commit sequence number that grows
+/// by one per commit; a failed commit publishes nothing.
 public final class IngestPipeline: Service, Sendable {
     /// Bounds of the pipeline.
     public struct Options: Sendable {
@@ -20,15 +24,10 @@ public final class IngestPipeline: Service, Sendable {
         public var maxPointsPerCommit = 50_000
         /// Most points waiting to be committed before new batches are refused.
         public var maxQueuedPoints = 1_000_000
-        /// Longest time the writer lets a group fill before committing. It lingers only
-        /// while requests arrive concurrently (the previous group held several batches), so
-        /// a lone client never waits, and it stops as soon as a tick passes with no new
-        /// arrival. On fast disks a commit takes a fraction of a millisecond and groups would
-        /// otherwise stay small; this trades a few milliseconds of latency under load for
-        /// several times fewer fsyncs (see docs/PERFORMANCE.md). Zero disables lingering.
-        public var groupCommitWindow: Duration = .milliseconds(5)
-        /// How often a lingering writer checks whether new batches arrived.
-        public var groupCommitTick: Duration = .microseconds(500)
+        /// How long the writer lets a group fill before committing it. Adaptive by default:
+        /// it lingers only while concurrent writers make it pay, for at most a fraction of
+        /// the measured commit time (see ``AdaptiveGroupCommit`` and docs/PERFORMANCE.md).
+        public var groupCommit = GroupCommitPolicy.defaultAdaptive
 
         /// The defaults.
         public init() {}
@@ -47,18 +46,33 @@ public final class IngestPipeline: Service, Sendable {
         var commits = 0
         var committedPoints = 0
         var lastGroupSize = 0
+        var adaptive: AdaptiveGroupCommit?
+        /// The writer waiting, during a linger, for the queue to reach a number of batches.
+        var lingerWaiter: (target: Int, continuation: CheckedContinuation<Void, Never>)?
     }
 
     private let store: any MetricStore
     private let options: Options
     private let logger: Logger
-    private let state = Mutex(State())
+    private let bus: (any EventBus)?
+    private let clock: ElapsedClock
+    private let state: Mutex<State>
+    /// The last published commit sequence; publishing happens under this lock so that
+    /// sequence order and publication order agree.
+    private let publication = Mutex<UInt64>(0)
 
-    /// Creates a pipeline writing to `store`.
-    public init(store: any MetricStore, options: Options = Options(), logger: Logger = Logger(label: "churnguard.ingest")) {
+    /// Creates a pipeline writing to `store` and publishing each committed group on `bus`.
+    /// `clock` times the linger and the commits (tests pass a manual clock).
+    public init(store: any MetricStore, options: Options = Options(), bus: (any EventBus)? = nil,
+                clock: any Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "churnguard.ingest")) {
         self.store = store
         self.options = options
+        self.bus = bus
+        self.clock = ElapsedClock(clock)
         self.logger = logger
+        var initial = State()
+        if case .adaptive(let settings) = options.groupCommit { initial.adaptive = AdaptiveGroupCommit(settings: settings) }
+        state = Mutex(initial)
     }
 
     /// Queues a validated batch and returns once it is committed.
@@ -78,6 +92,10 @@ public final class IngestPipeline: Service, Sendable {
                 }
                 state.queue.append(Pending(batch: batch, continuation: continuation))
                 state.queuedPoints += batch.points.count
+                if let lingering = state.lingerWaiter, state.queue.count >= lingering.target {
+                    state.lingerWaiter = nil
+                    return .success(lingering.continuation)
+                }
                 defer { state.waiter = nil }
                 return .success(state.waiter)
             }
@@ -95,12 +113,12 @@ public final class IngestPipeline: Service, Sendable {
                 await commit(group)
             }
         } onGracefulShutdown: {
-            let waiter = self.state.withLock { state in
+            let waiters = self.state.withLock { state in
                 state.stopping = true
-                defer { state.waiter = nil }
-                return state.waiter
+                defer { state.waiter = nil; state.lingerWaiter = nil }
+                return [state.waiter, state.lingerWaiter?.continuation]
             }
-            waiter?.resume()
+            for waiter in waiters { waiter?.resume() }
         }
         let totals = state.withLock { ($0.commits, $0.committedPoints) }
         logger.info("ingest pipeline stopped", metadata: ["commits": "\(totals.0)", "points": "\(totals.1)"])
@@ -111,11 +129,16 @@ public final class IngestPipeline: Service, Sendable {
         state.withLock { ($0.commits, $0.committedPoints) }
     }
 
+    /// Batches waiting for a commit now (for tests and diagnostics).
+    public var queuedBatches: Int {
+        state.withLock { $0.queue.count }
+    }
+
     /// The next group to commit, waiting for work; `nil` once stopping with nothing left.
     private func nextGroup() async -> [Pending]? {
         while true {
             enum Step { case group([Pending]), finished, wait }
-            await lingerWhileGroupGrows()
+            await lingerBeforeCommit()
             let step = state.withLock { state -> Step in
                 if state.queue.isEmpty { return state.stopping ? .finished : .wait }
                 var taken = 0
@@ -148,9 +171,18 @@ public final class IngestPipeline: Service, Sendable {
         }
     }
 
-    /// Waits, up to the group-commit window, while concurrent batches keep arriving.
-    private func lingerWhileGroupGrows() async {
-        guard options.groupCommitWindow > .zero else { return }
+    /// Lets the next group fill, as the group-commit policy says.
+    private func lingerBeforeCommit() async {
+        switch options.groupCommit {
+        case .immediate: return
+        case .fixed(let window, let tick): await lingerWhileGroupGrows(window: window, tick: tick)
+        case .adaptive: await lingerAdaptively()
+        }
+    }
+
+    /// The fixed policy: waits, up to `window`, while concurrent batches keep arriving.
+    private func lingerWhileGroupGrows(window: Duration, tick: Duration) async {
+        guard window > .zero else { return }
         func queued() -> Int? {
             state.withLock { state in
                 let worthWaiting = !state.queue.isEmpty && !state.stopping && state.lastGroupSize > 1
@@ -159,19 +191,60 @@ public final class IngestPipeline: Service, Sendable {
             }
         }
         guard var previous = queued() else { return }
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: options.groupCommitWindow)
-        while clock.now < deadline {
-            try? await Task.sleep(for: options.groupCommitTick)
+        let deadline = clock.elapsed() + window
+        while clock.elapsed() < deadline {
+            try? await clock.sleep(tick)
             guard let current = queued(), current > previous else { return }
             previous = current
         }
     }
 
+    /// The adaptive policy: waits while ``AdaptiveGroupCommit`` says so, until the queue
+    /// reaches its target or the linger's time is up, whichever comes first.
+    private func lingerAdaptively() async {
+        let decision = state.withLock { state -> AdaptiveGroupCommit.Linger? in
+            guard !state.stopping else { return nil }
+            return state.adaptive?.linger(queuedBatches: state.queue.count, queuedPoints: state.queuedPoints,
+                                          previousGroupBatches: state.lastGroupSize,
+                                          maxPointsPerCommit: options.maxPointsPerCommit)
+        }
+        guard let decision else { return }
+        await withTaskGroup(of: Void.self) { race in
+            race.addTask { try? await self.clock.sleep(decision.duration) }
+            race.addTask { await self.waitForQueue(atLeast: decision.targetBatches) }
+            await race.next()
+            race.cancelAll()
+        }
+    }
+
+    /// Returns once `target` batches are queued, the pipeline stops, or the task is cancelled.
+    private func waitForQueue(atLeast target: Int) async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.queue.count >= target || state.stopping || Task.isCancelled { return true }
+                    state.lingerWaiter = (target, continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                defer { state.lingerWaiter = nil }
+                return state.lingerWaiter?.continuation
+            }
+            waiter?.resume()
+        }
+    }
+
     private func commit(_ group: [Pending]) async {
+        let batches = group.map(\.batch)
+        let started = clock.elapsed()
         do {
-            try await store.append(group.map(\.batch))
-            record(group)
+            try await store.append(batches)
+            let duration = clock.elapsed() - started
+            record(group, commitDuration: duration)
+            publish(batches)
             for pending in group { pending.continuation.resume() }
         } catch where group.count > 1 {
             // One bad batch must not fail its neighbours: retry each on its own. The retries
@@ -184,7 +257,8 @@ public final class IngestPipeline: Service, Sendable {
                     retries.addTask { [store] in
                         do {
                             try await store.append([pending.batch])
-                            self.record([pending])
+                            self.record([pending], commitDuration: nil)
+                            self.publish([pending.batch])
                             pending.continuation.resume()
                         } catch {
                             pending.continuation.resume(throwing: error)
@@ -197,11 +271,24 @@ public final class IngestPipeline: Service, Sendable {
         }
     }
 
-    private func record(_ group: [Pending]) {
+    /// Publishes one committed group with the next commit sequence number. Only called after
+    /// a successful commit, so a failed commit publishes nothing.
+    private func publish(_ batches: [PointBatch]) {
+        guard let bus else { return }
+        publication.withLock { sequence in
+            sequence += 1
+            bus.publish(.pointsCommitted(CommittedPoints(sequence: sequence, batches: batches)))
+        }
+    }
+
+    /// Counts a commit; `commitDuration` (nil for retries, which run concurrently and would
+    /// skew it) feeds the adaptive policy's average.
+    private func record(_ group: [Pending], commitDuration: Duration?) {
         let points = group.reduce(0) { $0 + $1.batch.points.count }
         state.withLock {
             $0.commits += 1
             $0.committedPoints += points
+            if let commitDuration { $0.adaptive?.recordCommit(duration: commitDuration) }
         }
     }
 }
