@@ -31,7 +31,9 @@ struct MetricRoutes {
             throw ServiceError(.payloadTooLarge, code: "payload_too_large",
                                message: "request body is larger than \(options.maxBodyBytes) bytes; split the batch")
         }
-        let parsed = try body.withUnsafeReadableBytes { try PointPayloadParser.parseBatch($0) }
+        // Keeps max_batch_points + 1 points and the reported problems: memory follows the limits.
+        let limits = ParseLimits(validation: options.validation)
+        let parsed = try body.withUnsafeReadableBytes { try PointPayloadParser.parseBatch($0, limits: limits) }
         let validator = PointValidator(limits: options.validation)
         var problems = parsed.problems
         if parsed.points.count > options.validation.maxBatchPoints {
@@ -66,7 +68,7 @@ struct MetricRoutes {
 
     func listMetrics(context: OrganizationContext) async throws -> Response {
         let summaries = try await store.metrics(organization: context.organization)
-        return JSONResponse.make(.ok, MetricList(metrics: summaries.map {
+        return try JSONResponse.make(.ok, MetricList(metrics: summaries.map {
             .init(metric_name: $0.metricName, points: $0.points,
                   first_timestamp: $0.firstTimestamp.description, last_timestamp: $0.lastTimestamp.description)
         }))
