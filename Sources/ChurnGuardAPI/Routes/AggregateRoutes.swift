@@ -55,7 +55,7 @@ struct AggregateRoutes {
         let buckets = try await store.rollups(
             metricName: name, resolution: resolution, from: from.map(resolution.bucketStart(of:)), to: to,
             limit: Self.maxBuckets, organization: context.organization)
-        return JSONResponse.make(.ok, AggregatesJSON(metricName: name, resolution: resolution, buckets: buckets))
+        return try JSONResponse.make(.ok, AggregatesJSON(metricName: name, resolution: resolution, buckets: buckets))
     }
 
     /// `hour` for a closed range of at most three days, else `day`.

@@ -36,7 +36,7 @@ struct HealthRoutes {
         } catch {
             storeState = "unhealthy"
         }
-        return JSONResponse.make(.ok, Health(
+        return try JSONResponse.make(.ok, Health(
             status: "healthy", timestamp: RFC3339.format(Timestamp(Date())),
             services: ["api": "healthy", "database": storeState, "database_backend": backendName]))
     }
@@ -48,11 +48,14 @@ struct HealthRoutes {
 
     /// Readiness: 200 only when the store answers and its schema is current.
     func ready() async throws -> Response {
+        let status: HTTPResponse.Status
+        let readiness: Readiness
         do {
             try await store.checkReady()
-            return JSONResponse.make(.ok, Readiness(status: "ready", reason: nil))
+            (status, readiness) = (.ok, Readiness(status: "ready", reason: nil))
         } catch {
-            return JSONResponse.make(.serviceUnavailable, Readiness(status: "not_ready", reason: "\(error)"))
+            (status, readiness) = (.serviceUnavailable, Readiness(status: "not_ready", reason: "\(error)"))
         }
+        return try JSONResponse.make(status, readiness)
     }
 }
