@@ -26,6 +26,13 @@ public struct AppConfiguration: Sendable {
     public var apiKeyHeader = "X-API-Key"
     /// `api.max_body_bytes`: larger request bodies get 413.
     public var maxBodyBytes = 16 * 1024 * 1024
+    /// `api.idle_timeout_seconds`: a connection with no request in flight is closed after this long.
+    public var idleTimeoutSeconds = 60.0
+    /// `api.header_read_timeout_seconds`: a request head must be complete this long after
+    /// the connection opened or its first byte arrived, else the connection is closed.
+    public var headerReadTimeoutSeconds = 10.0
+    /// `api.body_read_timeout_seconds`: a request body must be complete this long after its head.
+    public var bodyReadTimeoutSeconds = 30.0
     /// Per-point and per-batch validation limits (`api.max_batch_points`).
     public var validation = ValidationLimits()
     /// `api.rate_limits.*`: requests per window for each tier.
@@ -82,6 +89,10 @@ public struct AppConfiguration: Sendable {
         }
         maxBodyBytes = try values.int("api.max_body_bytes", default: maxBodyBytes, range: 1024...(1 << 30))
         validation.maxBatchPoints = try values.int("api.max_batch_points", default: validation.maxBatchPoints, range: 1...1_000_000)
+        idleTimeoutSeconds = try values.double("api.idle_timeout_seconds", default: idleTimeoutSeconds, range: 0.1...86_400)
+        headerReadTimeoutSeconds = try values.double("api.header_read_timeout_seconds", default: headerReadTimeoutSeconds,
+                                                     range: 0.1...3600)
+        bodyReadTimeoutSeconds = try values.double("api.body_read_timeout_seconds", default: bodyReadTimeoutSeconds, range: 0.1...86_400)
         _ = try values.int("api.workers", default: 4, range: 1...256)
         _ = try values.int("api.timeout", default: 60, range: 1...3600)
         let defaults: [Tier: String] = [.default: "1000/hour", .premium: "10000/hour", .enterprise: "100000/hour"]

@@ -35,6 +35,7 @@ public enum ApplicationBuilder {
             store: store, pipeline: pipeline, options: options, backendName: configuration.backend.rawValue))
         var application = Application(
             router: router,
+            server: .http1(configuration: HTTPServerSettings.http1(configuration, logger: logger)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "churnguard"),
             logger: logger)
         application.addServices(pipeline)
