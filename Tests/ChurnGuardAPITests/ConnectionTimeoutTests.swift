@@ -81,8 +81,8 @@ struct ConnectionTimeoutTests {
             #expect(connection.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"))
             let second = connection.receive(within: 10)
             #expect(second?.hasPrefix("HTTP/1.1 200") == true, "\(second ?? "closed")")
-            // The ordinary client of the other tests works too.
-            #expect(try await client.send(.get, "/health", key: nil).status == .ok)
+            // (The harness's own client is not used here: it connects when the test starts, and
+            // a connection that sends nothing within the header deadline is closed by design.)
         }
     }
 
