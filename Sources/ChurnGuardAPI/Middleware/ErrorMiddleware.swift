@@ -88,7 +88,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             status = .serviceUnavailable
             if let seconds { headers[.retryAfter] = String(seconds) }
         }
-        return JSONResponse.make(override ?? status, ErrorBody(error: .init(code: error.code, message: error.message, details: error.details)),
-                                 headers: headers)
+        let body = ErrorBody(error: .init(code: error.code, message: error.message, details: error.details))
+        do {
+            return try JSONResponse.make(override ?? status, body, headers: headers)
+        } catch {
+            // Strings and integers always encode; should that ever change, still never a 2xx.
+            return JSONResponse.raw(.internalServerError, ByteBuffer(string: Self.fallbackBody))
+        }
     }
+
+    /// The error body when even an error body cannot be encoded.
+    static var fallbackBody: String { #"{"error":{"code":"internal_error","details":[],"message":"internal error"}}"# }
 }

@@ -37,7 +37,7 @@ struct HealthRoutes {
         } catch {
             storeState = "unhealthy"
         }
-        return JSONResponse.make(.ok, Health(
+        return try JSONResponse.make(.ok, Health(
             status: "healthy", timestamp: RFC3339.format(Timestamp(Date())),
             services: ["api": "healthy", "database": storeState, "database_backend": backendName]))
     }
@@ -48,15 +48,19 @@ struct HealthRoutes {
     }
 
     /// Readiness: 200 only when the store answers and its schema is current. The reason
-    /// given is generic (anyone may ask); the store's own error goes to the log.
+    /// given is generic (anyone may ask); the store's own error goes to the log. Encoding
+    /// the answer is outside the `do`, so its failure is a 500, never "not ready".
     func ready(logger: Logger) async throws -> Response {
+        let status: HTTPResponse.Status
+        let readiness: Readiness
         do {
             try await store.checkReady()
-            return try JSONResponse.make(.ok, Readiness(status: "ready", reason: nil))
+            (status, readiness) = (.ok, Readiness(status: "ready", reason: nil))
         } catch {
             logger.warning("not ready", metadata: ["error": "\(LogText.capped(String(describing: error)))"])
-            return try JSONResponse.make(.serviceUnavailable, Readiness(status: "not_ready", reason: Self.publicReason(error)))
+            (status, readiness) = (.serviceUnavailable, Readiness(status: "not_ready", reason: Self.publicReason(error)))
         }
+        return try JSONResponse.make(status, readiness)
     }
 
     /// What `/ready` says about a failure: its kind, never the backend's text.

@@ -32,7 +32,9 @@ struct MetricRoutes {
             throw ServiceError(.payloadTooLarge, code: "payload_too_large",
                                message: "request body is larger than \(options.maxBodyBytes) bytes; split the batch")
         }
-        let parsed = try body.withUnsafeReadableBytes { try PointPayloadParser.parseBatch($0) }
+        // Keeps max_batch_points + 1 points and the reported problems: memory follows the limits.
+        let limits = ParseLimits(validation: options.validation)
+        let parsed = try body.withUnsafeReadableBytes { try PointPayloadParser.parseBatch($0, limits: limits) }
         var problems = PointValidator(limits: options.validation, now: options.now())
             .problems(with: parsed.points, known: parsed.problems)
         if parsed.points.isEmpty && problems.isEmpty {
@@ -59,7 +61,7 @@ struct MetricRoutes {
 
     func listMetrics(context: OrganizationContext) async throws -> Response {
         let summaries = try await store.metrics(organization: context.organization)
-        return JSONResponse.make(.ok, MetricList(metrics: summaries.map {
+        return try JSONResponse.make(.ok, MetricList(metrics: summaries.map {
             .init(metric_name: $0.metricName, points: $0.points,
                   first_timestamp: $0.firstTimestamp.description, last_timestamp: $0.lastTimestamp.description)
         }))

@@ -28,7 +28,7 @@ public struct BulkIngest: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ServiceError(.notFound, code: "file_not_found", message: "cannot read \(path)")
         }
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try Self.decodeUTF8(data)
         let points = try parse(text, jsonLines: Self.isJSONLines(path: path, text: text))
         var stored = 0
         while stored < points.count {
@@ -86,6 +86,18 @@ public struct BulkIngest: Sendable {
             throw ServiceError(.validation, code: "invalid_point", message: "line \(lineNumber): no point")
         }
         return point
+    }
+
+    /// The file as text; ill-formed UTF-8 is refused naming its line and byte, never
+    /// replaced with U+FFFD (which would store something the file does not say).
+    static func decodeUTF8(_ data: Data) throws(ServiceError) -> String {
+        let invalid = data.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0.bindMemory(to: UInt8.self)) }
+        guard let offset = invalid else { return String(decoding: data, as: UTF8.self) }
+        let before = data.prefix(offset)
+        let line = before.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? data.startIndex
+        throw ServiceError(.validation, code: "invalid_utf8",
+                           message: "line \(line): invalid UTF-8 at byte \(offset - (lineStart - data.startIndex)) (byte \(offset) of the file)")
     }
 
     static func isJSONLines(path: String, text: String) -> Bool {

@@ -37,6 +37,13 @@ public struct AppConfiguration: Sendable {
     public var groupCommit = GroupCommitPolicy.defaultAdaptive
     /// `database.query_timeout`: the time budget of every database query, in seconds.
     public var queryTimeoutSeconds = 60
+    /// `api.idle_timeout_seconds`: a connection with no request in flight is closed after this long.
+    public var idleTimeoutSeconds = 60.0
+    /// `api.header_read_timeout_seconds`: a request head must be complete this long after
+    /// the connection opened or its first byte arrived, else the connection is closed.
+    public var headerReadTimeoutSeconds = 10.0
+    /// `api.body_read_timeout_seconds`: a request body must be complete this long after its head.
+    public var bodyReadTimeoutSeconds = 30.0
     /// `api.rate_limits.*`: requests per window for each tier.
     public var rateLimits: [Tier: ConfigRate] = [:]
     /// `security.jwt_secret_key` / `JWT_SECRET_KEY`; `nil` when unset.
@@ -103,6 +110,9 @@ public struct AppConfiguration: Sendable {
         }
         maxBodyBytes = try S.maxBodyBytes.read(values)
         validation.maxBatchPoints = try S.maxBatchPoints.read(values)
+        idleTimeoutSeconds = try S.idleTimeout.read(values)
+        headerReadTimeoutSeconds = try S.headerReadTimeout.read(values)
+        bodyReadTimeoutSeconds = try S.bodyReadTimeout.read(values)
         // TimescaleDB creates a one-hour chunk for every hour a point falls in, and its
         // retention policy drops chunks older than a year anyway: accept no older points there.
         let age = try S.maxPointAge.read(values) ?? (backend == .timescaledb ? 365 * 86_400 : 3650 * 86_400)

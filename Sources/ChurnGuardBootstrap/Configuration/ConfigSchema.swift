@@ -114,6 +114,12 @@ public enum ConfigSchema {
     static let apiKeyHeader = ConfigSetting.text("api.api_key_header", default: "X-API-Key", doc: "header carrying the API key", aliases: ["API_KEY_HEADER"])
     static let maxBodyBytes = ConfigSetting.integer("api.max_body_bytes", default: 16 * 1024 * 1024, range: 1024...(1 << 30), doc: "largest request body (413 beyond)")
     static let maxBatchPoints = ConfigSetting.integer("api.max_batch_points", default: 10_000, range: 1...1_000_000, doc: "most points per request (422 beyond)")
+    static let idleTimeout = ConfigSetting.number("api.idle_timeout_seconds", default: 60, range: 0.1...86_400,
+        doc: "seconds a connection with no request in flight stays open")
+    static let headerReadTimeout = ConfigSetting.number("api.header_read_timeout_seconds", default: 10, range: 0.1...3600,
+        doc: "seconds a request head may take from the connection's (or its first byte's) arrival")
+    static let bodyReadTimeout = ConfigSetting.number("api.body_read_timeout_seconds", default: 30, range: 0.1...86_400,
+        doc: "seconds a request body may take after its head")
     static let maxPointAge = ConfigSetting.optionalDuration("api.max_point_age", range: AppConfiguration.retentionRange,
         doc: "oldest accepted point, back from now; unset: 3650d, or 365d on timescaledb")
     static let maxPointFuture = ConfigSetting.duration("api.max_point_future", default: 86_400, range: 60...(36_500 * 86_400),
@@ -161,6 +167,7 @@ public enum ConfigSchema {
         insightsEnabled, maxInsights, insightConfidence, insightTTL, templates,
         recommendationsEnabled, maxRecommendations, recommendationConfidence, roi, rules,
         host, port, workers, requestTimeout, corsOrigins, apiKeyHeader, maxBodyBytes, maxBatchPoints,
+        idleTimeout, headerReadTimeout, bodyReadTimeout,
         maxPointAge, maxPointFuture, maxConcurrentQueries, rateDefault, ratePremium, rateEnterprise,
         jwtSecret, logLevel, logFormat, logFile, logMaxSize, logBackups,
         monitoringEnabled, metricsEnabled, healthInterval, performanceMonitoring, alertOnErrors,

@@ -44,6 +44,7 @@ public enum ApplicationBuilder {
         let router = makeRouter(APIDependencies(backends: backends, pipeline: pipeline, options: options))
         var application = Application(
             router: router,
+            server: .http1(configuration: HTTPServerSettings.http1(configuration, logger: logger)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "churnguard"),
             logger: logger)
         application.addServices(pipeline)

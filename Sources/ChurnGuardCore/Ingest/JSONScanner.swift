@@ -10,7 +10,9 @@ public struct JSONSyntaxError: Error, Sendable, Equatable {
 ///
 /// The ingest path decodes straight from the request bytes into points with it, instead of
 /// building an intermediate tree or going through `JSONDecoder`, which profiles as the
-/// largest cost of ingestion. It validates everything it reads or skips.
+/// largest cost of ingestion. It validates everything it reads or skips, including what a
+/// lenient reader would let through: ill-formed UTF-8 inside strings (an error naming the
+/// byte offset, never a silent U+FFFD) and duplicate keys in any object.
 struct JSONScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
@@ -65,6 +67,10 @@ struct JSONScanner {
             }
             if byte == 0x5C { plain = false; index += 2; continue }
             if byte < 0x20 { throw fail("control character in string") }
+            if byte >= 0x80 {
+                index += try utf8SequenceLength()
+                continue
+            }
             index += 1
         }
         index = start
@@ -110,10 +116,34 @@ struct JSONScanner {
                 }
             default:
                 if byte < 0x20 { throw fail("control character in string") }
+                if byte >= 0x80 {
+                    index -= 1
+                    let length = try utf8SequenceLength()
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<(index + length)]))
+                    index += length
+                    continue
+                }
                 out.append(byte)
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// Length of the well-formed UTF-8 sequence at `index`; throws naming its offset otherwise.
+    private func utf8SequenceLength() throws(JSONSyntaxError) -> Int {
+        guard let length = UTF8Validation.sequenceLength(bytes, at: index) else { throw fail("invalid UTF-8 in string") }
+        return length
+    }
+
+    /// Reads an object key, refusing one already in `keys` (the error names the key's offset).
+    mutating func readKey(into keys: inout JSONKeySet) throws(JSONSyntaxError) -> String {
+        skipWhitespace()
+        let start = index
+        let key = try readString()
+        guard keys.insert(key) else {
+            throw JSONSyntaxError(offset: start, message: "duplicate key \"\(key.prefix(64))\"")
+        }
+        return key
     }
 
     private mutating func readHex4() throws(JSONSyntaxError) -> UInt32 {
@@ -196,8 +226,9 @@ struct JSONScanner {
         case 0x7B:
             index += 1
             if consume(0x7D) { return }
+            var keys = JSONKeySet()
             repeat {
-                _ = try readString()
+                _ = try readKey(into: &keys)
                 try expect(0x3A, "':'")
                 try skipValue(depth: depth + 1)
             } while consume(0x2C)

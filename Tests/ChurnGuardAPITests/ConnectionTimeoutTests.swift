@@ -1,0 +1,98 @@
+import ChurnGuardBootstrap
+import Foundation
+import HummingbirdTesting
+import Testing
+
+/// Issue #9, defect 4: slow and idle clients held connections (and file descriptors)
+/// forever. Over real sockets, with the timeouts shortened.
+@Suite("Connection timeouts over real sockets", .serialized)
+struct ConnectionTimeoutTests {
+    /// Header and body deadlines of one second; a long idle timeout, so that only the
+    /// deadline under test can explain a closed connection.
+    static func shortDeadlines(_ configuration: inout AppConfiguration) {
+        configuration.headerReadTimeoutSeconds = 1
+        configuration.bodyReadTimeoutSeconds = 1
+        configuration.idleTimeoutSeconds = 30
+    }
+
+    static let ingestHead = "POST /api/v1/analytics/metrics HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+
+    @Test("a client that sends half a request head is disconnected after the header timeout")
+    func halfHead() async throws {
+        try await APITestHarness.run(configure: Self.shortDeadlines) { _, client in
+            let connection = try RawConnection(port: try #require(client.port))
+            #expect(connection.send(Self.ingestHead))
+            #expect(connection.isClosed(within: 5), "connection still open 5 s after a half-sent head")
+        }
+    }
+
+    @Test("a client that trickles its head a byte at a time is cut off by the header deadline")
+    func trickledHead() async throws {
+        try await APITestHarness.run(configure: Self.shortDeadlines) { _, client in
+            let connection = try RawConnection(port: try #require(client.port))
+            let start = Date()
+            var closed = false
+            for byte in Self.ingestHead + "X-Padding: " + String(repeating: "a", count: 200) {
+                guard connection.send(String(byte)) else { closed = true; break }
+                if connection.isClosed(within: 0.2) { closed = true; break }
+                if Date().timeIntervalSince(start) > 8 { break }
+            }
+            #expect(closed, "a head trickled for 8 s was never cut off")
+            #expect(Date().timeIntervalSince(start) < 6)
+        }
+    }
+
+    @Test("a client that sends half a body is disconnected after the body timeout")
+    func halfBody() async throws {
+        try await APITestHarness.run(configure: Self.shortDeadlines) { harness, client in
+            let connection = try RawConnection(port: try #require(client.port))
+            #expect(connection.send(Self.ingestHead + "X-API-Key: \(harness.keyA)\r\nContent-Length: 1000\r\n\r\n{\"points\":["))
+            #expect(connection.isClosed(within: 5), "connection still open 5 s after a half-sent body")
+        }
+    }
+
+    @Test("a client that trickles its body is cut off by the body deadline")
+    func trickledBody() async throws {
+        try await APITestHarness.run(configure: Self.shortDeadlines) { harness, client in
+            let connection = try RawConnection(port: try #require(client.port))
+            #expect(connection.send(Self.ingestHead + "X-API-Key: \(harness.keyA)\r\nContent-Length: 100000\r\n\r\n{\"points\":["))
+            let start = Date()
+            var closed = false
+            while Date().timeIntervalSince(start) < 8 {
+                guard connection.send(" ") else { closed = true; break }
+                if connection.isClosed(within: 0.2) { closed = true; break }
+            }
+            #expect(closed, "a body trickled for 8 s was never cut off")
+            #expect(Date().timeIntervalSince(start) < 6)
+        }
+    }
+
+    @Test("normal requests still work, and an idle keep-alive connection is not taken for a slow head")
+    func normalRequests() async throws {
+        try await APITestHarness.run(configure: Self.shortDeadlines) { harness, client in
+            let connection = try RawConnection(port: try #require(client.port))
+            let body = batch(count: 3)
+            let request = Self.ingestHead + "X-API-Key: \(harness.keyA)\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
+            #expect(connection.send(request))
+            let first = connection.receive(within: 10)
+            #expect(first?.hasPrefix("HTTP/1.1 200") == true, "\(first ?? "closed")")
+            // Idle between requests for longer than the header deadline: still open.
+            #expect(!connection.isClosed(within: 2))
+            #expect(connection.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"))
+            let second = connection.receive(within: 10)
+            #expect(second?.hasPrefix("HTTP/1.1 200") == true, "\(second ?? "closed")")
+            // (The harness's own client is not used here: it connects when the test starts, and
+            // a connection that sends nothing within the header deadline is closed by design.)
+        }
+    }
+
+    @Test("an idle connection is closed after the idle timeout")
+    func idle() async throws {
+        try await APITestHarness.run(configure: { $0.idleTimeoutSeconds = 1 }) { _, client in
+            let connection = try RawConnection(port: try #require(client.port))
+            #expect(connection.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"))
+            #expect(connection.receive(within: 10)?.hasPrefix("HTTP/1.1 200") == true)
+            #expect(connection.isClosed(within: 5), "idle connection still open 5 s after its last response")
+        }
+    }
+}
