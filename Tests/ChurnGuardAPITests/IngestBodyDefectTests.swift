@@ -67,6 +67,7 @@ struct IngestBodyDefectTests {
             #expect(response.errorCode == "validation_failed")
             let details = try #require(try (response.json["error"] as? [String: Any])?["details"] as? [[String: Any]])
             #expect(details.count <= 100)
+            #expect(details.first?["field"] as? String == "points", "the batch cap is the first detail, before the per-point ones")
             // The same answer as a small batch over the limit.
             let small = try await client.send(.post, "/api/v1/analytics/metrics", key: harness.keyA, json: batch(count: 6))
             #expect(small.status == .unprocessableContent)

@@ -66,13 +66,15 @@ public struct PointValidator: Sendable {
     public static let maxReportedProblems = 100
 
     /// Problems with a whole batch, at most ``maxReportedProblems``; empty when every point
-    /// is valid. `known` are problems found while reading the batch: they come first, and a
-    /// point they already name is not checked again.
+    /// is valid. The batch-size problem comes first, then `known` (problems found while
+    /// reading the batch; a point they already name is not checked again), then the rest.
     public func problems(with batch: [MetricPoint], known: [ErrorDetail] = []) -> [ErrorDetail] {
-        var found = known
+        var found: [ErrorDetail] = []
+        // The batch cap first: with a huge batch it is the one problem a client must see.
         if batch.count > limits.maxBatchPoints {
             found.append(ErrorDetail(field: "points", message: "at most \(limits.maxBatchPoints) points per request"))
         }
+        found += known
         let alreadyBad = Set(known.compactMap(\.index))
         for (index, point) in batch.enumerated() where !alreadyBad.contains(index) {
             if found.count >= Self.maxReportedProblems { break }
