@@ -175,7 +175,7 @@ let package = Package(
         .testTarget(
             name: "ChurnGuardAPITests",
             dependencies: [
-                "ChurnGuardBootstrap", "ChurnGuardAPI", "ChurnGuardStorage", "ChurnGuardCore", "StorageSQLite",
+                "ChurnGuardBootstrap", "ChurnGuardAPI", "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore", "StorageSQLite",
                 "StoragePostgres", "StoragePostgresTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

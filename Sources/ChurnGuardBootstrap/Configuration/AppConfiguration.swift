@@ -33,7 +33,8 @@ public struct AppConfiguration: Sendable {
     /// `api.max_concurrent_queries_per_org`: reads one organization may run at once.
     public var maxConcurrentQueriesPerOrganization = 4
     /// `database.group_commit`: `adaptive` (default) or `fixed` (the former 5 ms linger,
-    /// kept for side-by-side benchmarks; see docs/PERFORMANCE.md).
+    /// kept for side-by-side benchmarks; see docs/PERFORMANCE.md), with the adaptive policy's
+    /// `database.group_commit_delay_factor` and `database.group_commit_siblings`.
     public var groupCommit = GroupCommitPolicy.defaultAdaptive
     /// `database.query_timeout`: the time budget of every database query, in seconds.
     public var queryTimeoutSeconds = 60
@@ -94,7 +95,11 @@ public struct AppConfiguration: Sendable {
         _ = try values.int("database.connection_timeout", default: 30, range: 1...3600)
         queryTimeoutSeconds = try values.int("database.query_timeout", default: 60, range: 1...3600)
         let groupCommitName = try values.choice("database.group_commit", default: "adaptive", allowed: ["adaptive", "fixed"])
-        groupCommit = groupCommitName == "fixed" ? .previousFixed : .defaultAdaptive
+        var adaptive = AdaptiveGroupCommit.Settings()
+        adaptive.commitDelayFactor = try values.double("database.group_commit_delay_factor",
+                                                         default: adaptive.commitDelayFactor, range: 0...10)
+        adaptive.commitSiblings = try values.int("database.group_commit_siblings", default: adaptive.commitSiblings, range: 1...10_000)
+        groupCommit = groupCommitName == "fixed" ? .previousFixed : .adaptive(adaptive)
         host = values.string("api.host", default: host)
         port = try values.int("api.port", default: port, range: 0...65_535)
         corsOrigins = values.list("api.cors_origins", default: [])

@@ -30,6 +30,8 @@ enum ConfigKeys {
         Key("database.connection_timeout"),
         Key("database.query_timeout"),
         Key("database.group_commit"),
+        Key("database.group_commit_delay_factor"),
+        Key("database.group_commit_siblings"),
         Key("database.sqlite.path", aliases: ["SQLITE_PATH"]),
         Key("database.timescaledb.url", aliases: ["TIMESCALEDB_URL"], secret: true),
         Key("database.timescaledb.host"),

@@ -120,8 +120,11 @@ public final class IngestPipeline: Service, Sendable {
             }
             for waiter in waiters { waiter?.resume() }
         }
-        let totals = state.withLock { ($0.commits, $0.committedPoints) }
-        logger.info("ingest pipeline stopped", metadata: ["commits": "\(totals.0)", "points": "\(totals.1)"])
+        let totals = state.withLock { ($0.commits, $0.committedPoints, $0.adaptive?.averageCommit) }
+        logger.info("ingest pipeline stopped", metadata: [
+            "commits": "\(totals.0)", "points": "\(totals.1)",
+            "average_commit": "\(totals.2.map { "\($0)" } ?? "not measured")",
+        ])
     }
 
     /// Commits and points committed so far (for metrics and benchmarks).
