@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "ChurnGuardAPITests",
             dependencies: [
-                "ChurnGuardBootstrap", "ChurnGuardAPI", "ChurnGuardStorage", "ChurnGuardCore", "StorageSQLite",
+                "ChurnGuardBootstrap", "ChurnGuardAPI", "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore", "StorageSQLite",
                 "StoragePostgres", "StoragePostgresTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

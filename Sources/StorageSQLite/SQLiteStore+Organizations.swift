@@ -41,8 +41,12 @@ extension SQLiteStore: OrganizationStore {
     }
 
     public func apiKey(id: String) async throws -> ApiKeyRecord? {
+        // Every authenticated request runs this: a cached statement skips SQLite's parse and
+        // GRDB's authorizer, which took ~7% of the server's CPU under small-request load
+        // (docs/PERFORMANCE.md, "Small-request ingest and group commit").
         try await read { db in
-            try Row.fetchOne(db, sql: Self.keyColumns + " WHERE id = ?", arguments: [id]).flatMap(Self.apiKey(from:))
+            let statement = try db.cachedStatement(sql: Self.keyColumns + " WHERE id = ?")
+            return try Row.fetchOne(statement, arguments: [id]).flatMap(Self.apiKey(from:))
         }
     }
 

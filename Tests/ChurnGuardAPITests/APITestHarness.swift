@@ -1,5 +1,6 @@
 import ChurnGuardBootstrap
 import ChurnGuardCore
+import ChurnGuardEngine
 import ChurnGuardStorage
 import Foundation
 import HTTPTypes
@@ -50,6 +51,8 @@ struct APITestHarness {
     let organizationA: OrganizationID
     let organizationB: OrganizationID
     let configuration: AppConfiguration
+    /// The application's event bus (the pipeline publishes committed groups on it).
+    let bus: any EventBus
 
     /// Runs `body` against a live server on a free loopback port, cleaning up afterwards.
     static func run(
@@ -66,12 +69,13 @@ struct APITestHarness {
             let admin = OrganizationAdmin(store: store)
             let a = try await admin.createOrganization(name: "org-a", tier: .default)
             let b = try await admin.createOrganization(name: "org-b", tier: .premium)
+            let bus = InProcessEventBus()
             let harness = APITestHarness(store: store, keyA: a.apiKey, keyB: b.apiKey, organizationA: a.organization.id,
-                                         organizationB: b.organization.id, configuration: configuration)
+                                         organizationB: b.organization.id, configuration: configuration, bus: bus)
             var logger = Logger(label: "api-test")
             logger.logLevel = .warning
             let built = ApplicationBuilder.build(configuration: configuration, backends: .single(store, name: backend.rawValue),
-                                                 logger: logger)
+                                                 logger: logger, eventBus: bus)
             try await built.application.test(.live) { client in
                 try await body(harness, client)
             }

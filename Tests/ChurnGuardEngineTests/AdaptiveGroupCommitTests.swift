@@ -23,11 +23,12 @@ struct AdaptiveGroupCommitTests {
         #expect(linger(policy, queued: 0, previous: 20) == nil, "nothing to commit")
     }
 
-    @Test("with many writers it lingers for a fraction of the average commit, until the previous group's size is queued")
+    @Test("with many writers it lingers for a multiple of the average commit, until the previous group's size is queued")
     func lingersWithManyWriters() {
         let policy = policy(commits: [.milliseconds(1)])
-        #expect(linger(policy, queued: 5, previous: 20) == AdaptiveGroupCommit.Linger(duration: .milliseconds(1), targetBatches: 20))
-        let half = self.policy(commits: [.milliseconds(1)]) { $0.commitDelayFraction = 0.5 }
+        #expect(linger(policy, queued: 5, previous: 20) == AdaptiveGroupCommit.Linger(duration: .milliseconds(3), targetBatches: 20),
+                "three times the average commit by default")
+        let half = self.policy(commits: [.milliseconds(1)]) { $0.commitDelayFactor = 0.5 }
         #expect(linger(half, queued: 5, previous: 20)?.duration == .microseconds(500))
     }
 

@@ -92,7 +92,7 @@ struct EventBusTests {
     @Test("with the store down nothing at all is published")
     func outagePublishesNothing() async throws {
         let bus = InProcessEventBus()
-        let store = SlowCountingStore(commitDelay: .milliseconds(1), poisonMetric: "logins")
+        let store = SlowCountingStore(commitDelay: .milliseconds(1), poisonMetric: "logins", failure: .unavailable("down"))
         let pipeline = IngestPipeline(store: store, bus: bus)
         let org = OrganizationID.random()
         let subscription = bus.subscribe("engine")

@@ -50,6 +50,7 @@ struct IngestPipelineClockTests {
         let store = ClockedStore(clock: clock, commitTime: .milliseconds(2))
         var settings = AdaptiveGroupCommit.Settings()
         settings.commitSiblings = 2
+        settings.commitDelayFactor = 1
         var options = IngestPipeline.Options()
         options.groupCommit = .adaptive(settings)
         let pipeline = IngestPipeline(store: store, options: options, clock: clock)

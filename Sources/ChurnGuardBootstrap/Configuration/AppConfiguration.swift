@@ -33,7 +33,8 @@ public struct AppConfiguration: Sendable {
     /// `api.max_concurrent_queries_per_org`: reads one organization may run at once.
     public var maxConcurrentQueriesPerOrganization = 4
     /// `database.group_commit`: `adaptive` (default) or `fixed` (the former 5 ms linger,
-    /// kept for side-by-side benchmarks; see docs/PERFORMANCE.md).
+    /// kept for side-by-side benchmarks; see docs/PERFORMANCE.md), with the adaptive policy's
+    /// `database.group_commit_delay_factor` and `database.group_commit_siblings`.
     public var groupCommit = GroupCommitPolicy.defaultAdaptive
     /// `database.query_timeout`: the time budget of every database query, in seconds.
     public var queryTimeoutSeconds = 60
@@ -100,7 +101,10 @@ public struct AppConfiguration: Sendable {
         backend = Backend(rawValue: try S.backend.read(values)) ?? .sqlite
         sqlitePath = try S.sqlitePath.read(values)
         queryTimeoutSeconds = try S.queryTimeout.read(values)
-        groupCommit = try S.groupCommit.read(values) == "fixed" ? .previousFixed : .defaultAdaptive
+        var adaptive = AdaptiveGroupCommit.Settings()
+        adaptive.commitDelayFactor = try S.groupCommitDelayFactor.read(values)
+        adaptive.commitSiblings = try S.groupCommitSiblings.read(values)
+        groupCommit = try S.groupCommit.read(values) == "fixed" ? .previousFixed : .adaptive(adaptive)
         host = try S.host.read(values)
         port = try S.port.read(values)
         corsOrigins = try S.corsOrigins.read(values)

@@ -29,6 +29,10 @@ public enum ConfigSchema {
         doc: "seconds every database query may run (SQLite interrupts reads, PostgreSQL sets statement_timeout)")
     static let groupCommit = ConfigSetting.choice("database.group_commit", default: "adaptive", allowed: ["adaptive", "fixed"],
         doc: "how the ingest pipeline groups commits: adaptive (lingers only while it pays) or fixed (a 5 ms linger, for comparison)")
+    static let groupCommitDelayFactor = ConfigSetting.number("database.group_commit_delay_factor", default: 3, range: 0...10,
+        doc: "adaptive group commit: longest linger as a multiple of the average commit time (capped at 5 ms)")
+    static let groupCommitSiblings = ConfigSetting.integer("database.group_commit_siblings", default: 4, range: 1...10_000,
+        doc: "adaptive group commit: concurrent writers needed before the writer lingers")
     static let sqlitePath = ConfigSetting.text("database.sqlite.path", default: "data/churnguard.sqlite", doc: "the embedded database file (created 0600)", aliases: ["SQLITE_PATH"])
     static let timescaleURL = ConfigSetting.optionalText("database.timescaledb.url", doc: "postgresql:// URL (libpq sslmode/sslrootcert parameters); overrides the fields below",
         aliases: ["TIMESCALEDB_URL"], secret: true)
@@ -156,7 +160,7 @@ public enum ConfigSchema {
     /// Every declared key, in the order of the shipped YAML file.
     public static let all: [any AnyConfigSetting] = [
         debug,
-        backend, poolSize, connectTimeout, queryTimeout, groupCommit, sqlitePath,
+        backend, poolSize, connectTimeout, queryTimeout, groupCommit, groupCommitDelayFactor, groupCommitSiblings, sqlitePath,
         timescaleURL, timescaleHost, timescalePort, timescaleDatabase, timescaleUsername, timescalePassword, timescaleSSLMode, timescaleRootCert,
         influxURL, influxToken, influxOrg, influxBucket,
         redisURL, redisPool, redisTimeout, redisRetry,

@@ -120,8 +120,11 @@ public final class IngestPipeline: Service, Sendable {
             }
             for waiter in waiters { waiter?.resume() }
         }
-        let totals = state.withLock { ($0.commits, $0.committedPoints) }
-        logger.info("ingest pipeline stopped", metadata: ["commits": "\(totals.0)", "points": "\(totals.1)"])
+        let totals = state.withLock { ($0.commits, $0.committedPoints, $0.adaptive?.averageCommit) }
+        logger.info("ingest pipeline stopped", metadata: [
+            "commits": "\(totals.0)", "points": "\(totals.1)",
+            "average_commit": "\(totals.2.map { "\($0)" } ?? "not measured")",
+        ])
     }
 
     /// Commits and points committed so far (for metrics and benchmarks).
@@ -246,11 +249,12 @@ public final class IngestPipeline: Service, Sendable {
             record(group, commitDuration: duration)
             publish(batches)
             for pending in group { pending.continuation.resume() }
-        } catch where group.count > 1 {
-            // One bad batch must not fail its neighbours: retry each on its own. The retries
-            // run concurrently: when the store itself is down each one fails only after the
-            // store's timeout, and one after another the last caller of a group of N would
-            // wait N timeouts for its 503.
+        } catch where group.count > 1 && Self.isRefusalOfContent(error) {
+            // One bad batch must not fail its neighbours: retry each on its own, concurrently.
+            // Only for a refusal of the content (the group certainly did not commit): after an
+            // outage or a timeout the outcome may be unknown — the server can have committed a
+            // group whose answer was lost — and a retry could store a batch twice and then
+            // acknowledge it. Such a group gets the error at once (the `catch` below).
             logger.warning("group commit failed; retrying batches one by one", metadata: ["error": "\(error)"])
             await withTaskGroup(of: Void.self) { retries in
                 for pending in group {
@@ -268,6 +272,15 @@ public final class IngestPipeline: Service, Sendable {
             }
         } catch {
             for pending in group { pending.continuation.resume(throwing: error) }
+        }
+    }
+
+    /// Whether `error` says the store refused what was in the group (so nothing of it was
+    /// stored), rather than that the store was unreachable or slow (outcome unknown).
+    static func isRefusalOfContent(_ error: any Error) -> Bool {
+        switch error as? StoreError {
+        case .conflict, .invalidRequest, .invalidCursor: true
+        case .unavailable, .timedOut, .schemaNotCurrent, nil: false
         }
     }
 
