@@ -1,6 +1,6 @@
 public import ChurnGuardStorage
 import ChurnGuardCore
-public import Foundation
+import Foundation
 import Logging
 import PostgresNIO
 

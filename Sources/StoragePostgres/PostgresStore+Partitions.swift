@@ -1,4 +1,4 @@
-public import ChurnGuardCore
+import ChurnGuardCore
 public import Foundation
 import Logging
 import PostgresNIO

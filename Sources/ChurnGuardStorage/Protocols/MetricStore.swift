@@ -1,5 +1,4 @@
 public import ChurnGuardCore
-public import Foundation
 
 /// The points role: durable, tenant-scoped storage of metric points, the source of truth
 /// everything else can be rebuilt from. Every method may be called concurrently.
