@@ -50,7 +50,16 @@ public enum TemporaryPostgresDatabase {
         let base = try baseOptions()
         let name = "cg_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         // The name is built from hex digits and underscores only, so quoting it is safe.
-        try await admin(base, PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""))
+        // CREATE DATABASE copies template1 and fails while another session is connected to it
+        // (SQLSTATE 55006), which parallel tests creating databases at once can cause: retry.
+        for attempt in 1...8 {
+            do {
+                try await admin(base, PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""))
+                break
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 8 {
+                try await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
         var options = base
         options.database = name
         options.maximumConnections = maximumConnections

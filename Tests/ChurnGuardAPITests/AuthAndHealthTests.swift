@@ -10,7 +10,8 @@ import Testing
 struct AuthAndHealthTests {
     @Test("no key, a malformed key, an unknown key and a revoked key are all 401", arguments: TestBackend.durable)
     func unauthorized(_ backend: TestBackend) async throws {
-        try await APITestHarness.run(backend: backend) { harness, client in
+        // Without the verified-key cache a revocation takes effect at once (see AuthenticatorCacheTests).
+        try await APITestHarness.run(backend: backend, configure: { $0.keyCacheTTLSeconds = 0 }) { harness, client in
             let missing = try await client.send(.get, "/api/v1/analytics/metrics", key: nil)
             #expect(missing.status == .unauthorized)
             #expect(missing.errorCode == "missing_api_key")

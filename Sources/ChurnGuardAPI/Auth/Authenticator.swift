@@ -14,15 +14,24 @@ public enum Credentials: Sendable, Equatable {
 /// An API key is found by its public identifier; the SHA-256 of the presented key must match
 /// the stored hash (compared in constant time) and the key must not be revoked. Every
 /// failure is the same `invalid_api_key`, so a caller learns nothing about which keys exist.
+/// A key that passed is trusted for `security.key_cache_ttl_seconds` without another
+/// database read (``VerifiedKeyCache``): that is how long a revocation made elsewhere takes.
 public struct Authenticator: Sendable {
     let store: any OrganizationStore
+    let cache: VerifiedKeyCache
     /// Header carrying the API key.
     public let apiKeyHeader: HTTPField.Name
 
-    /// Creates an authenticator reading keys from `store`.
-    public init(store: any OrganizationStore, apiKeyHeader: HTTPField.Name) {
+    /// Creates an authenticator reading keys from `store`, trusting a verified key for
+    /// `cacheTTL` (zero: ask the store every time), remembering at most `cacheCapacity` keys.
+    public init(store: any OrganizationStore, apiKeyHeader: HTTPField.Name, cacheTTL: Duration = .zero, cacheCapacity: Int = 10_000) {
+        self.init(store: store, apiKeyHeader: apiKeyHeader, cache: VerifiedKeyCache(ttl: cacheTTL, capacity: cacheCapacity))
+    }
+
+    init(store: any OrganizationStore, apiKeyHeader: HTTPField.Name, cache: VerifiedKeyCache) {
         self.store = store
         self.apiKeyHeader = apiKeyHeader
+        self.cache = cache
     }
 
     /// The credentials in `headers`.
@@ -34,19 +43,25 @@ public struct Authenticator: Sendable {
         return .apiKey(presented)
     }
 
+    static let invalidKey = ServiceError(.unauthorized, code: "invalid_api_key", message: "the API key is not valid")
+
     /// Who `credentials` belong to.
     /// - Throws: 401 `invalid_api_key` for an unknown, altered or revoked key; the store's
     ///   error when it cannot be asked.
     public func authenticate(_ credentials: Credentials) async throws -> AuthenticatedIdentity {
         switch credentials {
         case .apiKey(let presented):
-            guard let id = ApiKeyCodec.identifier(of: presented),
-                  let record = try await store.apiKey(id: id), record.isActive,
-                  ApiKeyCodec.constantTimeEquals(record.keyHash, ApiKeyCodec.hash(presented))
+            guard let id = ApiKeyCodec.identifier(of: presented) else { throw Self.invalidKey }
+            let hash = ApiKeyCodec.hash(presented)
+            if let known = cache.identity(forKeyHash: hash) { return known }
+            guard let record = try await store.apiKey(id: id), record.isActive,
+                  ApiKeyCodec.constantTimeEquals(record.keyHash, hash)
             else {
-                throw ServiceError(.unauthorized, code: "invalid_api_key", message: "the API key is not valid")
+                throw Self.invalidKey
             }
-            return AuthenticatedIdentity(organization: record.organizationID, tier: record.tier, keyID: record.id)
+            let identity = AuthenticatedIdentity(organization: record.organizationID, tier: record.tier, keyID: record.id)
+            cache.remember(identity, forKeyHash: hash)
+            return identity
         }
     }
 }

@@ -19,6 +19,11 @@ public struct APIOptions: Sendable {
     /// (`api.max_concurrent_queries_per_org`).
     public var maxConcurrentQueriesPerOrganization = 4
 
+    /// How long a verified API key is trusted without a database read (`security.key_cache_ttl_seconds`);
+    /// zero asks the store on every request.
+    public var keyCacheTTL: Duration = .zero
+    /// Most verified keys remembered (`security.key_cache_size`).
+    public var keyCacheCapacity = 10_000
     /// The current time, for the accepted time range of points (a fixed clock in tests).
     public var now: @Sendable () -> Timestamp = { Timestamp(Date()) }
 

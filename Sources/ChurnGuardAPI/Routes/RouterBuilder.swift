@@ -27,7 +27,9 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
     let backends = dependencies.backends
     HealthRoutes(store: backends.lifecycle, backendName: backends.name).register(on: router)
     let tenant = router.group("api/v1")
-        .add(middleware: AuthMiddleware(authenticator: Authenticator(store: backends.identity, apiKeyHeader: dependencies.options.apiKeyHeader)))
+        .add(middleware: AuthMiddleware(authenticator: Authenticator(
+            store: backends.identity, apiKeyHeader: dependencies.options.apiKeyHeader,
+            cacheTTL: dependencies.options.keyCacheTTL, cacheCapacity: dependencies.options.keyCacheCapacity)))
         .group(context: OrganizationContext.self)
     let queryLimiter = QueryLimiter(limit: dependencies.options.maxConcurrentQueriesPerOrganization)
     MetricRoutes(store: backends.points, pipeline: dependencies.pipeline, options: dependencies.options, queryLimiter: queryLimiter)

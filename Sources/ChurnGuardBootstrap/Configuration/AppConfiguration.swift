@@ -36,6 +36,10 @@ public struct AppConfiguration: Sendable {
     /// kept for side-by-side benchmarks; see docs/PERFORMANCE.md), with the adaptive policy's
     /// `database.group_commit_delay_factor` and `database.group_commit_siblings`.
     public var groupCommit = GroupCommitPolicy.defaultAdaptive
+    /// `security.key_cache_ttl_seconds`: how long a verified API key is trusted without a read.
+    public var keyCacheTTLSeconds = 30
+    /// `security.key_cache_size`: most verified keys remembered.
+    public var keyCacheSize = 10_000
     /// `database.query_timeout`: the time budget of every database query, in seconds.
     public var queryTimeoutSeconds = 60
     /// `api.idle_timeout_seconds`: a connection with no request in flight is closed after this long.
@@ -126,6 +130,8 @@ public struct AppConfiguration: Sendable {
         rateLimits = [.default: try S.rateDefault.read(values), .premium: try S.ratePremium.read(values),
                       .enterprise: try S.rateEnterprise.read(values)]
         jwtSecretKey = try S.jwtSecret.read(values)
+        keyCacheTTLSeconds = try S.keyCacheTTL.read(values)
+        keyCacheSize = try S.keyCacheSize.read(values)
         if let secret = jwtSecretKey, secret.utf8.count < 32 {
             throw values.fail(S.jwtSecret.path, "must be at least 32 bytes (generate one with `openssl rand -hex 32`)")
         }

@@ -138,6 +138,10 @@ public enum ConfigSchema {
     // MARK: security and logging
     static let jwtSecret = ConfigSetting.optionalText("security.jwt_secret_key", doc: "JWT signing secret, at least 32 bytes (openssl rand -hex 32)",
         aliases: ["JWT_SECRET_KEY"], secret: true, pending: security)
+    static let keyCacheTTL = ConfigSetting.integer("security.key_cache_ttl_seconds", default: 30, range: 0...3600,
+        doc: "seconds a verified API key is trusted without a database read: the longest a revocation made elsewhere takes (0: ask every time)")
+    static let keyCacheSize = ConfigSetting.integer("security.key_cache_size", default: 10_000, range: 1...10_000_000,
+        doc: "most verified API keys remembered")
     static let logLevel = ConfigSetting.choice("logging.level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"],
         doc: "least severe level logged", aliases: ["LOG_LEVEL"])
     static let logFormat = ConfigSetting.choice("logging.format", default: "structured", allowed: ["structured", "text"], doc: "structured (JSON lines) or text, on standard error")
@@ -173,7 +177,7 @@ public enum ConfigSchema {
         host, port, workers, requestTimeout, corsOrigins, apiKeyHeader, maxBodyBytes, maxBatchPoints,
         idleTimeout, headerReadTimeout, bodyReadTimeout,
         maxPointAge, maxPointFuture, maxConcurrentQueries, rateDefault, ratePremium, rateEnterprise,
-        jwtSecret, logLevel, logFormat, logFile, logMaxSize, logBackups,
+        jwtSecret, keyCacheTTL, keyCacheSize, logLevel, logFormat, logFile, logMaxSize, logBackups,
         monitoringEnabled, metricsEnabled, healthInterval, performanceMonitoring, alertOnErrors,
         smtpHost, smtpPort, smtpUser, smtpPassword, slackWebhook,
     ]

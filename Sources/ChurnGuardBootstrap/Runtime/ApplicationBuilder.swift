@@ -41,6 +41,8 @@ public enum ApplicationBuilder {
         options.maxBodyBytes = configuration.maxBodyBytes
         options.validation = configuration.validation
         options.maxConcurrentQueriesPerOrganization = configuration.maxConcurrentQueriesPerOrganization
+        options.keyCacheTTL = .seconds(configuration.keyCacheTTLSeconds)
+        options.keyCacheCapacity = configuration.keyCacheSize
         let router = makeRouter(APIDependencies(backends: backends, pipeline: pipeline, options: options))
         var application = Application(
             router: router,
