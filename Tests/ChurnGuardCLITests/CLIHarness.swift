@@ -61,6 +61,9 @@ struct CLIHarness {
             || key == "JWT_SECRET_KEY" || key == "DEBUG" { environment[key] = nil }
         environment["SQLITE_PATH"] = directory.appendingPathComponent("data/churnguard.sqlite").path
         environment["LOG_LEVEL"] = "warning"
+        // The command tests post far more than the default tier's 1000 requests an hour;
+        // rate limits have their own tests (RateLimitTests).
+        environment["API_RATE_LIMITS_DEFAULT"] = "100000000/hour"
         return environment.merging(backendEnvironment) { $1 }
     }
 

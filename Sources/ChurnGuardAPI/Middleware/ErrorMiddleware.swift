@@ -12,20 +12,29 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as ServiceError {
-            return Self.response(for: error)
-        } catch let error as StoreError {
-            return Self.response(for: Self.serviceError(for: error, logger: context.logger))
-        } catch let error as JSONSyntaxError {
-            return Self.response(for: ServiceError(.malformed, code: "malformed_json",
-                                                   message: "request body is not valid JSON: \(error.message) at byte \(error.offset)"))
-        } catch let error as any HTTPResponseError {
-            return Self.response(for: Self.serviceError(for: error.status))
         } catch {
+            return Self.errorResponse(error, context: context)
+        }
+    }
+
+    /// The answer to `error`: its status and the JSON error shape (also used by middleware
+    /// that must add headers to an error answer).
+    static func errorResponse(_ error: any Error, context: some RequestContext) -> Response {
+        switch error {
+        case let error as ServiceError:
+            return response(for: error)
+        case let error as StoreError:
+            return response(for: serviceError(for: error, logger: context.logger))
+        case let error as JSONSyntaxError:
+            return response(for: ServiceError(.malformed, code: "malformed_json",
+                                              message: "request body is not valid JSON: \(error.message) at byte \(error.offset)"))
+        case let error as any HTTPResponseError:
+            return response(for: serviceError(for: error.status))
+        default:
             context.logger.error("unhandled error", metadata: ["error": "\(LogText.capped(String(reflecting: error)))"])
-            return Self.response(for: ServiceError(.unavailable(retryAfterSeconds: nil), code: "internal_error",
-                                                   message: "internal error; see the server log for request \(context.id)"),
-                                 status: .internalServerError)
+            return response(for: ServiceError(.unavailable(retryAfterSeconds: nil), code: "internal_error",
+                                              message: "internal error; see the server log for request \(context.id)"),
+                            status: .internalServerError)
         }
     }
 

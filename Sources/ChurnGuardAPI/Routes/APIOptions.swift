@@ -19,6 +19,11 @@ public struct APIOptions: Sendable {
     /// (`api.max_concurrent_queries_per_org`).
     public var maxConcurrentQueriesPerOrganization = 4
 
+    /// Requests per window for each tier (`api.rate_limits`); a tier without an entry is not limited.
+    public var rateLimits: [Tier: RateLimit] = [
+        .default: RateLimit(count: 1000, windowSeconds: 3600), .premium: RateLimit(count: 10_000, windowSeconds: 3600),
+        .enterprise: RateLimit(count: 100_000, windowSeconds: 3600),
+    ]
     /// How long a verified API key is trusted without a database read (`security.key_cache_ttl_seconds`);
     /// zero asks the store on every request.
     public var keyCacheTTL: Duration = .zero

@@ -10,12 +10,15 @@ public struct APIDependencies: Sendable {
     public var pipeline: IngestPipeline
     /// Limits and header names.
     public var options: APIOptions
+    /// Per-key request allowances.
+    public var rateLimiter: any RateLimiter
 
     /// Creates the dependencies.
-    public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions) {
+    public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: any RateLimiter = GCRARateLimiter()) {
         self.backends = backends
         self.pipeline = pipeline
         self.options = options
+        self.rateLimiter = rateLimiter
     }
 }
 
@@ -26,10 +29,12 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
     router.add(middleware: BodyLimitMiddleware(maxBodyBytes: dependencies.options.maxBodyBytes))
     let backends = dependencies.backends
     HealthRoutes(store: backends.lifecycle, backendName: backends.name).register(on: router)
+    let authenticator = Authenticator(
+        store: backends.identity, apiKeyHeader: dependencies.options.apiKeyHeader,
+        cacheTTL: dependencies.options.keyCacheTTL, cacheCapacity: dependencies.options.keyCacheCapacity)
     let tenant = router.group("api/v1")
-        .add(middleware: AuthMiddleware(authenticator: Authenticator(
-            store: backends.identity, apiKeyHeader: dependencies.options.apiKeyHeader,
-            cacheTTL: dependencies.options.keyCacheTTL, cacheCapacity: dependencies.options.keyCacheCapacity)))
+        .add(middleware: AuthMiddleware(authenticator: authenticator))
+        .add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter, limits: dependencies.options.rateLimits))
         .group(context: OrganizationContext.self)
     let queryLimiter = QueryLimiter(limit: dependencies.options.maxConcurrentQueriesPerOrganization)
     MetricRoutes(store: backends.points, pipeline: dependencies.pipeline, options: dependencies.options, queryLimiter: queryLimiter)

@@ -12,7 +12,7 @@ public enum ConfigSchema {
     static let monitor = "the anomaly monitor"
     static let insightsFeature = "insights"
     static let recommendationsFeature = "recommendations"
-    static let security = "JWT tokens, rate limits and CORS"
+    static let security = "JWT tokens and CORS"
     static let observability = "Prometheus metrics and log files"
     static let notify = "notifications"
 
@@ -130,10 +130,10 @@ public enum ConfigSchema {
         doc: "furthest accepted point, ahead of now")
     static let maxConcurrentQueries = ConfigSetting.integer("api.max_concurrent_queries_per_org", default: 4, range: 1...1000,
         doc: "reads one organization may run at once (429 beyond)")
-    static let rateDefault = ConfigSetting.rate("api.rate_limits.default", default: ConfigRate(count: 1000, windowSeconds: 3600), doc: "requests per key of the default tier", pending: security)
-    static let ratePremium = ConfigSetting.rate("api.rate_limits.premium", default: ConfigRate(count: 10_000, windowSeconds: 3600), doc: "requests per key of the premium tier", pending: security)
+    static let rateDefault = ConfigSetting.rate("api.rate_limits.default", default: ConfigRate(count: 1000, windowSeconds: 3600), doc: "requests per key of the default tier (per replica)")
+    static let ratePremium = ConfigSetting.rate("api.rate_limits.premium", default: ConfigRate(count: 10_000, windowSeconds: 3600), doc: "requests per key of the premium tier (per replica)")
     static let rateEnterprise = ConfigSetting.rate("api.rate_limits.enterprise", default: ConfigRate(count: 100_000, windowSeconds: 3600),
-        doc: "requests per key of the enterprise tier", pending: security)
+        doc: "requests per key of the enterprise tier (per replica)")
 
     // MARK: security and logging
     static let jwtSecret = ConfigSetting.optionalText("security.jwt_secret_key", doc: "JWT signing secret, at least 32 bytes (openssl rand -hex 32)",

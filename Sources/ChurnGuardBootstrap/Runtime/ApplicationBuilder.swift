@@ -42,6 +42,7 @@ public enum ApplicationBuilder {
         options.validation = configuration.validation
         options.maxConcurrentQueriesPerOrganization = configuration.maxConcurrentQueriesPerOrganization
         options.keyCacheTTL = .seconds(configuration.keyCacheTTLSeconds)
+        options.rateLimits = configuration.rateLimits.mapValues { RateLimit(count: $0.count, windowSeconds: $0.windowSeconds) }
         options.keyCacheCapacity = configuration.keyCacheSize
         let router = makeRouter(APIDependencies(backends: backends, pipeline: pipeline, options: options))
         var application = Application(
