@@ -6,7 +6,7 @@ extension DetectionSettings {
     public static let overrideNames: [String] = [
         "sensitivity", "voting_threshold", "window", "minimum_history", "minimum_absolute_change",
         "relative_scale_floor", "absolute_scale_floor", "cooldown", "rarity_quantile", "rarity_window",
-        "rarity_margin", "alarm_escalation", "alarm_half_life", "seasonal.period", "seasonal.bucket_width", "seasonal.values_per_bucket",
+        "rarity_margin", "seasonal.period", "seasonal.bucket_width", "seasonal.values_per_bucket",
         "seasonal.minimum_bucket_values", "seasonal.minimum_cycles", "seasonal.weekly",
         "multivariate.training_window", "multivariate.refit_interval", "multivariate.trees",
         "multivariate.max_samples", "multivariate.neighbors", "multivariate.seed",
@@ -30,8 +30,6 @@ extension DetectionSettings {
         case "rarity_quantile": rarityQuantile = value
         case "rarity_window": rarityWindow = count
         case "rarity_margin": rarityMargin = value
-        case "alarm_escalation": alarmEscalation = value
-        case "alarm_half_life": alarmHalfLife = count
         case "seasonal.period": seasonal.period = value
         case "seasonal.bucket_width": seasonal.bucketWidth = value
         case "seasonal.values_per_bucket": seasonal.valuesPerBucket = count
