@@ -22,7 +22,7 @@ struct DetectCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated methods: zscore,mad,iqr,seasonal,isolation_forest,lof (default: all six).")
     var methods: String?
 
-    @Option(help: "Threshold scale shared by every method; larger means fewer detections (default: 2.0).")
+    @Option(help: "Threshold scale shared by every method; larger means fewer detections (default: 1.75).")
     var sensitivity: Double?
 
     @Option(help: "Methods that must vote for a row to be anomalous (default: 2).")

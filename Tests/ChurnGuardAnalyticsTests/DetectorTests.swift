@@ -38,7 +38,7 @@ extension Double {
 struct DetectorTests {
     static let all: [any AnomalyDetector] = [
         ZScoreDetector(), MADDetector(), IQRDetector(), SeasonalBaselineDetector(),
-        IsolationForestDetector(), LocalOutlierFactorDetector(),
+        IsolationForestDetector(), LocalOutlierFactorDetector(), RegimeDetector(),
     ]
 
     @Test("planted spikes are found by the rolling methods", arguments: [DetectionMethod.zscore, .mad, .iqr])

@@ -1,9 +1,11 @@
 /// The ensemble's verdict on one row.
 public struct EnsemblePoint: Sendable, Equatable {
-    /// Combined score in [0, 1]: the `votingThreshold`-th highest method score, so
-    /// `score ≥ 0.5` exactly when enough methods vote (outside a cooldown).
+    /// Combined score in [0, 1]: the `votingThreshold`-th highest method score, or a solo
+    /// method's score when that is higher, so `score ≥ 0.5` exactly when enough methods (or one
+    /// solo method) vote (outside a cooldown).
     public var score: Double
-    /// Whether at least `votingThreshold` methods voted (and no cooldown held it back).
+    /// Whether at least `votingThreshold` methods, or one solo method, voted (and no cooldown
+    /// held it back).
     public var isAnomaly: Bool
     /// How many methods voted.
     public var votes: Int
@@ -27,8 +29,8 @@ public struct EnsemblePoint: Sendable, Equatable {
 /// Runs several detectors and calls a row anomalous when at least `votingThreshold` of them
 /// vote. One `DetectionSettings` drives them all, so `sensitivity` moves every threshold together.
 public struct EnsembleDetector: Sendable {
-    /// The default method set: the three rolling statistics, the seasonal baseline and both
-    /// multivariate methods.
+    /// The default method set: the three rolling statistics, the seasonal baseline, both
+    /// multivariate methods and the regime detector (every method).
     public static let defaultMethods: [DetectionMethod] = DetectionMethod.allCases
 
     /// Methods in use (duplicates removed, order kept).
@@ -53,14 +55,15 @@ public struct EnsembleDetector: Sendable {
         case .seasonal: SeasonalBaselineDetector(settings: settings)
         case .isolationForest: IsolationForestDetector(settings: settings)
         case .lof: LocalOutlierFactorDetector(settings: settings)
+        case .regime: RegimeDetector(settings: settings)
         }
     }
 
     /// Votes needed, clamped to 1…number of methods.
     public var requiredVotes: Int { min(max(1, settings.votingThreshold), methods.count) }
 
-    /// Scores every row: each method's scores pass the rarity gate, then votes are counted and
-    /// the cooldown applied. Causal mode keeps causality end to end: each method is causal, and
+    /// Scores every row: each method's scores pass the rarity gate, then votes are counted (a vote
+    /// of a method in `settings.soloMethods` suffices on its own) and the cooldown applied. Causal mode keeps causality end to end: each method is causal, and
     /// the rarity gate and the cooldown only look back.
     public func detect(_ series: TimeSeries, mode: DetectionMode = .causal) -> [EnsemblePoint] {
         let gate = RarityGate(quantile: settings.rarityQuantile, window: settings.rarityWindow, margin: settings.rarityMargin)
@@ -75,6 +78,10 @@ public struct EnsembleDetector: Sendable {
             let ranked = results.map(\.score).sorted(by: >)
             var score = ranked.count >= k ? ranked[k - 1] : 0
             var flagged = votes >= k
+            for (m, r) in zip(methods, results) where settings.soloMethods.contains(m) {
+                score = max(score, r.score)
+                flagged = flagged || r.vote
+            }
             if i - lastDetection <= settings.cooldown {
                 score *= 0.5
                 flagged = false
