@@ -31,7 +31,9 @@ struct WeeklySeasonalityTests {
         let dailyOnly = SeasonalBaselineDetector(settings: daily).scores(series, mode: .causal)
         #expect(thirdWeekend.filter { dailyOnly[$0].vote }.count > 100)   // what the weekly profile fixes
 
-        let batch = SeasonalBaselineDetector().scores(series, mode: .batch)
+        var classic = DetectionSettings()
+        classic.sensitivity = 2   // the textbook threshold, z ≥ 3.5 (the default 1.75 gives 3.06)
+        let batch = SeasonalBaselineDetector(settings: classic).scores(series, mode: .batch)
         #expect(batch.filter(\.vote).count <= 8)   // of 6,048 noisy rows, z ≥ 3.5
         #expect(batch[wednesdayNoon].vote)
     }

@@ -18,9 +18,10 @@ public struct RegimeDetector: AnomalyDetector {
 
     /// Scores each row against the history of the short-window statistics.
     public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
-        let stats = Self.statistics(series.values, window: min(max(2, settings.regimeWindow), 100_000))
+        let window = min(max(2, settings.regimeWindow), 100_000)
+        let stats = Self.statistics(series.values, window: window)
         let capacity = min(max(8, settings.regimeHistory), 1_000_000)
-        let needed = max(settings.minimumHistory, 2 * settings.regimeWindow, 16)
+        let needed = max(settings.minimumHistory, 2 * window, 16)
         switch mode {
         case .batch:
             let activity = stats.compactMap(\.self).map(\.activity).sorted()
