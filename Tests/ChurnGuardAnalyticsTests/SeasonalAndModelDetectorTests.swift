@@ -78,3 +78,19 @@ struct MultivariateDetectorTests {
         }
     }
 }
+
+@Suite("Shared model features")
+struct SharedFeatureTests {
+    @Test("the ensemble computes the features once; its Isolation Forest and LOF verdicts equal the detectors run alone", arguments: DetectionMode.allCases)
+    func sameVerdicts(mode: DetectionMode) {
+        let series = TestSeries.spiky(1_400, spikes: [700, 1_100])
+        var settings = DetectionSettings()
+        settings.rarityQuantile = 0   // no gate, so the raw verdicts are compared
+        let ensemble = EnsembleDetector(methods: [.isolationForest, .lof], settings: settings).detect(series, mode: mode)
+        let forest = IsolationForestDetector(settings: settings).scores(series, mode: mode)
+        let lof = LocalOutlierFactorDetector(settings: settings).scores(series, mode: mode)
+        #expect(ensemble.map { $0.methods[0].result } == forest)
+        #expect(ensemble.map { $0.methods[1].result } == lof)
+        #expect(forest.contains(where: \.vote) && lof.contains(where: \.vote))
+    }
+}

@@ -67,7 +67,18 @@ public struct EnsembleDetector: Sendable {
     /// the rarity gate and the cooldown only look back.
     public func detect(_ series: TimeSeries, mode: DetectionMode = .causal) -> [EnsemblePoint] {
         let gate = RarityGate(quantile: settings.rarityQuantile, window: settings.rarityWindow, margin: settings.rarityMargin)
-        let perMethod = methods.map { gate.apply(detector(for: $0).scores(series, mode: mode), mode: mode) }
+        // Isolation Forest and LOF read the same series features: compute them once.
+        let shared = methods.contains(.isolationForest) && methods.contains(.lof)
+            ? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal) : nil
+        let perMethod = methods.map { method -> [PointScore] in
+            let raw: [PointScore]
+            switch method {
+            case .isolationForest: raw = IsolationForestDetector(settings: settings).scores(series, mode: mode, features: shared)
+            case .lof: raw = LocalOutlierFactorDetector(settings: settings).scores(series, mode: mode, features: shared)
+            default: raw = detector(for: method).scores(series, mode: mode)
+            }
+            return gate.apply(raw, mode: mode)
+        }
         let k = requiredVotes
         var out: [EnsemblePoint] = []
         out.reserveCapacity(series.count)
