@@ -72,4 +72,35 @@ struct RegimeDetectorTests {
         for (i, p) in without.enumerated() where p.isAnomaly { #expect(p.votes >= 2, "row \(i)") }
         #expect(withSolo.allSatisfy { $0.isAnomaly == ($0.score >= 0.5) })
     }
+
+    @Test("an ungated method keeps its raw verdicts inside the ensemble; a gated one is judged against its past scores")
+    func ungated() {
+        // Repeated busy stretches: by the last one, the rarity gate finds them usual.
+        var noise = TestNoise(state: 9)
+        let values = (0..<4_000).map { i -> Double in
+            let busy = [1_200, 1_900, 2_600, 3_300].contains { i >= $0 && i < $0 + 30 }
+            return 100 + noise.gaussian() + (busy ? (i % 2 == 0 ? 4 : -4) : 0)
+        }
+        let series = TimeSeries(timestamps: TestSeries.times(values.count), values: values)
+        let raw = RegimeDetector().scores(series, mode: .causal)
+        var settings = DetectionSettings()
+        settings.ungatedMethods = [.regime]
+        let plain = EnsembleDetector(methods: [.regime], settings: settings).detect(series)
+        settings.ungatedMethods = []
+        let gated = EnsembleDetector(methods: [.regime], settings: settings).detect(series)
+        #expect(plain.map { $0.methods[0].result } == raw)
+        #expect(gated.map { $0.methods[0].result } != raw)
+        #expect(gated.map { $0.methods[0].result.score }.reduce(0, +) < raw.map(\.score).reduce(0, +))
+    }
+
+    @Test("the regime threshold is its own knob and moves with the sensitivity")
+    func threshold() {
+        var settings = DetectionSettings()
+        settings.regimeThreshold = 5
+        settings.sensitivity = 1.6
+        #expect(abs(settings.threshold(for: .regime) - 4) < 1e-12)
+        #expect(abs(settings.threshold(for: .mad) - 3.5 * 0.8) < 1e-12)
+        settings.regimeThreshold = -1   // invalid: the table's 3.5
+        #expect(abs(settings.threshold(for: .regime) - 2.8) < 1e-12)
+    }
 }

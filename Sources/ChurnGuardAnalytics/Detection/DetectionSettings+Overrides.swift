@@ -6,15 +6,15 @@ extension DetectionSettings {
     public static let overrideNames: [String] = [
         "sensitivity", "voting_threshold", "window", "minimum_history", "minimum_absolute_change",
         "relative_scale_floor", "absolute_scale_floor", "cooldown", "rarity_quantile", "rarity_window",
-        "rarity_margin", "regime_window", "regime_history", "seasonal.period", "seasonal.bucket_width", "seasonal.values_per_bucket",
+        "rarity_margin", "regime_window", "regime_history", "regime_threshold", "seasonal.period", "seasonal.bucket_width", "seasonal.values_per_bucket",
         "seasonal.minimum_bucket_values", "seasonal.minimum_cycles", "seasonal.weekly",
         "multivariate.training_window", "multivariate.refit_interval", "multivariate.trees",
         "multivariate.max_samples", "multivariate.neighbors", "multivariate.seed",
-    ] + DetectionMethod.allCases.map { "solo." + $0.rawValue }
+    ] + DetectionMethod.allCases.map { "solo." + $0.rawValue } + DetectionMethod.allCases.map { "ungated." + $0.rawValue }
 
     /// Sets the setting called `name` to `value`. Counts are rounded and clamped into Int range;
     /// flags read 0 as off and anything else as on. Fails, changing nothing, on an unknown name
-    /// or a non-finite value. `solo.<method>=1` adds a method to `soloMethods` (0 removes it).
+    /// or a non-finite value. `solo.<method>=1` adds a method to `soloMethods`, `ungated.<method>=1` to `ungatedMethods` (0 removes it).
     public mutating func set(_ name: String, to value: Double) -> Result<Void, SettingOverrideError> {
         guard value.isFinite else { return .failure(.notANumber(name: name, text: String(value))) }
         let count = Self.count(value)
@@ -32,6 +32,7 @@ extension DetectionSettings {
         case "rarity_margin": rarityMargin = value
         case "regime_window": regimeWindow = count
         case "regime_history": regimeHistory = count
+        case "regime_threshold": regimeThreshold = value
         case "seasonal.period": seasonal.period = value
         case "seasonal.bucket_width": seasonal.bucketWidth = value
         case "seasonal.values_per_bucket": seasonal.valuesPerBucket = count
@@ -45,10 +46,13 @@ extension DetectionSettings {
         case "multivariate.neighbors": multivariate.neighbors = count
         case "multivariate.seed": multivariate.seed = UInt64(max(0, min(value, 9.0e18)))
         default:
-            guard name.hasPrefix("solo."), let method = DetectionMethod(rawValue: String(name.dropFirst(5))) else {
+            if name.hasPrefix("solo."), let method = DetectionMethod(rawValue: String(name.dropFirst(5))) {
+                if value != 0 { soloMethods.insert(method) } else { soloMethods.remove(method) }
+            } else if name.hasPrefix("ungated."), let method = DetectionMethod(rawValue: String(name.dropFirst(8))) {
+                if value != 0 { ungatedMethods.insert(method) } else { ungatedMethods.remove(method) }
+            } else {
                 return .failure(.unknownName(name))
             }
-            if value != 0 { soloMethods.insert(method) } else { soloMethods.remove(method) }
         }
         return .success(())
     }

@@ -40,6 +40,14 @@ public struct DetectionSettings: Sendable, Equatable {
     /// the rest single values), so requiring a second vote would silence it. Default: the regime
     /// detector (chosen by cross-validation, docs/ANOMALY_DETECTION.md).
     public var soloMethods: Set<DetectionMethod> = [.regime]
+    /// Methods whose scores skip the rarity gate: the regime detector already judges each row
+    /// against the series' own history of the same statistic, so gating it again against its
+    /// past scores would count that history twice. Default: the regime detector (chosen by
+    /// cross-validation, docs/ANOMALY_DETECTION.md).
+    public var ungatedMethods: Set<DetectionMethod> = [.regime]
+    /// Base threshold of the regime detector at sensitivity 2 (tail-calibrated z): 4.25, chosen
+    /// by cross-validation together with `ungatedMethods` (ungated, it needs a higher bar).
+    public var regimeThreshold: Double = 4.25
     /// Rows of the short window whose activity and level the regime detector judges.
     public var regimeWindow: Int = 12
     /// Trailing rows of short-window statistics the regime detector compares against.
@@ -60,7 +68,9 @@ public struct DetectionSettings: Sendable, Equatable {
     /// The threshold of `method` at the current sensitivity (always > 0).
     public func threshold(for method: DetectionMethod) -> Double {
         let s = sensitivity.isFinite && sensitivity > 0 ? sensitivity : Self.defaultSensitivity
-        return (Self.baseThreshold[method] ?? 3.0) * s / 2
+        let base = method == .regime && regimeThreshold.isFinite && regimeThreshold > 0
+            ? regimeThreshold : (Self.baseThreshold[method] ?? 3.0)
+        return base * s / 2
     }
 
     /// The smallest scale allowed around `center`.

@@ -62,7 +62,8 @@ public struct EnsembleDetector: Sendable {
     /// Votes needed, clamped to 1…number of methods.
     public var requiredVotes: Int { min(max(1, settings.votingThreshold), methods.count) }
 
-    /// Scores every row: each method's scores pass the rarity gate, then votes are counted (a vote
+    /// Scores every row: each method's scores pass the rarity gate (unless the method is in
+    /// `settings.ungatedMethods`), then votes are counted (a vote
     /// of a method in `settings.soloMethods` suffices on its own) and the cooldown applied. Causal mode keeps causality end to end: each method is causal, and
     /// the rarity gate and the cooldown only look back.
     public func detect(_ series: TimeSeries, mode: DetectionMode = .causal) -> [EnsemblePoint] {
@@ -77,7 +78,7 @@ public struct EnsembleDetector: Sendable {
             case .lof: raw = LocalOutlierFactorDetector(settings: settings).scores(series, mode: mode, features: shared)
             default: raw = detector(for: method).scores(series, mode: mode)
             }
-            return gate.apply(raw, mode: mode)
+            return settings.ungatedMethods.contains(method) ? raw : gate.apply(raw, mode: mode)
         }
         let k = requiredVotes
         var out: [EnsemblePoint] = []
