@@ -84,16 +84,24 @@ public struct EnsembleDetector: Sendable {
         var out: [EnsemblePoint] = []
         out.reserveCapacity(series.count)
         var lastDetection = Int.min / 2
+        // Per-row work stays allocation-light: solo flags are looked up once, and the k-th
+        // highest score comes from an insertion sort of a reused buffer (a handful of methods).
+        let solo = methods.map { settings.soloMethods.contains($0) }
+        var ranked = [Double](repeating: 0, count: methods.count)
         for i in 0..<series.count {
             let results = perMethod.map { i < $0.count ? $0[i] : .silent(series.values[i], "missing") }
-            let votes = results.filter(\.vote).count
-            let ranked = results.map(\.score).sorted(by: >)
-            var score = ranked.count >= k ? ranked[k - 1] : 0
-            var flagged = votes >= k
-            for (m, r) in zip(methods, results) where settings.soloMethods.contains(m) {
-                score = max(score, r.score)
-                flagged = flagged || r.vote
+            var votes = 0
+            var soloScore = 0.0, soloVote = false
+            for j in results.indices {
+                let r = results[j]
+                if r.vote { votes += 1 }
+                if solo[j] { soloScore = max(soloScore, r.score); soloVote = soloVote || r.vote }
+                var p = j
+                while p > 0, ranked[p - 1] < r.score { ranked[p] = ranked[p - 1]; p -= 1 }
+                ranked[p] = r.score
             }
+            var score = max(ranked.count >= k ? ranked[k - 1] : 0, soloScore)
+            var flagged = votes >= k || soloVote
             if i - lastDetection <= settings.cooldown {
                 score *= 0.5
                 flagged = false
