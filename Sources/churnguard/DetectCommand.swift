@@ -19,14 +19,19 @@ struct DetectCommand: AsyncParsableCommand {
     @Argument(help: "CSV file with timestamp and value columns ('-' reads standard input).")
     var file: String
 
-    @Option(help: "Comma-separated methods: zscore,mad,iqr,seasonal,isolation_forest,lof (default: all six).")
+    @Option(help: "Comma-separated methods: zscore,mad,iqr,seasonal,isolation_forest,lof,regime (default: all seven).")
     var methods: String?
 
-    @Option(help: "Threshold scale shared by every method; larger means fewer detections (default: 2.0).")
+    @Option(help: "Threshold scale shared by every method; larger means fewer detections (default: 1.75).")
     var sensitivity: Double?
 
     @Option(help: "Methods that must vote for a row to be anomalous (default: 2).")
     var votingThreshold: Int?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override one detection setting, name=value (repeatable), e.g. --set cooldown=300.",
+        discussion: "Names: " + DetectionSettings.overrideNames.joined(separator: ", ")))
+    var overrides: [String] = []
 
     @Option(help: "Write the result here instead of standard output.")
     var output: String?
@@ -44,11 +49,18 @@ struct DetectCommand: AsyncParsableCommand {
         if let methods, case let .failure(error) = OfflineDetect.parseMethods(methods) {
             throw Self.fail(error.description, code: .validationFailure)
         }
+        var scratch = DetectionSettings()
+        for assignment in overrides {
+            if case let .failure(error) = scratch.apply(assignment) {
+                throw Self.fail("--set: \(error.description)", code: .validationFailure)
+            }
+        }
     }
 
     func run() async throws {
         var options = OfflineDetectOptions()
         if let methods, case let .success(parsed) = OfflineDetect.parseMethods(methods) { options.methods = parsed }
+        for assignment in overrides { _ = options.settings.apply(assignment) }
         if let sensitivity { options.settings.sensitivity = sensitivity }
         if let votingThreshold { options.settings.votingThreshold = votingThreshold }
         options.mode = batch ? .batch : .causal

@@ -62,7 +62,7 @@ struct ExtremeSettingsTests {
     func extremes(value: Int) {
         var s = DetectionSettings()
         s.window = value; s.minimumHistory = value; s.cooldown = value; s.votingThreshold = value
-        s.rarityWindow = value
+        s.rarityWindow = value; s.regimeWindow = value; s.regimeHistory = value
         s.multivariate.trainingWindow = value; s.multivariate.refitInterval = value
         s.multivariate.neighbors = value; s.multivariate.trees = min(value, 5)
         s.multivariate.maxSamples = min(value, 64)

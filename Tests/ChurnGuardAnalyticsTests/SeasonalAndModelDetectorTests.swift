@@ -31,7 +31,9 @@ struct WeeklySeasonalityTests {
         let dailyOnly = SeasonalBaselineDetector(settings: daily).scores(series, mode: .causal)
         #expect(thirdWeekend.filter { dailyOnly[$0].vote }.count > 100)   // what the weekly profile fixes
 
-        let batch = SeasonalBaselineDetector().scores(series, mode: .batch)
+        var classic = DetectionSettings()
+        classic.sensitivity = 2   // the textbook threshold, z ≥ 3.5 (the default 1.75 gives 3.06)
+        let batch = SeasonalBaselineDetector(settings: classic).scores(series, mode: .batch)
         #expect(batch.filter(\.vote).count <= 8)   // of 6,048 noisy rows, z ≥ 3.5
         #expect(batch[wednesdayNoon].vote)
     }
@@ -74,5 +76,21 @@ struct MultivariateDetectorTests {
             let scores = LocalOutlierFactorDetector().scores(series, mode: mode)
             #expect(scores.allSatisfy { $0.score.isFinite && !$0.vote }, "\(mode)")
         }
+    }
+}
+
+@Suite("Shared model features")
+struct SharedFeatureTests {
+    @Test("the ensemble computes the features once; its Isolation Forest and LOF verdicts equal the detectors run alone", arguments: DetectionMode.allCases)
+    func sameVerdicts(mode: DetectionMode) {
+        let series = TestSeries.spiky(1_400, spikes: [700, 1_100])
+        var settings = DetectionSettings()
+        settings.rarityQuantile = 0   // no gate, so the raw verdicts are compared
+        let ensemble = EnsembleDetector(methods: [.isolationForest, .lof], settings: settings).detect(series, mode: mode)
+        let forest = IsolationForestDetector(settings: settings).scores(series, mode: mode)
+        let lof = LocalOutlierFactorDetector(settings: settings).scores(series, mode: mode)
+        #expect(ensemble.map { $0.methods[0].result } == forest)
+        #expect(ensemble.map { $0.methods[1].result } == lof)
+        #expect(forest.contains(where: \.vote) && lof.contains(where: \.vote))
     }
 }

@@ -58,6 +58,26 @@ struct DetectCommandTests {
             let badMethod = try await cli.run(["detect", input, "--methods", "zscore,astrology"])
             #expect(badMethod.status != 0)
             #expect(badMethod.stderr.contains("astrology"))
+            let badSetting = try await cli.run(["detect", input, "--set", "astrology=1"])
+            #expect(badSetting.status == 64)
+            #expect(badSetting.stderr.contains("astrology"))
+            let badValue = try await cli.run(["detect", input, "--set", "cooldown=soon"])
+            #expect(badValue.status == 64)
+        }
+    }
+
+    @Test("--set changes the detection: a larger sensitivity through it silences the planted spike")
+    func overrides() async throws {
+        try await CLIHarness.with { cli in
+            let input = try cli.write("series.csv", series(rows: 600, spikeRow: 450))
+            let plain = try await cli.run(["detect", input])
+            let strict = try await cli.run(["detect", input, "--set", "sensitivity=1000"])
+            #expect(plain.status == 0 && strict.status == 0, "\(strict.stderr)")
+            func flagged(_ text: String) -> Int {
+                text.split(separator: "\n").dropFirst().filter { $0.split(separator: ",").count == 5 && $0.split(separator: ",")[3] == "1" }.count
+            }
+            #expect(flagged(plain.stdout) >= 1)
+            #expect(flagged(strict.stdout) == 0)
         }
     }
 }

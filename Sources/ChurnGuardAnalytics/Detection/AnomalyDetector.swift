@@ -13,6 +13,8 @@ public enum DetectionMethod: String, Sendable, CaseIterable, Codable, Hashable {
     case isolationForest = "isolation_forest"
     /// Local Outlier Factor over series features.
     case lof
+    /// Regime change: recent activity or level unusual for the series' own history.
+    case regime
 }
 
 /// Whether a score may use rows after the scored one.

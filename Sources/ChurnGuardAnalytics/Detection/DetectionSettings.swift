@@ -1,10 +1,15 @@
 /// Every knob of the detectors in one value, with defaults chosen on the NAB corpus as a whole
-/// (see docs/ANOMALY_DETECTION.md). Window lengths count rows, not seconds.
+/// and checked by cross-validation (see docs/ANOMALY_DETECTION.md). Window lengths count rows, not seconds.
 public struct DetectionSettings: Sendable, Equatable {
+    /// The default sensitivity, 1.75: chosen by leave-one-category-out cross-validation over the
+    /// shared NAB files (`scripts/nab-cv`, docs/ANOMALY_DETECTION.md), where it was picked in 6 of 7
+    /// folds. Configuration code should take its default from here.
+    public static let defaultSensitivity = 1.75
     /// Threshold scale shared by all methods (`default_sensitivity`): each method's threshold is
     /// its base threshold × sensitivity / 2, so 2.0 gives z ≥ 3, modified z ≥ 3.5 and Tukey's
-    /// k = 1.5. Larger values raise every threshold together (fewer, surer detections).
-    public var sensitivity: Double = 2.0
+    /// k = 1.5 (the default 1.75 gives z ≥ 2.625). Larger values raise every threshold together
+    /// (fewer, surer detections).
+    public var sensitivity: Double = DetectionSettings.defaultSensitivity
     /// Methods that must vote for a row to be anomalous (`ensemble_voting_threshold`); clamped to
     /// the number of methods in use.
     public var votingThreshold: Int = 2
@@ -30,6 +35,23 @@ public struct DetectionSettings: Sendable, Equatable {
     /// 20 % beyond the series' recent extremes), so a slowly trending series does not alarm on
     /// every new record.
     public var rarityMargin: Double = 1.2
+    /// Methods whose vote alone makes a row anomalous, whatever `votingThreshold` says: for a
+    /// method that sees evidence the others cannot (the regime detector judges recent behaviour,
+    /// the rest single values), so requiring a second vote would silence it. Default: the regime
+    /// detector (chosen by cross-validation, docs/ANOMALY_DETECTION.md).
+    public var soloMethods: Set<DetectionMethod> = [.regime]
+    /// Methods whose scores skip the rarity gate: the regime detector already judges each row
+    /// against the series' own history of the same statistic, so gating it again against its
+    /// past scores would count that history twice. Default: the regime detector (chosen by
+    /// cross-validation, docs/ANOMALY_DETECTION.md).
+    public var ungatedMethods: Set<DetectionMethod> = [.regime]
+    /// Base threshold of the regime detector at sensitivity 2 (tail-calibrated z): 4.25, chosen
+    /// by cross-validation together with `ungatedMethods` (ungated, it needs a higher bar).
+    public var regimeThreshold: Double = 4.25
+    /// Rows of the short window whose activity and level the regime detector judges.
+    public var regimeWindow: Int = 12
+    /// Trailing rows of short-window statistics the regime detector compares against.
+    public var regimeHistory: Int = 2_000
     /// Seasonal baseline options.
     public var seasonal = SeasonalOptions()
     /// Isolation Forest and LOF options.
@@ -40,13 +62,15 @@ public struct DetectionSettings: Sendable, Equatable {
 
     /// The base thresholds at sensitivity 2, in each method's strength units.
     static let baseThreshold: [DetectionMethod: Double] = [
-        .zscore: 3.0, .mad: 3.5, .iqr: 1.5, .seasonal: 3.5, .isolationForest: 3.0, .lof: 3.5,
+        .zscore: 3.0, .mad: 3.5, .iqr: 1.5, .seasonal: 3.5, .isolationForest: 3.0, .lof: 3.5, .regime: 3.5,
     ]
 
     /// The threshold of `method` at the current sensitivity (always > 0).
     public func threshold(for method: DetectionMethod) -> Double {
-        let s = sensitivity.isFinite && sensitivity > 0 ? sensitivity : 2.0
-        return (Self.baseThreshold[method] ?? 3.0) * s / 2
+        let s = sensitivity.isFinite && sensitivity > 0 ? sensitivity : Self.defaultSensitivity
+        let base = method == .regime && regimeThreshold.isFinite && regimeThreshold > 0
+            ? regimeThreshold : (Self.baseThreshold[method] ?? 3.0)
+        return base * s / 2
     }
 
     /// The smallest scale allowed around `center`.

@@ -1,9 +1,11 @@
 /// The ensemble's verdict on one row.
 public struct EnsemblePoint: Sendable, Equatable {
-    /// Combined score in [0, 1]: the `votingThreshold`-th highest method score, so
-    /// `score ≥ 0.5` exactly when enough methods vote (outside a cooldown).
+    /// Combined score in [0, 1]: the `votingThreshold`-th highest method score, or a solo
+    /// method's score when that is higher, so `score ≥ 0.5` exactly when enough methods (or one
+    /// solo method) vote (outside a cooldown).
     public var score: Double
-    /// Whether at least `votingThreshold` methods voted (and no cooldown held it back).
+    /// Whether at least `votingThreshold` methods, or one solo method, voted (and no cooldown
+    /// held it back).
     public var isAnomaly: Bool
     /// How many methods voted.
     public var votes: Int
@@ -27,8 +29,8 @@ public struct EnsemblePoint: Sendable, Equatable {
 /// Runs several detectors and calls a row anomalous when at least `votingThreshold` of them
 /// vote. One `DetectionSettings` drives them all, so `sensitivity` moves every threshold together.
 public struct EnsembleDetector: Sendable {
-    /// The default method set: the three rolling statistics, the seasonal baseline and both
-    /// multivariate methods.
+    /// The default method set: the three rolling statistics, the seasonal baseline, both
+    /// multivariate methods and the regime detector (every method).
     public static let defaultMethods: [DetectionMethod] = DetectionMethod.allCases
 
     /// Methods in use (duplicates removed, order kept).
@@ -53,28 +55,53 @@ public struct EnsembleDetector: Sendable {
         case .seasonal: SeasonalBaselineDetector(settings: settings)
         case .isolationForest: IsolationForestDetector(settings: settings)
         case .lof: LocalOutlierFactorDetector(settings: settings)
+        case .regime: RegimeDetector(settings: settings)
         }
     }
 
     /// Votes needed, clamped to 1…number of methods.
     public var requiredVotes: Int { min(max(1, settings.votingThreshold), methods.count) }
 
-    /// Scores every row: each method's scores pass the rarity gate, then votes are counted and
-    /// the cooldown applied. Causal mode keeps causality end to end: each method is causal, and
+    /// Scores every row: each method's scores pass the rarity gate (unless the method is in
+    /// `settings.ungatedMethods`), then votes are counted (a vote
+    /// of a method in `settings.soloMethods` suffices on its own) and the cooldown applied. Causal mode keeps causality end to end: each method is causal, and
     /// the rarity gate and the cooldown only look back.
     public func detect(_ series: TimeSeries, mode: DetectionMode = .causal) -> [EnsemblePoint] {
         let gate = RarityGate(quantile: settings.rarityQuantile, window: settings.rarityWindow, margin: settings.rarityMargin)
-        let perMethod = methods.map { gate.apply(detector(for: $0).scores(series, mode: mode), mode: mode) }
+        // Isolation Forest and LOF read the same series features: compute them once.
+        let shared = methods.contains(.isolationForest) && methods.contains(.lof)
+            ? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal) : nil
+        let perMethod = methods.map { method -> [PointScore] in
+            let raw: [PointScore]
+            switch method {
+            case .isolationForest: raw = IsolationForestDetector(settings: settings).scores(series, mode: mode, features: shared)
+            case .lof: raw = LocalOutlierFactorDetector(settings: settings).scores(series, mode: mode, features: shared)
+            default: raw = detector(for: method).scores(series, mode: mode)
+            }
+            return settings.ungatedMethods.contains(method) ? raw : gate.apply(raw, mode: mode)
+        }
         let k = requiredVotes
         var out: [EnsemblePoint] = []
         out.reserveCapacity(series.count)
         var lastDetection = Int.min / 2
+        // Per-row work stays allocation-light: solo flags are looked up once, and the k-th
+        // highest score comes from an insertion sort of a reused buffer (a handful of methods).
+        let solo = methods.map { settings.soloMethods.contains($0) }
+        var ranked = [Double](repeating: 0, count: methods.count)
         for i in 0..<series.count {
             let results = perMethod.map { i < $0.count ? $0[i] : .silent(series.values[i], "missing") }
-            let votes = results.filter(\.vote).count
-            let ranked = results.map(\.score).sorted(by: >)
-            var score = ranked.count >= k ? ranked[k - 1] : 0
-            var flagged = votes >= k
+            var votes = 0
+            var soloScore = 0.0, soloVote = false
+            for j in results.indices {
+                let r = results[j]
+                if r.vote { votes += 1 }
+                if solo[j] { soloScore = max(soloScore, r.score); soloVote = soloVote || r.vote }
+                var p = j
+                while p > 0, ranked[p - 1] < r.score { ranked[p] = ranked[p - 1]; p -= 1 }
+                ranked[p] = r.score
+            }
+            var score = max(ranked.count >= k ? ranked[k - 1] : 0, soloScore)
+            var flagged = votes >= k || soloVote
             if i - lastDetection <= settings.cooldown {
                 score *= 0.5
                 flagged = false

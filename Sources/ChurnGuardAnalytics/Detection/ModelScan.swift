@@ -17,9 +17,12 @@ struct FittedModel {
 enum ModelScan {
     static func run(
         _ series: TimeSeries, mode: DetectionMode, method: DetectionMethod, settings: DetectionSettings,
-        unit: String, minimumRows: Int, fit: (FeatureMatrix) -> FittedModel
+        unit: String, minimumRows: Int, features precomputed: SeriesFeatures? = nil,
+        fit: (FeatureMatrix) -> FittedModel
     ) -> [PointScore] {
-        let features = SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal)
+        // Features depend only on the series, the window and the seasonal options, so the
+        // ensemble computes them once for both models and passes them in.
+        let features = precomputed ?? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal)
         let x = features.matrix
         let finiteRows = (0..<x.rows).filter { x.isFiniteRow($0) }
         var out = series.values.map { PointScore.silent($0, $0.isFinite ? "warming up" : "not a finite value; skipped") }

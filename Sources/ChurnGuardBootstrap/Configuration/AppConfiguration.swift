@@ -1,5 +1,6 @@
 public import ChurnGuardCore
 public import ChurnGuardEngine
+import ChurnGuardAnalytics
 
 /// The service's typed configuration, read and validated once at start-up.
 ///
@@ -72,7 +73,7 @@ public struct AppConfiguration: Sendable {
     /// Daily rollups kept this long.
     public var retentionDailySeconds = 365 * 86_400
     /// `anomaly_detection.default_sensitivity`.
-    public var anomalySensitivity = 2.0
+    public var anomalySensitivity = DetectionSettings.defaultSensitivity
     /// `anomaly_detection.ensemble_voting_threshold`.
     public var ensembleVotingThreshold = 2
     /// Where each value came from, for `churnguard config` style diagnostics.

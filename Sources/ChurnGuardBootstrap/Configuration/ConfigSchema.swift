@@ -1,3 +1,5 @@
+import ChurnGuardAnalytics
+
 /// Every configuration key the service reads, declared once (see ``ConfigSetting``).
 ///
 /// Each dotted key can be set by its upper-snake-case variable (`api.port` → `API_PORT`) and
@@ -79,7 +81,8 @@ public enum ConfigSchema {
     static let anomalyEnabled = ConfigSetting.flag("anomaly_detection.enabled", default: true, doc: "run the anomaly monitor", aliases: ["ANOMALY_DETECTION_ENABLED"], pending: monitor)
     static let monitoringInterval = ConfigSetting.integer("anomaly_detection.monitoring_interval_seconds", default: 60, range: 1...86_400,
         doc: "seconds between monitor runs", aliases: ["ANALYTICS_MONITORING_INTERVAL"], pending: monitor)
-    static let sensitivity = ConfigSetting.number("anomaly_detection.default_sensitivity", default: 2.0, range: 0.1...10, doc: "detector sensitivity (higher flags more)", pending: monitor)
+    static let sensitivity = ConfigSetting.number("anomaly_detection.default_sensitivity", default: DetectionSettings.defaultSensitivity,
+        range: 0.1...10, doc: "detector sensitivity (higher flags more); the same default as churnguard detect", pending: monitor)
     static let votingThreshold = ConfigSetting.integer("anomaly_detection.ensemble_voting_threshold", default: 2, range: 1...6, doc: "methods that must agree", pending: monitor)
     static let statisticalEnabled = ConfigSetting.flag("anomaly_detection.methods.statistical.enabled", default: true, doc: "use the statistical detectors", pending: monitor)
     static let statisticalMethod = ConfigSetting.choice("anomaly_detection.methods.statistical.default_method", default: "zscore",

@@ -1,0 +1,121 @@
+/// Regime change: judges the *recent behaviour* of the series rather than one value. Two short-
+/// window statistics are computed at every row, over the last `regimeWindow` finite values: the
+/// activity (mean absolute difference between consecutive values: how busy the series is) and
+/// the level (their mean). Each is compared with its own distribution over the trailing
+/// `regimeHistory` rows: strength = deviation from that history's median over a tail-calibrated
+/// scale ((q₀.₉₉ − median) / 2.326, as for the model scores). So a burst of spikes on a
+/// quiet series, a series that starts oscillating, or a sustained shift of level stand out even
+/// when no single value is extreme (the contextual idea: unusual for recent patterns, not only
+/// in magnitude). Activity counts upward only (a series falling quiet is rarely an incident);
+/// the level counts both ways. Causal mode uses only rows up to the scored one.
+public struct RegimeDetector: AnomalyDetector {
+    /// Shared settings; `regimeWindow` and `regimeHistory` size the two windows.
+    public let settings: DetectionSettings
+    /// Creates the detector.
+    public init(settings: DetectionSettings = .init()) { self.settings = settings }
+    /// `.regime`.
+    public var method: DetectionMethod { .regime }
+
+    /// Scores each row against the history of the short-window statistics.
+    public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
+        let window = min(max(2, settings.regimeWindow), 100_000)
+        let stats = Self.statistics(series.values, window: window)
+        let capacity = min(max(8, settings.regimeHistory), 1_000_000)
+        let needed = max(settings.minimumHistory, 2 * window, 16)
+        switch mode {
+        case .batch:
+            let activity = stats.compactMap(\.self).map(\.activity).sorted()
+            let level = stats.compactMap(\.self).map(\.level).sorted()
+            return zip(series.values, stats).map { x, stat in
+                guard x.isFinite, let stat else { return .silent(x, x.isFinite ? "warming up" : "not a finite value; skipped") }
+                guard activity.count >= needed else { return .silent(x, "too little history") }
+                return judge(x, stat, activity: activity, level: level)
+            }
+        case .causal:
+            var activity = RollingQuantiles(capacity: capacity)
+            var level = RollingQuantiles(capacity: capacity)
+            var out: [PointScore] = []
+            out.reserveCapacity(series.count)
+            for (x, stat) in zip(series.values, stats) {
+                guard x.isFinite, let stat else {
+                    out.append(.silent(x, x.isFinite ? "warming up" : "not a finite value; skipped")); continue
+                }
+                if activity.count >= needed {
+                    out.append(judge(x, stat, activity: activity.sortedValues, level: level.sortedValues))
+                } else {
+                    out.append(.silent(x, "warming up"))
+                }
+                activity.push(stat.activity)
+                level.push(stat.level)
+            }
+            return out
+        }
+    }
+
+    /// One row's verdict: the stronger of the activity and level deviations.
+    private func judge(_ x: Double, _ stat: Statistic, activity: [Double], level: [Double]) -> PointScore {
+        let levelCenter = Quantile.sorted(level, 0.5) ?? stat.level
+        let floor = settings.scaleFloor(around: levelCenter)
+        let activityCenter = Quantile.sorted(activity, 0.5) ?? stat.activity
+        let activityScale = max(Self.tailScale(activity, center: activityCenter, upper: true), floor)
+        let levelScale = max(max(Self.tailScale(level, center: levelCenter, upper: true),
+                                 Self.tailScale(level, center: levelCenter, upper: false)), floor)
+        let busy = max(0, stat.activity - activityCenter)
+        let shift = stat.level - levelCenter
+        if busy / activityScale >= abs(shift) / levelScale {
+            var v = ScoreScale.verdict(method: .regime, observed: x, expected: levelCenter, deviation: busy,
+                                       scale: activityScale, unit: "activity z", settings: settings)
+            v.explanation = "recent activity \(ScoreScale.format(stat.activity)) vs typical \(ScoreScale.format(activityCenter)) ± \(ScoreScale.format(activityScale)) (z \(ScoreScale.format(busy / activityScale)))"
+            return v
+        }
+        var v = ScoreScale.verdict(method: .regime, observed: x, expected: levelCenter, deviation: shift,
+                                   scale: levelScale, unit: "level z", settings: settings)
+        v.explanation = "recent level \(ScoreScale.format(stat.level)) vs typical \(ScoreScale.format(levelCenter)) ± \(ScoreScale.format(levelScale)) (z \(ScoreScale.format(abs(shift) / levelScale)))"
+        return v
+    }
+
+    /// The σ of a normal with the same median and 99th (or 1st) percentile as `sorted`; 0 when
+    /// that tail is flat.
+    static func tailScale(_ sorted: [Double], center: Double, upper: Bool) -> Double {
+        guard let q = Quantile.sorted(sorted, upper ? 0.99 : 0.01) else { return 0 }
+        return max(0, upper ? q - center : center - q) / 2.326
+    }
+
+    /// The short-window statistics of one row.
+    struct Statistic {
+        let activity: Double
+        let level: Double
+    }
+
+    /// Per row, the activity and level of the last `window` finite values (nil for a non-finite
+    /// row or before `window` finite values exist). Running sums, O(1) per row.
+    static func statistics(_ values: [Double], window: Int) -> [Statistic?] {
+        var recent: [Double] = []
+        recent.reserveCapacity(window)
+        var head = 0, sum = 0.0, absDiffSum = 0.0
+        var diffs: [Double] = []
+        diffs.reserveCapacity(window)
+        var diffHead = 0
+        var previous: Double?
+        var out: [Statistic?] = []
+        out.reserveCapacity(values.count)
+        for x in values {
+            guard x.isFinite else { out.append(nil); continue }
+            if let previous {
+                let d = abs(x - previous)
+                if diffs.count < window - 1 { diffs.append(d) } else if window > 1 {
+                    absDiffSum -= diffs[diffHead]; diffs[diffHead] = d; diffHead = (diffHead + 1) % (window - 1)
+                }
+                absDiffSum += d
+            }
+            previous = x
+            if recent.count < window { recent.append(x) } else {
+                sum -= recent[head]; recent[head] = x; head = (head + 1) % window
+            }
+            sum += x
+            guard recent.count == window else { out.append(nil); continue }
+            out.append(Statistic(activity: max(0, absDiffSum) / Double(max(1, diffs.count)), level: sum / Double(window)))
+        }
+        return out
+    }
+}
