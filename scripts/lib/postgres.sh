@@ -111,12 +111,14 @@ pg_test_backup_restore() {
     TIMESCALEDB_URL="$url_src" "$bin" migrate >/dev/null 2>&1
     org=$(TIMESCALEDB_URL="$url_src" "$bin" org create backup-check 2>/dev/null | sed -E 's/.*"organization_id":"([^"]+)".*/\1/')
     file="$PG_TEST_DIR/points.csv"
+    # 1000 points two hours apart, all in the past (the accepted range ends a day ahead of now).
     {
         echo "timestamp,metric_name,value,customer_id"
-        for i in $(seq 0 999); do echo "$(( $(date +%s) - 86400 * 60 + i * 7200 )),logins,$i,c-$((i % 7))"; done
+        for i in $(seq 0 999); do echo "$(( $(date +%s) - 86400 * 100 + i * 7200 )),logins,$i,c-$((i % 7))"; done
     } >"$file"
     chmod a+r "$file"
-    TIMESCALEDB_URL="$url_src" "$bin" ingest --org "$org" "$file" >/dev/null 2>&1
+    TIMESCALEDB_URL="$url_src" "$bin" ingest --org "$org" "$file" >/dev/null \
+        || { echo "backup/restore check FAILED: could not load the sample points" >&2; return 1; }
     TIMESCALEDB_URL="$url_src" scripts/backup --dir "$PG_TEST_DIR/backups" 2>/dev/null
     gzip -dc "$PG_TEST_DIR"/backups/churnguard_*.sql.gz | "${super[@]}" -d "$dst" >/dev/null
     local query="SELECT count(*) || ' ' || md5(string_agg(id || timestamp::text || value || tags::text, ',' ORDER BY id)) FROM time_series_data"
