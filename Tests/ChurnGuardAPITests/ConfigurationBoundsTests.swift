@@ -39,6 +39,10 @@ struct ConfigurationBoundsTests {
         #expect(plain.validation.maxPointAgeSeconds == Int64(3650 * 86_400))
         #expect(plain.validation.maxPointFutureSeconds == Int64(86_400))
         #expect(AppConfiguration().validation.maxPointAgeSeconds == plain.validation.maxPointAgeSeconds)
+        // The built-in defaults are the declared ones, whichever way the configuration is made.
+        let built = AppConfiguration()
+        #expect(built.validation == plain.validation && built.rateLimits == plain.rateLimits)
+        #expect(built.keyCacheTTLSeconds == plain.keyCacheTTLSeconds && built.retentionRawSeconds == plain.retentionRawSeconds)
         let timescale = try configuration(["database.backend": "timescaledb"])
         #expect(timescale.validation.maxPointAgeSeconds == Int64(365 * 86_400))
         let set = try configuration(["api.max_point_age": "30d", "api.max_point_future": "5m"])

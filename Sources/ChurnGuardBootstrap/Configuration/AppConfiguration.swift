@@ -1,10 +1,10 @@
 public import ChurnGuardCore
 public import ChurnGuardEngine
-import ChurnGuardAnalytics
 
 /// The service's typed configuration, read and validated once at start-up.
 ///
-/// Defaults follow the deployment guide, except `database.backend`, which defaults to the
+/// Every default is the declared one (``ConfigSchema``), so `AppConfiguration()` equals a
+/// configuration read from no values at all. Defaults follow the deployment guide, except `database.backend`, which defaults to the
 /// embedded `sqlite` so that a fresh checkout runs without any server.
 public struct AppConfiguration: Sendable {
     /// Storage backends; see docs/ARCHITECTURE.md.
@@ -13,69 +13,71 @@ public struct AppConfiguration: Sendable {
     }
 
     /// `debug` / `DEBUG`: relaxes the production checks (placeholder JWT secret).
-    public var debug = false
+    public var debug = ConfigSchema.debug.defaultValue
     /// `database.backend` / `ANALYTICS_DB_BACKEND`.
-    public var backend = Backend.sqlite
+    public var backend = Backend(rawValue: ConfigSchema.backend.defaultValue) ?? .sqlite
     /// `database.sqlite.path` / `SQLITE_PATH`.
-    public var sqlitePath = "data/churnguard.sqlite"
+    public var sqlitePath = ConfigSchema.sqlitePath.defaultValue
     /// `api.host` / `API_HOST`.
-    public var host = "0.0.0.0"
+    public var host = ConfigSchema.host.defaultValue
     /// `api.port` / `API_PORT`.
-    public var port = 8000
+    public var port = ConfigSchema.port.defaultValue
     /// `api.cors_origins` / `CORS_ORIGINS`.
-    public var corsOrigins: [String] = []
+    public var corsOrigins = ConfigSchema.corsOrigins.defaultValue
     /// `api.api_key_header` / `API_KEY_HEADER`.
-    public var apiKeyHeader = "X-API-Key"
+    public var apiKeyHeader = ConfigSchema.apiKeyHeader.defaultValue
     /// `api.max_body_bytes`: larger request bodies get 413.
-    public var maxBodyBytes = 16 * 1024 * 1024
+    public var maxBodyBytes = ConfigSchema.maxBodyBytes.defaultValue
     /// Per-point and per-batch validation limits (`api.max_batch_points`, `api.max_point_age`,
     /// `api.max_point_future`).
     public var validation = AppConfiguration.defaultValidation
     /// `api.max_concurrent_queries_per_org`: reads one organization may run at once.
-    public var maxConcurrentQueriesPerOrganization = 4
+    public var maxConcurrentQueriesPerOrganization = ConfigSchema.maxConcurrentQueries.defaultValue
     /// `database.group_commit`: `adaptive` (default) or `fixed` (the former 5 ms linger,
     /// kept for side-by-side benchmarks; see docs/PERFORMANCE.md), with the adaptive policy's
     /// `database.group_commit_delay_factor` and `database.group_commit_siblings`.
     public var groupCommit = GroupCommitPolicy.defaultAdaptive
     /// `security.key_cache_ttl_seconds`: how long a verified API key is trusted without a read.
-    public var keyCacheTTLSeconds = 30
+    public var keyCacheTTLSeconds = ConfigSchema.keyCacheTTL.defaultValue
     /// `security.key_cache_size`: most verified keys remembered.
-    public var keyCacheSize = 10_000
+    public var keyCacheSize = ConfigSchema.keyCacheSize.defaultValue
     /// `database.query_timeout`: the time budget of every database query, in seconds.
-    public var queryTimeoutSeconds = 60
+    public var queryTimeoutSeconds = ConfigSchema.queryTimeout.defaultValue
     /// `api.idle_timeout_seconds`: a connection with no request in flight is closed after this long.
-    public var idleTimeoutSeconds = 60.0
+    public var idleTimeoutSeconds = ConfigSchema.idleTimeout.defaultValue
     /// `api.header_read_timeout_seconds`: a request head must be complete this long after
     /// the connection opened or its first byte arrived, else the connection is closed.
-    public var headerReadTimeoutSeconds = 10.0
+    public var headerReadTimeoutSeconds = ConfigSchema.headerReadTimeout.defaultValue
     /// `api.body_read_timeout_seconds`: a request body must be complete this long after its head.
-    public var bodyReadTimeoutSeconds = 30.0
+    public var bodyReadTimeoutSeconds = ConfigSchema.bodyReadTimeout.defaultValue
     /// `api.rate_limits.*`: requests per window for each tier.
-    public var rateLimits: [Tier: ConfigRate] = [:]
+    public var rateLimits: [Tier: ConfigRate] = [
+        .default: ConfigSchema.rateDefault.defaultValue, .premium: ConfigSchema.ratePremium.defaultValue, .enterprise: ConfigSchema.rateEnterprise.defaultValue,
+    ]
     /// `security.jwt_secret_key` / `JWT_SECRET_KEY`; `nil` when unset.
     public var jwtSecretKey: String?
     /// `logging.level` / `LOG_LEVEL`.
-    public var logLevel = "info"
+    public var logLevel = ConfigSchema.logLevel.defaultValue
     /// `logging.format`: `structured` (JSON lines) or `text`.
-    public var logFormat = "structured"
+    public var logFormat = ConfigSchema.logFormat.defaultValue
     /// `real_time_engine.max_points_per_metric` / `MAX_POINTS_PER_METRIC`.
-    public var maxPointsPerMetric = 10_000
+    public var maxPointsPerMetric = ConfigSchema.maxPointsPerMetric.defaultValue
     /// `data_aggregation.processing_interval_seconds`.
-    public var aggregationIntervalSeconds = 60
+    public var aggregationIntervalSeconds = ConfigSchema.aggregationInterval.defaultValue
     /// `data_aggregation.batch_size`.
-    public var aggregationBatchSize = 1000
+    public var aggregationBatchSize = ConfigSchema.batchSize.defaultValue
     /// `data_aggregation.max_workers` / `ANALYTICS_MAX_WORKERS`.
-    public var aggregationMaxWorkers = 4
+    public var aggregationMaxWorkers = ConfigSchema.maxWorkers.defaultValue
     /// `data_aggregation.retention_policy.*` in seconds.
-    public var retentionRawSeconds = 7 * 86_400
+    public var retentionRawSeconds = ConfigSchema.rawRetention.defaultValue
     /// Hourly rollups kept this long.
-    public var retentionHourlySeconds = 30 * 86_400
+    public var retentionHourlySeconds = ConfigSchema.hourlyRetention.defaultValue
     /// Daily rollups kept this long.
-    public var retentionDailySeconds = 365 * 86_400
+    public var retentionDailySeconds = ConfigSchema.dailyRetention.defaultValue
     /// `anomaly_detection.default_sensitivity`.
-    public var anomalySensitivity = DetectionSettings.defaultSensitivity
+    public var anomalySensitivity = ConfigSchema.sensitivity.defaultValue
     /// `anomaly_detection.ensemble_voting_threshold`.
-    public var ensembleVotingThreshold = 2
+    public var ensembleVotingThreshold = ConfigSchema.votingThreshold.defaultValue
     /// Where each value came from, for `churnguard config` style diagnostics.
     public var values = ConfigValues()
 
@@ -85,11 +87,18 @@ public struct AppConfiguration: Sendable {
     /// Accepted retention periods: one hour to 100 years (36500d).
     public static let retentionRange = 3600...(36_500 * 86_400)
 
-    /// The validation defaults: ten years back, one day ahead.
+    /// Oldest accepted point when `api.max_point_age` is unset: ten years back, or one year on
+    /// TimescaleDB, whose retention policy drops older chunks anyway.
+    static func defaultPointAgeSeconds(_ backend: Backend) -> Int {
+        backend == .timescaledb ? 365 * 86_400 : 3650 * 86_400
+    }
+
+    /// The validation defaults of the default backend.
     static var defaultValidation: ValidationLimits {
         var limits = ValidationLimits()
-        limits.maxPointAgeSeconds = 3650 * 86_400
-        limits.maxPointFutureSeconds = 86_400
+        limits.maxBatchPoints = ConfigSchema.maxBatchPoints.defaultValue
+        limits.maxPointAgeSeconds = Int64(defaultPointAgeSeconds(.sqlite))
+        limits.maxPointFutureSeconds = Int64(ConfigSchema.maxPointFuture.defaultValue)
         return limits
     }
 
@@ -124,7 +133,7 @@ public struct AppConfiguration: Sendable {
         bodyReadTimeoutSeconds = try S.bodyReadTimeout.read(values)
         // TimescaleDB creates a one-hour chunk for every hour a point falls in, and its
         // retention policy drops chunks older than a year anyway: accept no older points there.
-        let age = try S.maxPointAge.read(values) ?? (backend == .timescaledb ? 365 * 86_400 : 3650 * 86_400)
+        let age = try S.maxPointAge.read(values) ?? Self.defaultPointAgeSeconds(backend)
         validation.maxPointAgeSeconds = Int64(age)
         validation.maxPointFutureSeconds = Int64(try S.maxPointFuture.read(values))
         maxConcurrentQueriesPerOrganization = try S.maxConcurrentQueries.read(values)

@@ -132,9 +132,6 @@ public struct ConfigValues: Sendable {
         entries[key] = Entry(raw: .scalar(value), source: source)
     }
 
-    /// Whether a layer sets `key`.
-    public func isSet(_ key: String) -> Bool { entries[key] != nil }
-
     /// Where a key's value came from, or `default`.
     public func source(of key: String) -> String { entries[key]?.source ?? "default" }
 
@@ -143,13 +140,5 @@ public struct ConfigValues: Sendable {
 
     func fail(_ key: String, _ problem: String) -> ConfigError {
         ConfigError(source: source(of: key), key: key, problem: problem)
-    }
-
-    func scalar(_ key: String) -> String? {
-        guard let entry = entries[key] else { return nil }
-        switch entry.raw {
-        case .scalar(let text): return text
-        case .list(let items): return items.joined(separator: ",")
-        }
     }
 }
