@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
             // dedicated `churnguard worker`); concurrent workers are safe on every backend.
             let background = noWorker ? [] : BackgroundServices.make(
                 configuration: runtime.configuration, backends: runtime.backends, logger: runtime.logger)
-            let built = ApplicationBuilder.build(configuration: runtime.configuration, backends: runtime.backends,
+            let built = try await ApplicationBuilder.build(configuration: runtime.configuration, backends: runtime.backends,
                                                  logger: runtime.logger, backgroundServices: background)
             try await built.application.runService()
             await runtime.close()

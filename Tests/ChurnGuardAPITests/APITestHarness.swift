@@ -74,7 +74,7 @@ struct APITestHarness {
                                          organizationB: b.organization.id, configuration: configuration, bus: bus)
             var logger = Logger(label: "api-test")
             logger.logLevel = .warning
-            let built = ApplicationBuilder.build(configuration: configuration, backends: .single(store, name: backend.rawValue),
+            let built = try await ApplicationBuilder.build(configuration: configuration, backends: .single(store, name: backend.rawValue),
                                                  logger: logger, eventBus: bus)
             try await built.application.test(.live) { client in
                 try await body(harness, client)

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 public import ChurnGuardAPI
 public import ChurnGuardEngine
@@ -31,7 +32,7 @@ public enum ApplicationBuilder {
         pipelineOptions: IngestPipeline.Options? = nil,
         eventBus: (any EventBus)? = nil,
         backgroundServices: [any Service] = []
-    ) -> Built {
+    ) async throws -> Built {
         let bus = eventBus ?? InProcessEventBus()
         var defaultOptions = IngestPipeline.Options()
         defaultOptions.groupCommit = configuration.groupCommit
@@ -44,7 +45,9 @@ public enum ApplicationBuilder {
         options.keyCacheTTL = .seconds(configuration.keyCacheTTLSeconds)
         options.rateLimits = configuration.rateLimits.mapValues { RateLimit(count: $0.count, windowSeconds: $0.windowSeconds) }
         options.keyCacheCapacity = configuration.keyCacheSize
-        let router = makeRouter(APIDependencies(backends: backends, pipeline: pipeline, options: options))
+        options.http = httpPolicy(configuration)
+        let tokens = try await accessTokens(configuration, logger: logger)
+        let router = makeRouter(APIDependencies(backends: backends, pipeline: pipeline, options: options, tokens: tokens))
         var application = Application(
             router: router,
             server: .http1(configuration: HTTPServerSettings.http1(configuration, logger: logger)),
@@ -54,5 +57,34 @@ public enum ApplicationBuilder {
         // The worker's services, when `serve` runs them in-process (see BackgroundServices).
         application.addServices(backgroundServices)
         return Built(application: application, pipeline: pipeline, bus: bus)
+    }
+
+    static func httpPolicy(_ configuration: AppConfiguration) -> HTTPPolicy {
+        var policy = HTTPPolicy()
+        policy.corsOrigins = configuration.corsOrigins
+        policy.trustedHosts = configuration.trustedHosts
+        policy.httpsRedirect = configuration.httpsRedirect
+        policy.trustedProxies = configuration.trustedProxies
+        policy.hstsMaxAgeSeconds = configuration.hstsMaxAgeSeconds
+        return policy
+    }
+
+    /// The token issuer. Without `security.jwt_secret_key` a random secret is made for this
+    /// process, so tokens work on a single embedded server out of the box; they end with the
+    /// process and are not accepted by other replicas, which the warning says.
+    static func accessTokens(_ configuration: AppConfiguration, logger: Logger) async throws -> AccessTokens {
+        let secret: String
+        if let configured = configuration.jwtSecretKey {
+            secret = configured
+        } else {
+            var generator = SystemRandomNumberGenerator()
+            secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+            logger.warning("security.jwt_secret_key (JWT_SECRET_KEY) is not set: access tokens are signed with a random per-process secret, so they end at restart and other replicas refuse them")
+        }
+        var settings = AccessTokens.Settings(secret: secret, previousSecret: configuration.jwtPreviousSecretKey)
+        settings.lifetime = .seconds(configuration.accessTokenLifetimeSeconds)
+        settings.issuer = configuration.jwtIssuer
+        settings.audience = configuration.jwtAudience
+        return try await AccessTokens(settings: settings)
     }
 }
