@@ -22,6 +22,9 @@ public enum ApplicationBuilder {
         public let pipeline: IngestPipeline
         /// The bus on which the pipeline publishes every committed group; subscribe here.
         public let bus: any EventBus
+        /// Every route as `METHOD /template` (for the tenant-isolation suite, which must
+        /// cover each one).
+        public let routes: [String]
     }
 
     /// Builds the application; the caller runs it (which runs its services too). Without
@@ -48,6 +51,7 @@ public enum ApplicationBuilder {
         options.http = httpPolicy(configuration)
         let tokens = try await accessTokens(configuration, logger: logger)
         let router = makeRouter(APIDependencies(backends: backends, pipeline: pipeline, options: options, tokens: tokens))
+        let routes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
         var application = Application(
             router: router,
             server: .http1(configuration: HTTPServerSettings.http1(configuration, logger: logger)),
@@ -56,7 +60,7 @@ public enum ApplicationBuilder {
         application.addServices(pipeline)
         // The worker's services, when `serve` runs them in-process (see BackgroundServices).
         application.addServices(backgroundServices)
-        return Built(application: application, pipeline: pipeline, bus: bus)
+        return Built(application: application, pipeline: pipeline, bus: bus, routes: routes)
     }
 
     static func httpPolicy(_ configuration: AppConfiguration) -> HTTPPolicy {
