@@ -43,7 +43,10 @@ public enum BackgroundServices {
                                              counters: counters, logger: logger)
         let preparation = StoragePreparationService(store: backends.lifecycle, interval: timing.preparationInterval, clock: clock,
                                                     counters: counters, logger: logger)
-        return [aggregation, retention, preparation, maintenance]
+        let idempotency = IdempotencyExpiryService(
+            store: backends.points, ttlSeconds: Int64(configuration.idempotencyKeyTTLSeconds), interval: timing.retentionInterval,
+            clock: clock, now: { Timestamp(Date()) }, logger: logger)
+        return [aggregation, retention, preparation, maintenance, idempotency]
     }
 
     /// Runs the services until SIGTERM or SIGINT, then stops them gracefully: a rollup
