@@ -53,6 +53,8 @@ public struct AccessTokens: Sendable {
     let currentKeyID: String
     let knownKeyIDs: Set<String>
     let now: @Sendable () -> Date
+    /// Tokens already verified (see ``VerifiedTokenCache``).
+    let verified = VerifiedTokenCache()
 
     /// Prepares issuing and verification.
     /// - Throws: a message naming the setting when a secret is shorter than 32 bytes (jwt-kit
@@ -111,6 +113,12 @@ public struct AccessTokens: Sendable {
     /// The claims of a token that is authentic and valid now.
     /// - Throws: 401 `invalid_token` (with the reason) for anything else.
     public func verify(_ token: String) async throws(ServiceError) -> AccessTokenClaims {
+        guard token.utf8.count <= TokenHeader.maxTokenBytes else { throw Self.invalid("it is too long") }
+        let digest = SHA256.hash(data: Array(token.utf8))
+        if let known = verified.claims(for: digest) {
+            try check(known)
+            return known
+        }
         let header = try TokenHeader(token)
         guard header.alg == Self.algorithm else {
             throw Self.invalid("its algorithm is not \(Self.algorithm)")
@@ -125,6 +133,7 @@ public struct AccessTokens: Sendable {
             throw Self.invalid("its signature or payload is not valid")
         }
         try check(claims)
+        verified.remember(claims, for: digest)
         return claims
     }
 

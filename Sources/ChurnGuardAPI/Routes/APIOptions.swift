@@ -29,6 +29,9 @@ public struct APIOptions: Sendable {
     public var keyCacheTTL: Duration = .zero
     /// Most verified keys remembered (`security.key_cache_size`).
     public var keyCacheCapacity = 10_000
+    /// How long an organization's metric list is served from memory (`api.metric_list_cache_seconds`);
+    /// zero reads the store every time. Ingest through this replica refreshes it at once.
+    public var metricCatalogTTL: Duration = .zero
     /// CORS, trusted hosts, HTTPS redirect and security headers.
     public var http = HTTPPolicy()
     /// The current time, for the accepted time range of points (a fixed clock in tests).

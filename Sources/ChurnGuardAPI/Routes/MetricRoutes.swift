@@ -9,6 +9,7 @@ struct MetricRoutes {
     let pipeline: IngestPipeline
     let options: APIOptions
     let queryLimiter: QueryLimiter
+    let catalog: MetricCatalogCache
 
     func register(on group: RouterGroup<OrganizationContext>) {
         group.post("analytics/metrics") { request, context in
@@ -54,6 +55,7 @@ struct MetricRoutes {
         }
         switch outcome {
         case .stored:
+            catalog.invalidate(context.organization)
             return JSONResponse.raw(.ok, ByteBuffer(string: "{\"accepted\":\(parsed.points.count)}"))
         case .replayed(let accepted):
             return JSONResponse.raw(.ok, ByteBuffer(string: "{\"accepted\":\(accepted)}"),
@@ -76,7 +78,9 @@ struct MetricRoutes {
     }
 
     func listMetrics(context: OrganizationContext) async throws -> Response {
-        let summaries = try await store.metrics(organization: context.organization)
+        let summaries = try await catalog.summaries(of: context.organization) {
+            try await store.metrics(organization: context.organization)
+        }
         return try JSONResponse.make(.ok, MetricList(metrics: summaries.map {
             .init(metric_name: $0.metricName, points: $0.points,
                   first_timestamp: $0.firstTimestamp.description, last_timestamp: $0.lastTimestamp.description)

@@ -52,7 +52,8 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
     TokenRoutes(tokens: dependencies.tokens).register(on: tenant)
     ApiKeyRoutes(admin: OrganizationAdmin(store: backends.identity), authenticator: authenticator).register(on: tenant)
     let queryLimiter = QueryLimiter(limit: dependencies.options.maxConcurrentQueriesPerOrganization)
-    MetricRoutes(store: backends.points, pipeline: dependencies.pipeline, options: dependencies.options, queryLimiter: queryLimiter)
+    MetricRoutes(store: backends.points, pipeline: dependencies.pipeline, options: dependencies.options, queryLimiter: queryLimiter,
+                 catalog: MetricCatalogCache(ttl: options.metricCatalogTTL))
         .register(on: tenant)
     AggregateRoutes(store: backends.rollups, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
     return router

@@ -49,6 +49,7 @@ public enum ApplicationBuilder {
         options.rateLimits = configuration.rateLimits.mapValues { RateLimit(count: $0.count, windowSeconds: $0.windowSeconds) }
         options.keyCacheCapacity = configuration.keyCacheSize
         options.http = httpPolicy(configuration)
+        options.metricCatalogTTL = .milliseconds(Int64(configuration.metricListCacheSeconds * 1000))
         let tokens = try await accessTokens(configuration, logger: logger)
         let router = makeRouter(APIDependencies(backends: backends, pipeline: pipeline, options: options, tokens: tokens))
         let routes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
