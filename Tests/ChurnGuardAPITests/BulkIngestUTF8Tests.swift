@@ -17,7 +17,7 @@ struct BulkIngestUTF8Tests {
         #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
-            let count = try await BulkIngest(store: store).load(path: path, organization: created.organization.id)
+            let count = try await BulkIngest(store: store).load(path: path, organization: created.organization.id).stored
             return (.success(count), store, created.organization.id)
         } catch {
             return (.failure(error), store, created.organization.id)

@@ -38,6 +38,29 @@ struct IngestCommandTests {
         }
     }
 
+    @Test("with --idempotency-key a repeated load stores every point once; the key with another file is refused",
+          arguments: CLIBackend.available)
+    func idempotentLoad(_ backend: CLIBackend) async throws {
+        try await CLIHarness.with(backend: backend) { cli in
+            let org = try await organization(cli)
+            var csv = "timestamp,metric_name,value\n"
+            for index in 0..<50 { csv += "\(1_795_939_200 - index * 60),logins,\(index)\n" }
+            let path = try cli.write("once.csv", csv)
+            let first = try await cli.run(["ingest", "--org", org, path, "--idempotency-key", "import-2026-11"])
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.contains("ingested 50 points"))
+            let again = try await cli.run(["ingest", "--org", org, path, "--idempotency-key", "import-2026-11"])
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout.contains("ingested 0 points (50 were already stored under this idempotency key)"), "\(again.stdout)")
+            #expect(try await stored(cli, org: org, metric: "logins").count == 50)
+            let other = try cli.write("other.csv", "timestamp,metric_name,value\n1795939200,logins,7\n")
+            let reused = try await cli.run(["ingest", "--org", org, other, "--idempotency-key", "import-2026-11"])
+            #expect(reused.status != 0)
+            #expect(reused.stderr.contains("was used with another file"), "\(reused.stderr)")
+            #expect(try await stored(cli, org: org, metric: "logins").count == 50)
+        }
+    }
+
     @Test("a bad line stops the load before anything is stored, naming the line", arguments: CLIBackend.available)
     func badLine(_ backend: CLIBackend) async throws {
         try await CLIHarness.with(backend: backend) { cli in

@@ -1,5 +1,6 @@
 public import ChurnGuardCore
 public import ChurnGuardStorage
+import Crypto
 import Foundation
 
 /// Loads a CSV or JSON Lines file into the store for `churnguard ingest`.
@@ -20,24 +21,48 @@ public struct BulkIngest: Sendable {
         self.chunkSize = chunkSize
     }
 
+    /// What a load did.
+    public struct Result: Sendable, Equatable {
+        /// Points stored by this run.
+        public var stored: Int
+        /// Points skipped because an earlier run with the same idempotency key stored them.
+        public var alreadyStored: Int
+    }
+
     /// Loads `path` for `organization`, calling `progress(done, total)` after each chunk.
-    /// - Returns: the number of points stored.
-    /// - Throws: ``ServiceError`` naming the first bad line; nothing is stored then.
-    public func load(path: String, organization: OrganizationID,
-                     progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+    ///
+    /// With `idempotencyKey`, each chunk is stored under `KEY#<chunk>` with the file's
+    /// SHA-256, so running the same command again after a failure (or twice) stores every
+    /// point exactly once; the same key with another file is refused.
+    /// - Throws: ``ServiceError`` naming the first bad line (nothing is stored then), or a
+    ///   reused key.
+    public func load(path: String, organization: OrganizationID, idempotencyKey: String? = nil,
+                     progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Result {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ServiceError(.notFound, code: "file_not_found", message: "cannot read \(path)")
         }
         let text = try Self.decodeUTF8(data)
         let points = try parse(text, jsonLines: Self.isJSONLines(path: path, text: text))
-        var stored = 0
-        while stored < points.count {
-            let chunk = Array(points[stored..<min(stored + chunkSize, points.count)])
-            try await store.append([PointBatch(organization: organization, points: chunk)])
-            stored += chunk.count
-            progress(stored, points.count)
+        let fileHash = Array(SHA256.hash(data: data))
+        var result = Result(stored: 0, alreadyStored: 0)
+        var done = 0
+        var index = 0
+        while done < points.count {
+            let chunk = Array(points[done..<min(done + chunkSize, points.count)])
+            let claim = idempotencyKey.map { IdempotencyClaim(key: "\($0)#\(index)", bodyHash: fileHash) }
+            let outcome = try await store.append([PointBatch(organization: organization, points: chunk, idempotency: claim)]).first
+            switch outcome {
+            case .replayed: result.alreadyStored += chunk.count
+            case .keyReused:
+                throw ServiceError(.validation, code: "idempotency_key_reused",
+                                   message: "--idempotency-key \(idempotencyKey ?? "") was used with another file; nothing more was stored")
+            case .stored, nil: result.stored += chunk.count
+            }
+            done += chunk.count
+            index += 1
+            progress(done, points.count)
         }
-        return stored
+        return result
     }
 
     /// Parses and validates every line.

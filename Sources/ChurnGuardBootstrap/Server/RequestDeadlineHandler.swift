@@ -26,8 +26,16 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private let logger: Logger
     private var context: ChannelHandlerContext?
     private var observer: ReadObserver?
-    private var headerTimer: Scheduled<Void>?
-    private var bodyTimer: Scheduled<Void>?
+    /// When the current request head must be complete; `nil` while none is awaited.
+    private var headerDeadline: NIODeadline?
+    /// When the current request body must be complete; `nil` outside a request.
+    private var bodyDeadline: NIODeadline?
+    /// One timer per connection, set for the earliest deadline or earlier. Deadlines move on
+    /// every request, but the timer is rescheduled only when a deadline comes before it: a
+    /// timer that fires early finds nothing expired and re-arms. Scheduling and cancelling two
+    /// timers per request showed at about a tenth of the small-request path's CPU.
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
     /// Between a request's head and its end.
     private var readingRequest = false
     /// Requests whose response has not been written completely.
@@ -53,7 +61,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelTimers()
+        stopTimer()
         // The observer stays (it only forwards) but no longer reports.
         observer?.owner = nil
         observer = nil
@@ -66,25 +74,23 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelTimers()
+        stopTimer()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
-            headerTimer?.cancel()
-            headerTimer = nil
+            headerDeadline = nil
             readingRequest = true
             pendingResponses += 1
-            bodyTimer?.cancel()
-            bodyTimer = schedule(after: bodyTimeout, reason: "request body not complete")
+            bodyDeadline = .now() + bodyTimeout
+            arm()
         case .body:
             break
         case .end:
             readingRequest = false
-            bodyTimer?.cancel()
-            bodyTimer = nil
+            bodyDeadline = nil
         }
         context.fireChannelRead(data)
     }
@@ -101,37 +107,60 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func startHeaderClock() {
-        guard headerTimer == nil else { return }
-        headerTimer = schedule(after: headerTimeout, reason: "request head not complete") { [weak self] in
-            // A pipelined head waits behind a response still being written: give it time.
-            (self?.pendingResponses ?? 0) > 0
+        guard headerDeadline == nil else { return }
+        headerDeadline = .now() + headerTimeout
+        arm()
+    }
+
+    /// Makes sure the timer fires no later than the earliest deadline.
+    private func arm() {
+        guard let context else { return }
+        let next = [headerDeadline, bodyDeadline].compactMap { $0 }.min()
+        guard let next else { return }
+        if let timerDeadline, timerDeadline <= next, timer != nil { return }
+        timer?.cancel()
+        timerDeadline = next
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: next) { [weak self] in
+            self?.timerFired()
         }
     }
 
-    /// Closes the connection after `delay`, unless `postpone` says to wait another round.
-    private func schedule(after delay: TimeAmount, reason: String, postpone: @escaping () -> Bool = { false }) -> Scheduled<Void>? {
-        guard let context else { return nil }
-        return context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
-            guard let self, let context = self.context else { return }
-            if postpone() {
-                self.headerTimer = nil
-                self.startHeaderClock()
-                return
+    /// Closes the connection if a deadline passed; otherwise re-arms for the next one.
+    private func timerFired() {
+        timer = nil
+        timerDeadline = nil
+        guard let context else { return }
+        let now = NIODeadline.now()
+        var reason: String?
+        if let deadline = headerDeadline, deadline <= now {
+            if pendingResponses > 0 {
+                // A pipelined head waits behind a response still being written: give it time.
+                headerDeadline = now + headerTimeout
+            } else {
+                reason = "request head not complete within \(headerTimeout.nanoseconds / 1_000_000) ms"
             }
-            self.logger.debug("closing slow connection", metadata: [
-                "reason": "\(reason) within \(delay.nanoseconds / 1_000_000) ms",
-                "remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")",
-            ])
-            self.cancelTimers()
-            context.close(promise: nil)
         }
+        if reason == nil, let deadline = bodyDeadline, deadline <= now {
+            reason = "request body not complete within \(bodyTimeout.nanoseconds / 1_000_000) ms"
+        }
+        guard let reason else {
+            arm()
+            return
+        }
+        logger.debug("closing slow connection", metadata: [
+            "reason": "\(reason)",
+            "remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")",
+        ])
+        stopTimer()
+        context.close(promise: nil)
     }
 
-    private func cancelTimers() {
-        headerTimer?.cancel()
-        headerTimer = nil
-        bodyTimer?.cancel()
-        bodyTimer = nil
+    private func stopTimer() {
+        timer?.cancel()
+        timer = nil
+        timerDeadline = nil
+        headerDeadline = nil
+        bodyDeadline = nil
     }
 }
 

@@ -38,13 +38,23 @@ public enum ApiKeyCodec {
     }
 
     /// The public identifier inside a key, or `nil` when the text is not shaped like a key.
+    /// Runs on every authenticated request, so it reads the bytes once without splitting.
     public static func identifier(of key: String) -> String? {
-        let parts = key.split(separator: "_", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == scheme,
-              parts[1].utf8.count == idLength, parts[2].utf8.count == secretLength,
-              parts[1].utf8.allSatisfy(isAlphanumeric), parts[2].utf8.allSatisfy(isAlphanumeric)
-        else { return nil }
-        return String(parts[1])
+        let expected = scheme.utf8.count + 1 + idLength + 1 + secretLength
+        var text = key
+        return text.withUTF8 { bytes -> String? in
+            guard bytes.count == expected else { return nil }
+            let prefix = scheme.utf8.count
+            guard bytes.starts(with: scheme.utf8), bytes[prefix] == UInt8(ascii: "_"),
+                  bytes[prefix + 1 + idLength] == UInt8(ascii: "_")
+            else { return nil }
+            let idRange = (prefix + 1)..<(prefix + 1 + idLength)
+            let secretRange = (prefix + 2 + idLength)..<expected
+            guard idRange.allSatisfy({ isAlphanumeric(bytes[$0]) }), secretRange.allSatisfy({ isAlphanumeric(bytes[$0]) }) else {
+                return nil
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[idRange]), as: UTF8.self)
+        }
     }
 
     /// SHA-256 of the key text.
