@@ -103,7 +103,9 @@ public struct EnsembleDetector: Sendable {
             var score = max(ranked.count >= k ? ranked[k - 1] : 0, soloScore)
             var flagged = votes >= k || soloVote
             if i - lastDetection <= settings.cooldown {
-                score *= 0.5
+                // Halved, and kept below 0.5 (a saturated 1 would halve to exactly 0.5, a
+                // detection to anyone reading the score while is_anomaly says no).
+                score = min(score * 0.5, 0.499)
                 flagged = false
             }
             if flagged { lastDetection = i }

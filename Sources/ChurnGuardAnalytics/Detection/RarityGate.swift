@@ -44,9 +44,9 @@ struct RarityGate: Sendable {
         let r = Self.ratio(p.score), rq = Self.ratio(q) * max(margin, 0)
         guard rq > 1 else { return p }
         var out = p
-        let adjusted = r / rq
-        let r2 = adjusted * adjusted
-        out.score = r2 / (1 + r2)
+        // r = ∞ (a score of exactly 1) stays 1: ∞ / (1 + ∞) would be NaN, which printed as 0
+        // while the row still voted.
+        out.score = ScoreScale.score(strength: r / rq, threshold: 1)
         if out.vote && out.score < 0.5 {
             out.vote = false
             out.explanation += "; usual for this series (rarity gate)"
