@@ -35,6 +35,10 @@ public struct DetectionSettings: Sendable, Equatable {
     /// 20 % beyond the series' recent extremes), so a slowly trending series does not alarm on
     /// every new record.
     public var rarityMargin: Double = 1.2
+    /// Scores of a method the rarity gate must have seen before it acts (causal mode; at most
+    /// `rarityWindow`). Until then the method's own threshold decides alone. 625 (was a quarter
+    /// of the window, 250): chosen by cross-validation (docs/ANOMALY_DETECTION.md).
+    public var rarityWarmup: Int = 625
     /// Methods whose vote alone makes a row anomalous, whatever `votingThreshold` says: for a
     /// method that sees evidence the others cannot (the regime detector judges recent behaviour,
     /// the rest single values), so requiring a second vote would silence it. Default: the regime

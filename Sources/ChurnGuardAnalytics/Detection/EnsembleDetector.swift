@@ -67,7 +67,8 @@ public struct EnsembleDetector: Sendable {
     /// of a method in `settings.soloMethods` suffices on its own) and the cooldown applied. Causal mode keeps causality end to end: each method is causal, and
     /// the rarity gate and the cooldown only look back.
     public func detect(_ series: TimeSeries, mode: DetectionMode = .causal) -> [EnsemblePoint] {
-        let gate = RarityGate(quantile: settings.rarityQuantile, window: settings.rarityWindow, margin: settings.rarityMargin)
+        let gate = RarityGate(quantile: settings.rarityQuantile, window: settings.rarityWindow, margin: settings.rarityMargin,
+                              warmup: settings.rarityWarmup)
         // Isolation Forest and LOF read the same series features: compute them once.
         let shared = methods.contains(.isolationForest) && methods.contains(.lof)
             ? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal) : nil
