@@ -28,7 +28,6 @@ struct RarityGateTests {
         #expect(quarter[249].vote && !quarter[250].vote)     // default: a quarter of the window
         let capped = RarityGate(quantile: 0.999, window: 100, margin: 1.2, warmup: 10_000).apply(scores, mode: .causal)
         #expect(capped[99].vote && !capped[100].vote)        // never longer than the window
-        #expect(DetectionSettings().rarityWarmup == 625)
     }
 
     @Test("a score of exactly 1 stays 1 (and votes) when the gate rescales it; never NaN")

@@ -68,7 +68,7 @@ public struct EnsembleDetector: Sendable {
     /// the rarity gate and the cooldown only look back.
     public func detect(_ series: TimeSeries, mode: DetectionMode = .causal) -> [EnsemblePoint] {
         let gate = RarityGate(quantile: settings.rarityQuantile, window: settings.rarityWindow, margin: settings.rarityMargin,
-                              warmup: settings.rarityWarmup)
+                              warmup: settings.rarityWarmup > 0 ? settings.rarityWarmup : nil)
         // Isolation Forest and LOF read the same series features: compute them once.
         let shared = methods.contains(.isolationForest) && methods.contains(.lof)
             ? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal) : nil
