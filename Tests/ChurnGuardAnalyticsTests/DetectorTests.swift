@@ -72,6 +72,22 @@ struct DetectorTests {
         }
     }
 
+    @Test("ensemble: score ≥ 0.5 exactly when is_anomaly, also for saturated spikes inside a cooldown")
+    func ensembleScoreMatchesFlag() {
+        // Two enormous spikes 10 rows apart: both score 1 for the methods; the second falls in
+        // the cooldown of the first and must stay below 0.5.
+        var values = TestSeries.spiky(1_500, spikes: []).values
+        values[1_200] = 1e15
+        values[1_210] = 1e15
+        let series = TimeSeries(timestamps: TestSeries.times(values.count), values: values)
+        for mode in DetectionMode.allCases {
+            let points = EnsembleDetector().detect(series, mode: mode)
+            #expect(points.allSatisfy { $0.score.isFinite && ($0.score >= 0.5) == $0.isAnomaly }, "\(mode)")
+            #expect(points[1_200].isAnomaly, "\(mode)")
+            #expect(!points[1_210].isAnomaly && points[1_210].votes >= 2, "\(mode)")
+        }
+    }
+
     @Test("a regular daily cycle does not fire the seasonal baseline or the ensemble")
     func dailyCycle() {
         let series = TestSeries.daily(days: 10)

@@ -16,6 +16,32 @@ struct RarityGateTests {
         #expect(gate[2_950].vote)             // a burst five times larger is news
         #expect(gate[300].vote)               // the first burst is news too
     }
+
+    @Test("the causal gate acts only after its warm-up of scored rows")
+    func warmup() {
+        let usual = PointScore(score: 0.7, vote: true, expected: 0, observed: 1, explanation: "busy")
+        let scores = Array(repeating: usual, count: 800)
+        let late = RarityGate(quantile: 0.999, window: 1_000, margin: 1.2, warmup: 625).apply(scores, mode: .causal)
+        #expect(late[624].vote && late[624].score == 0.7)     // 624 earlier scores: not yet
+        #expect(!late[625].vote && late[625].score < 0.5)     // 625: the gate acts
+        let quarter = RarityGate(quantile: 0.999, window: 1_000, margin: 1.2).apply(scores, mode: .causal)
+        #expect(quarter[249].vote && !quarter[250].vote)     // default: a quarter of the window
+        let capped = RarityGate(quantile: 0.999, window: 100, margin: 1.2, warmup: 10_000).apply(scores, mode: .causal)
+        #expect(capped[99].vote && !capped[100].vote)        // never longer than the window
+    }
+
+    @Test("a score of exactly 1 stays 1 (and votes) when the gate rescales it; never NaN")
+    func saturatedScore() {
+        let usual = PointScore(score: 0.7, vote: true, expected: 0, observed: 1, explanation: "busy")
+        let extreme = PointScore(score: 1, vote: true, expected: 0, observed: 1e12, explanation: "huge")
+        let scores = Array(repeating: usual, count: 400) + [extreme]
+        for mode in DetectionMode.allCases {
+            let gated = RarityGate(quantile: 0.999, window: 1_000, margin: 1.2).apply(scores, mode: mode)
+            #expect(gated.allSatisfy { $0.score.isFinite }, "\(mode)")
+            #expect(gated[400].score == 1 && gated[400].vote, "\(mode)")
+            #expect(gated[399].score < 0.5 && !gated[399].vote, "\(mode)")
+        }
+    }
 }
 
 @Suite("Noise gates")

@@ -35,6 +35,11 @@ public struct DetectionSettings: Sendable, Equatable {
     /// 20 % beyond the series' recent extremes), so a slowly trending series does not alarm on
     /// every new record.
     public var rarityMargin: Double = 1.2
+    /// Scores of a method the rarity gate must have seen before it acts (causal mode; at most
+    /// `rarityWindow`); until then the method's own threshold decides alone. 0 (the default): a
+    /// quarter of `rarityWindow`. Longer warm-ups scored higher in-sample but not when
+    /// cross-validated, so the default stayed (docs/ANOMALY_DETECTION.md).
+    public var rarityWarmup: Int = 0
     /// Methods whose vote alone makes a row anomalous, whatever `votingThreshold` says: for a
     /// method that sees evidence the others cannot (the regime detector judges recent behaviour,
     /// the rest single values), so requiring a second vote would silence it. Default: the regime

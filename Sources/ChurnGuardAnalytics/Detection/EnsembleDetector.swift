@@ -67,7 +67,8 @@ public struct EnsembleDetector: Sendable {
     /// of a method in `settings.soloMethods` suffices on its own) and the cooldown applied. Causal mode keeps causality end to end: each method is causal, and
     /// the rarity gate and the cooldown only look back.
     public func detect(_ series: TimeSeries, mode: DetectionMode = .causal) -> [EnsemblePoint] {
-        let gate = RarityGate(quantile: settings.rarityQuantile, window: settings.rarityWindow, margin: settings.rarityMargin)
+        let gate = RarityGate(quantile: settings.rarityQuantile, window: settings.rarityWindow, margin: settings.rarityMargin,
+                              warmup: settings.rarityWarmup > 0 ? settings.rarityWarmup : nil)
         // Isolation Forest and LOF read the same series features: compute them once.
         let shared = methods.contains(.isolationForest) && methods.contains(.lof)
             ? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal) : nil
@@ -103,7 +104,9 @@ public struct EnsembleDetector: Sendable {
             var score = max(ranked.count >= k ? ranked[k - 1] : 0, soloScore)
             var flagged = votes >= k || soloVote
             if i - lastDetection <= settings.cooldown {
-                score *= 0.5
+                // Halved, and kept below 0.5 (a saturated 1 would halve to exactly 0.5, a
+                // detection to anyone reading the score while is_anomaly says no).
+                score = min(score * 0.5, 0.499)
                 flagged = false
             }
             if flagged { lastDetection = i }

@@ -6,7 +6,9 @@
 /// the role Numenta's "anomaly likelihood" plays for HTM: judging a raw score against the series'
 /// own history of scores.
 ///
-/// Causal mode uses only earlier rows; batch mode uses all rows. Works on normalized scores: the
+/// Causal mode uses only earlier rows, and acts once `warmup` of them have been scored: a
+/// quantile of a short history is a poor estimate of how unusual this series' scores get, so
+/// early on the method's own threshold decides alone. Batch mode uses all rows. Works on normalized scores: the
 /// score ↔ strength map is monotonic, r = threshold·√(s / (1 − s)).
 struct RarityGate: Sendable {
     /// Quantile of past scores a vote must exceed, in (0, 1] (1 = the maximum); ≤ 0 disables.
@@ -15,6 +17,9 @@ struct RarityGate: Sendable {
     let window: Int
     /// How far (as a factor on the strength) a vote must exceed that quantile.
     var margin: Double = 1
+    /// Past scores needed before the gate acts (causal mode), at most `window`; nil: a quarter
+    /// of the window.
+    var warmup: Int? = nil
 
     /// Re-scales one method's scores.
     func apply(_ scores: [PointScore], mode: DetectionMode) -> [PointScore] {
@@ -28,8 +33,9 @@ struct RarityGate: Sendable {
             var past = RollingQuantiles(capacity: window)
             var out: [PointScore] = []
             out.reserveCapacity(scores.count)
+            let needed = min(max(1, warmup ?? window / 4), window)
             for s in scores {
-                let q = past.count >= window / 4 ? past.quantile(quantile) ?? 0 : 0
+                let q = past.count >= needed ? past.quantile(quantile) ?? 0 : 0
                 out.append(adjust(s, reference: q))
                 if s.explanation != "warming up" { past.push(s.score) }
             }
@@ -44,9 +50,9 @@ struct RarityGate: Sendable {
         let r = Self.ratio(p.score), rq = Self.ratio(q) * max(margin, 0)
         guard rq > 1 else { return p }
         var out = p
-        let adjusted = r / rq
-        let r2 = adjusted * adjusted
-        out.score = r2 / (1 + r2)
+        // r = ∞ (a score of exactly 1) stays 1: ∞ / (1 + ∞) would be NaN, which printed as 0
+        // while the row still voted.
+        out.score = ScoreScale.score(strength: r / rq, threshold: 1)
         if out.vote && out.score < 0.5 {
             out.vote = false
             out.explanation += "; usual for this series (rarity gate)"

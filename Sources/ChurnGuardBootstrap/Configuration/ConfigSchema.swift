@@ -82,7 +82,7 @@ public enum ConfigSchema {
     static let monitoringInterval = ConfigSetting.integer("anomaly_detection.monitoring_interval_seconds", default: 60, range: 1...86_400,
         doc: "seconds between monitor runs", aliases: ["ANALYTICS_MONITORING_INTERVAL"], pending: monitor)
     static let sensitivity = ConfigSetting.number("anomaly_detection.default_sensitivity", default: DetectionSettings.defaultSensitivity,
-        range: 0.1...10, doc: "detector sensitivity (higher flags more); the same default as churnguard detect", pending: monitor)
+        range: 0.1...10, doc: "detector sensitivity: every threshold × sensitivity / 2, so higher flags fewer; the same default as churnguard detect", pending: monitor)
     static let votingThreshold = ConfigSetting.integer("anomaly_detection.ensemble_voting_threshold", default: 2, range: 1...6, doc: "methods that must agree", pending: monitor)
     static let statisticalEnabled = ConfigSetting.flag("anomaly_detection.methods.statistical.enabled", default: true, doc: "use the statistical detectors", pending: monitor)
     static let statisticalMethod = ConfigSetting.choice("anomaly_detection.methods.statistical.default_method", default: "zscore",
