@@ -58,6 +58,8 @@ struct APITestHarness {
     static func run(
         backend: TestBackend = .sqlite,
         configure: (inout AppConfiguration) -> Void = { _ in },
+        metrics: PrometheusMetrics? = nil,
+        logger custom: Logger? = nil,
         _ body: @Sendable (APITestHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         var configuration = AppConfiguration()
@@ -75,7 +77,7 @@ struct APITestHarness {
             var logger = Logger(label: "api-test")
             logger.logLevel = .warning
             let built = ApplicationBuilder.build(configuration: configuration, backends: .single(store, name: backend.rawValue),
-                                                 logger: logger, eventBus: bus)
+                                                 logger: custom ?? logger, eventBus: bus, metrics: metrics)
             try await built.application.test(.live) { client in
                 try await body(harness, client)
             }

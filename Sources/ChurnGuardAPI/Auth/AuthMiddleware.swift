@@ -12,6 +12,7 @@ struct AuthMiddleware: RouterMiddleware {
         let identity = try await authenticator.authenticate(try authenticator.credentials(in: request.headers))
         var context = context
         context.identity = identity
+        context.observation.organization = identity.organization
         context.logger[metadataKey: "organization_id"] = "\(identity.organization)"
         context.logger[metadataKey: "key_id"] = "\(identity.keyID)"
         return try await next(request, context)

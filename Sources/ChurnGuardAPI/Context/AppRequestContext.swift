@@ -24,6 +24,8 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by the authentication middleware on `/api/` routes.
     public var identity: AuthenticatedIdentity?
+    /// Carries what inner middleware learns (the organization) out to the access log.
+    public let observation = RequestObservation()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

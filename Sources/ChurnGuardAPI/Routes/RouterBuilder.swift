@@ -1,6 +1,7 @@
 public import ChurnGuardEngine
 public import ChurnGuardStorage
 public import Hummingbird
+import Metrics
 
 /// Everything the routes need, handed in by the composition root.
 public struct APIDependencies: Sendable {
@@ -12,32 +13,48 @@ public struct APIDependencies: Sendable {
     public var options: APIOptions
     /// Per-key request allowances.
     public var rateLimiter: any RateLimiter
+    /// Where the API's counters go (the process-wide metrics system by default).
+    public var metrics: ServiceMetrics
+    /// Serves `GET /metrics` on this router when set (nil: metrics off, or served on
+    /// `monitoring.metrics_port` instead).
+    public var exposition: MetricsExposition?
+    /// Counts requests by route template and status (`churnguard_requests_total`); nil: not counted.
+    public var httpMetrics: HTTPMetrics?
+    /// Logs one line per answered request (level info).
+    public var accessLog = true
 
     /// Creates the dependencies.
-    public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: any RateLimiter = GCRARateLimiter()) {
+    public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: (any RateLimiter)? = nil,
+                metrics: ServiceMetrics = ServiceMetrics()) {
         self.backends = backends
         self.pipeline = pipeline
         self.options = options
-        self.rateLimiter = rateLimiter
+        self.metrics = metrics
+        self.rateLimiter = rateLimiter ?? GCRARateLimiter(metricsFactory: metrics.factory)
     }
 }
 
 /// Builds the router: public probes at the root, authenticated tenant routes under `/api/v1`.
 public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ObservabilityMiddleware(metrics: dependencies.httpMetrics, accessLog: dependencies.accessLog))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBodyBytes: dependencies.options.maxBodyBytes))
     let backends = dependencies.backends
     HealthRoutes(store: backends.lifecycle, backendName: backends.name).register(on: router)
+    dependencies.exposition?.register(on: router)
+    let factory = dependencies.metrics.factory
     let authenticator = Authenticator(
         store: backends.identity, apiKeyHeader: dependencies.options.apiKeyHeader,
-        cacheTTL: dependencies.options.keyCacheTTL, cacheCapacity: dependencies.options.keyCacheCapacity)
+        cacheTTL: dependencies.options.keyCacheTTL, cacheCapacity: dependencies.options.keyCacheCapacity,
+        metricsFactory: factory)
     let tenant = router.group("api/v1")
         .add(middleware: AuthMiddleware(authenticator: authenticator))
         .add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter, limits: dependencies.options.rateLimits))
         .group(context: OrganizationContext.self)
-    let queryLimiter = QueryLimiter(limit: dependencies.options.maxConcurrentQueriesPerOrganization)
-    MetricRoutes(store: backends.points, pipeline: dependencies.pipeline, options: dependencies.options, queryLimiter: queryLimiter)
+    let queryLimiter = QueryLimiter(limit: dependencies.options.maxConcurrentQueriesPerOrganization, metricsFactory: factory)
+    MetricRoutes(store: backends.points, pipeline: dependencies.pipeline, options: dependencies.options, queryLimiter: queryLimiter,
+                 validationRejects: IngestMetrics.rejected("validation", factory))
         .register(on: tenant)
     AggregateRoutes(store: backends.rollups, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
     return router

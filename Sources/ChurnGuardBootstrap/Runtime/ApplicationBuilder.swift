@@ -6,6 +6,7 @@ public import Hummingbird
 public import Logging
 public import ServiceLifecycle
 import ChurnGuardCore
+import Metrics
 
 /// Assembles the HTTP application and its services from configuration and the backends.
 ///
@@ -21,21 +22,30 @@ public enum ApplicationBuilder {
         public let pipeline: IngestPipeline
         /// The bus on which the pipeline publishes every committed group; subscribe here.
         public let bus: any EventBus
+        /// The registry `/metrics` renders; nil when `monitoring.metrics_enabled` is false.
+        public let metrics: PrometheusMetrics?
     }
 
     /// Builds the application; the caller runs it (which runs its services too). Without
     /// `pipelineOptions` the pipeline uses the defaults and the configured group-commit
-    /// policy; without `eventBus`, an ``InProcessEventBus``.
+    /// policy; without `eventBus`, an ``InProcessEventBus``. Without `metrics` (and with
+    /// `monitoring.metrics_enabled`) it counts into the process-wide registry, bootstrapping
+    /// swift-metrics with it on first use; tests hand in ``PrometheusMetrics/isolated()``.
     public static func build(
         configuration: AppConfiguration, backends: Backends, logger: Logger,
         pipelineOptions: IngestPipeline.Options? = nil,
         eventBus: (any EventBus)? = nil,
-        backgroundServices: [any Service] = []
+        backgroundServices: [any Service] = [],
+        metrics: PrometheusMetrics? = nil
     ) -> Built {
-        let bus = eventBus ?? InProcessEventBus()
+        let prometheus = configuration.metricsEnabled ? (metrics ?? .processWide()) : nil
+        let serviceMetrics = prometheus?.service ?? .disabled()
+        let timed = prometheus == nil ? backends : TimedBackends.wrap(backends, metrics: serviceMetrics)
+        let bus = eventBus ?? InProcessEventBus(metricsFactory: serviceMetrics.factory)
         var defaultOptions = IngestPipeline.Options()
         defaultOptions.groupCommit = configuration.groupCommit
-        let pipeline = IngestPipeline(store: backends.points, options: pipelineOptions ?? defaultOptions, bus: bus, logger: logger)
+        let pipeline = IngestPipeline(store: timed.points, options: pipelineOptions ?? defaultOptions, bus: bus, logger: logger,
+                                      metrics: IngestMetrics(serviceMetrics))
         var options = APIOptions()
         if let header = HTTPField.Name(configuration.apiKeyHeader) { options.apiKeyHeader = header }
         options.maxBodyBytes = configuration.maxBodyBytes
@@ -44,15 +54,30 @@ public enum ApplicationBuilder {
         options.keyCacheTTL = .seconds(configuration.keyCacheTTLSeconds)
         options.rateLimits = configuration.rateLimits.mapValues { RateLimit(count: $0.count, windowSeconds: $0.windowSeconds) }
         options.keyCacheCapacity = configuration.keyCacheSize
-        let router = makeRouter(APIDependencies(backends: backends, pipeline: pipeline, options: options))
+        var dependencies = APIDependencies(backends: timed, pipeline: pipeline, options: options, metrics: serviceMetrics)
+        if let prometheus {
+            dependencies.httpMetrics = HTTPMetrics(factory: serviceMetrics.factory)
+            if configuration.metricsPort == 0 { dependencies.exposition = prometheus.exposition }
+        }
+        let router = makeRouter(dependencies)
+        let connections = Meter(label: MetricNames.activeConnections, factory: serviceMetrics.factory)
         var application = Application(
             router: router,
-            server: .http1(configuration: HTTPServerSettings.http1(configuration, logger: logger)),
+            server: .http1(configuration: HTTPServerSettings.http1(configuration, logger: logger, connections: connections)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "churnguard"),
             logger: logger)
         application.addServices(pipeline)
+        if let prometheus, configuration.metricsPort != 0 {
+            application.addServices(MetricsServer.make(prometheus, host: configuration.host, port: configuration.metricsPort, logger: logger))
+        }
         // The worker's services, when `serve` runs them in-process (see BackgroundServices).
         application.addServices(backgroundServices)
-        return Built(application: application, pipeline: pipeline, bus: bus)
+        return Built(application: application, pipeline: pipeline, bus: bus, metrics: prometheus)
+    }
+
+    /// The metrics a process counts into according to `configuration`: the process-wide
+    /// registry, or nil when `monitoring.metrics_enabled` is false.
+    public static func processMetrics(_ configuration: AppConfiguration) -> PrometheusMetrics? {
+        configuration.metricsEnabled ? .processWide() : nil
     }
 }
