@@ -51,11 +51,14 @@ enum PostgresMigrations {
             first,
             Migration(version: 2, name: "hourly_metrics, daily_metrics, rollup_state",
                       statements: rollups + rowSecurity("hourly_metrics") + rowSecurity("daily_metrics")),
+            // Keys made before scopes existed keep full access.
+            Migration(version: 3, name: "api_keys.scopes",
+                      statements: ["ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'ingest,read,admin'"]),
         ]
     }
 
     /// The newest version this build knows (the same in both modes).
-    static let latestVersion = 2
+    static let latestVersion = 3
 
     static let directory = [
         """

@@ -34,9 +34,9 @@ extension PostgresStore: OrganizationStore {
     public func createApiKey(_ record: ApiKeyRecord) async throws {
         try await transaction(.tenant(record.organizationID)) { connection, logger in
             _ = try await connection.query("""
-                INSERT INTO api_keys (id, organization_id, key_hash, tier, name, created_at, revoked_at)
+                INSERT INTO api_keys (id, organization_id, key_hash, tier, scopes, name, created_at, revoked_at)
                 VALUES (\(record.id), \(record.organizationID.uuid), \(Data(record.keyHash)), \(record.tier.rawValue),
-                        \(record.name), \(record.createdAt), \(record.revokedAt))
+                        \(ChurnGuardCore.Scope.format(record.scopes)), \(record.name), \(record.createdAt), \(record.revokedAt))
                 """, logger: logger)
         }
     }
@@ -46,7 +46,7 @@ extension PostgresStore: OrganizationStore {
     public func apiKey(id: String) async throws -> ApiKeyRecord? {
         try await transaction(.system) { connection, logger in
             try await Self.apiKeys(connection.query(
-                "SELECT id, organization_id, key_hash, tier, name, created_at, revoked_at FROM api_keys WHERE id = \(id)",
+                "SELECT id, organization_id, key_hash, tier, name, created_at, revoked_at, scopes FROM api_keys WHERE id = \(id)",
                 logger: logger)).first
         }
     }
@@ -54,7 +54,7 @@ extension PostgresStore: OrganizationStore {
     public func apiKeys(organization: OrganizationID) async throws -> [ApiKeyRecord] {
         try await transaction(.tenant(organization)) { connection, logger in
             try await Self.apiKeys(connection.query("""
-                SELECT id, organization_id, key_hash, tier, name, created_at, revoked_at FROM api_keys
+                SELECT id, organization_id, key_hash, tier, name, created_at, revoked_at, scopes FROM api_keys
                 WHERE organization_id = \(organization.uuid) ORDER BY created_at DESC, id DESC
                 """, logger: logger))
         }
@@ -82,11 +82,11 @@ extension PostgresStore: OrganizationStore {
 
     private static func apiKeys(_ rows: PostgresRowSequence) async throws -> [ApiKeyRecord] {
         var result: [ApiKeyRecord] = []
-        let columns = (String, UUID, Data, String, String?, Date, Date?).self
-        for try await (id, organization, hash, tier, name, createdAt, revokedAt) in rows.decode(columns) {
+        let columns = (String, UUID, Data, String, String?, Date, Date?, String).self
+        for try await (id, organization, hash, tier, name, createdAt, revokedAt, scopes) in rows.decode(columns) {
             guard let tier = Tier(rawValue: tier) else { continue }
             result.append(ApiKeyRecord(id: id, organizationID: OrganizationID(organization), keyHash: Array(hash), tier: tier,
-                                       name: name, createdAt: createdAt, revokedAt: revokedAt))
+                                       scopes: ChurnGuardCore.Scope.stored(scopes), name: name, createdAt: createdAt, revokedAt: revokedAt))
         }
         return result
     }

@@ -51,5 +51,9 @@ enum SQLiteMigrations {
             ) WITHOUT ROWID;
             """),
         Migration(version: 2, name: "hourly_metrics, daily_metrics, rollup_state", sql: rollupsSQL),
+        // Keys made before scopes existed keep full access.
+        Migration(version: 3, name: "api_keys.scopes", sql: """
+            ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'ingest,read,admin';
+            """),
     ]
 }

@@ -32,10 +32,10 @@ extension SQLiteStore: OrganizationStore {
     public func createApiKey(_ record: ApiKeyRecord) async throws {
         try await write { db in
             try db.execute(sql: """
-                INSERT INTO api_keys (id, organization_id, key_hash, tier, name, created_at, revoked_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO api_keys (id, organization_id, key_hash, tier, scopes, name, created_at, revoked_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [record.id, record.organizationID.description, Data(record.keyHash), record.tier.rawValue,
-                                 record.name, Timestamp(record.createdAt).microseconds,
+                                 Scope.format(record.scopes), record.name, Timestamp(record.createdAt).microseconds,
                                  record.revokedAt.map { Timestamp($0).microseconds }])
         }
     }
@@ -65,7 +65,7 @@ extension SQLiteStore: OrganizationStore {
         }
     }
 
-    static let keyColumns = "SELECT id, organization_id, key_hash, tier, name, created_at, revoked_at FROM api_keys"
+    static let keyColumns = "SELECT id, organization_id, key_hash, tier, name, created_at, revoked_at, scopes FROM api_keys"
 
     static func organization(from row: Row) -> Organization? {
         guard let id = OrganizationID(row[0] as String), let tier = Tier(rawValue: row[2]) else { return nil }
@@ -76,7 +76,8 @@ extension SQLiteStore: OrganizationStore {
         guard let organization = OrganizationID(row[1] as String), let tier = Tier(rawValue: row[3]) else { return nil }
         let hash: Data = row[2]
         let revoked: Int64? = row[6]
-        return ApiKeyRecord(id: row[0], organizationID: organization, keyHash: Array(hash), tier: tier, name: row[4],
+        return ApiKeyRecord(id: row[0], organizationID: organization, keyHash: Array(hash), tier: tier,
+                            scopes: Scope.stored(row[7]), name: row[4],
                             createdAt: Timestamp(microseconds: row[5]).date,
                             revokedAt: revoked.map { Timestamp(microseconds: $0).date })
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChurnGuardBootstrap
 import ChurnGuardCore
+import ChurnGuardEngine
 import Foundation
 
 /// `churnguard apikey create|list|revoke`.
@@ -15,21 +16,26 @@ struct ApiKeyCommand: AsyncParsableCommand {
         @Option(help: "Organization id.") var org: String
         @Option(help: "Tier of the key (default: the organization's).") var tier: Tier?
         @Option(help: "A label for the key.") var name: String?
+        @Option(help: "What the key may do: some of ingest,read,admin (default: all three).") var scopes: String?
 
         struct Output: Encodable {
             let key_id: String
             let organization_id: String
             let tier: String
+            let scopes: [String]
             let api_key: String
         }
 
         func run() async throws {
             let organization = try parseOrganization(org)
             try await reportingErrors {
+                let granted = try scopes.map { text throws(ServiceError) in try Scope.parseList(text, field: "--scopes") } ?? Scope.all
                 let runtime = try await Runtime.open(configPath: storeOptions.config)
-                let minted = try await OrganizationAdmin(store: runtime.backends.identity).createKey(organization: organization, tier: tier, name: name)
+                let minted = try await OrganizationAdmin(store: runtime.backends.identity)
+                    .createKey(organization: organization, tier: tier, name: name, scopes: granted)
                 print(jsonLine(Output(key_id: minted.record.id, organization_id: organization.description,
-                                      tier: minted.record.tier.rawValue, api_key: minted.apiKey)))
+                                      tier: minted.record.tier.rawValue, scopes: minted.record.scopes.sorted().map(\.rawValue),
+                                      api_key: minted.apiKey)))
             }
         }
     }
@@ -43,6 +49,7 @@ struct ApiKeyCommand: AsyncParsableCommand {
             struct Key: Encodable {
                 let key_id: String
                 let tier: String
+                let scopes: [String]
                 let name: String?
                 let created_at: String
                 let revoked_at: String?
@@ -56,7 +63,7 @@ struct ApiKeyCommand: AsyncParsableCommand {
                 let runtime = try await Runtime.open(configPath: storeOptions.config)
                 let keys = try await OrganizationAdmin(store: runtime.backends.identity).listKeys(organization: organization)
                 print(jsonLine(Output(api_keys: keys.map {
-                    .init(key_id: $0.id, tier: $0.tier.rawValue, name: $0.name, created_at: Timestamp($0.createdAt).description,
+                    .init(key_id: $0.id, tier: $0.tier.rawValue, scopes: $0.scopes.sorted().map(\.rawValue), name: $0.name, created_at: Timestamp($0.createdAt).description,
                           revoked_at: $0.revokedAt.map { Timestamp($0).description })
                 })))
             }
@@ -64,7 +71,7 @@ struct ApiKeyCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key by its id; it stops working at once.")
+        static let configuration = CommandConfiguration(abstract: "Revoke a key by its id; a running service stops accepting it (and its tokens) within security.key_cache_ttl_seconds.")
         @OptionGroup var storeOptions: StoreOptions
         @Argument(help: "The key id (the part after 'cg_').") var keyID: String
 

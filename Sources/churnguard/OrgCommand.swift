@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChurnGuardBootstrap
 import ChurnGuardCore
+import ChurnGuardEngine
 
 /// `churnguard org create NAME [--tier …]`.
 struct OrgCommand: AsyncParsableCommand {

@@ -38,8 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
             let metrics = ApplicationBuilder.processMetrics(runtime.configuration)
             let background = noWorker ? [] : BackgroundServices.make(
                 configuration: runtime.configuration, backends: runtime.backends, logger: runtime.logger, metrics: metrics?.service)
-            let built = ApplicationBuilder.build(configuration: runtime.configuration, backends: runtime.backends,
-                                                 logger: runtime.logger, backgroundServices: background, metrics: metrics)
+            let built = try await ApplicationBuilder.build(configuration: runtime.configuration, backends: runtime.backends,
+                                                           logger: runtime.logger, backgroundServices: background, metrics: metrics)
             try await built.application.runService()
             await runtime.close()
         }

@@ -53,6 +53,8 @@ struct APITestHarness {
     let configuration: AppConfiguration
     /// The application's event bus (the pipeline publishes committed groups on it).
     let bus: any EventBus
+    /// Every route of the application, as `METHOD /template`.
+    var routes: [String] = []
 
     /// Runs `body` against a live server on a free loopback port, cleaning up afterwards.
     static func run(
@@ -72,14 +74,16 @@ struct APITestHarness {
             let a = try await admin.createOrganization(name: "org-a", tier: .default)
             let b = try await admin.createOrganization(name: "org-b", tier: .premium)
             let bus = InProcessEventBus()
-            let harness = APITestHarness(store: store, keyA: a.apiKey, keyB: b.apiKey, organizationA: a.organization.id,
+            var harness = APITestHarness(store: store, keyA: a.apiKey, keyB: b.apiKey, organizationA: a.organization.id,
                                          organizationB: b.organization.id, configuration: configuration, bus: bus)
             var logger = Logger(label: "api-test")
             logger.logLevel = .warning
-            let built = ApplicationBuilder.build(configuration: configuration, backends: .single(store, name: backend.rawValue),
-                                                 logger: custom ?? logger, eventBus: bus, metrics: metrics)
+            let built = try await ApplicationBuilder.build(configuration: configuration, backends: .single(store, name: backend.rawValue),
+                                                           logger: custom ?? logger, eventBus: bus, metrics: metrics)
+            harness.routes = built.routes
+            let ready = harness
             try await built.application.test(.live) { client in
-                try await body(harness, client)
+                try await body(ready, client)
             }
         }
     }
@@ -90,6 +94,14 @@ extension TestClientProtocol {
     func send(_ method: HTTPRequest.Method, _ uri: String, key: String?, json: String? = nil) async throws -> TestResponse {
         var headers: HTTPFields = [:]
         if let key { headers[HTTPField.Name("X-API-Key")!] = key }
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    /// Sends with `Authorization: Bearer <token>`.
+    func send(_ method: HTTPRequest.Method, _ uri: String, bearer token: String, json: String? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [:]
+        headers[.authorization] = "Bearer \(token)"
         if json != nil { headers[.contentType] = "application/json" }
         return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
     }

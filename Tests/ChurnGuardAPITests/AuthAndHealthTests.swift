@@ -1,3 +1,4 @@
+import ChurnGuardEngine
 import ChurnGuardBootstrap
 import ChurnGuardCore
 import ChurnGuardStorage

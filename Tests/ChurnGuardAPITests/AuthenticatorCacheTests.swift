@@ -1,4 +1,5 @@
 @testable import ChurnGuardAPI
+import ChurnGuardEngine
 import ChurnGuardBootstrap
 import ChurnGuardCore
 import ChurnGuardStorage

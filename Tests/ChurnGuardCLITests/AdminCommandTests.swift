@@ -25,9 +25,18 @@ struct AdminCommandTests {
             let keyID = try #require(try minted.json["key_id"] as? String)
             #expect(try minted.json["tier"] as? String == "enterprise")
 
+            #expect(try minted.json["scopes"] as? [String] == ["ingest", "read", "admin"])
+            let scoped = try await cli.run(["apikey", "create", "--org", orgID, "--scopes", "read, ingest"])
+            #expect(scoped.status == 0, "\(scoped.stderr)")
+            #expect(try scoped.json["scopes"] as? [String] == ["ingest", "read"])
+            let badScope = try await cli.run(["apikey", "create", "--org", orgID, "--scopes", "read,root"])
+            #expect(badScope.status != 0)
+            #expect(badScope.stderr.contains("unknown scope 'root'"), "\(badScope.stderr)")
+
             let listed = try await cli.run(["apikey", "list", "--org", orgID])
             let keys = try #require(try listed.json["api_keys"] as? [[String: Any]])
-            #expect(keys.count == 2)
+            #expect(keys.count == 3)
+            #expect(keys.contains { $0["scopes"] as? [String] == ["ingest", "read"] })
             #expect(!listed.stdout.contains("cg_"), "list must not print keys")
 
             #expect(try await cli.run(["apikey", "revoke", keyID]).status == 0)
@@ -54,13 +63,13 @@ struct AdminCommandTests {
             #expect(status.status == 0, "\(status.stderr)")
             #expect(status.stdout.contains("pending"))
             let first = try await cli.run(["migrate"])
-            // SQLite creates its schema on open, applying the second migration there.
-            #expect(first.stdout.contains(backend == .sqlite ? "applied 1" : "applied 2"), "\(first.stdout)")
+            // SQLite creates its first table set on open; migrate applies the later migrations.
+            #expect(first.stdout.contains(backend == .sqlite ? "applied 2" : "applied 3"), "\(first.stdout)")
             let second = try await cli.run(["migrate"])
             #expect(second.stdout.contains("schema is up to date"))
             let name = backend == .sqlite ? "sqlite" : "postgresql (native weekly partitioning"
             #expect(second.stdout.contains("backend: \(name)"), "\(second.stdout)")
-            #expect(second.stdout.contains("database version: 2"), "\(second.stdout)")
+            #expect(second.stdout.contains("database version: 3"), "\(second.stdout)")
         }
     }
 

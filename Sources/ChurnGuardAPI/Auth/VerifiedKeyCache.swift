@@ -78,6 +78,13 @@ final class VerifiedKeyCache: Sendable {
         }
     }
 
+    /// Drops every entry of the key `keyID` (its order slot is skipped later).
+    func forget(keyID: String) {
+        state.withLock { state in
+            state.entries = state.entries.filter { $0.value.identity.keyID != keyID }
+        }
+    }
+
     /// Keys remembered now (for tests).
     var count: Int { state.withLock { $0.entries.count } }
 

@@ -29,6 +29,8 @@ public struct APIOptions: Sendable {
     public var keyCacheTTL: Duration = .zero
     /// Most verified keys remembered (`security.key_cache_size`).
     public var keyCacheCapacity = 10_000
+    /// CORS, trusted hosts, HTTPS redirect and security headers.
+    public var http = HTTPPolicy()
     /// The current time, for the accepted time range of points (a fixed clock in tests).
     public var now: @Sendable () -> Timestamp = { Timestamp(Date()) }
 

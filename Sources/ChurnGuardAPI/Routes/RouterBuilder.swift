@@ -13,6 +13,8 @@ public struct APIDependencies: Sendable {
     public var options: APIOptions
     /// Per-key request allowances.
     public var rateLimiter: any RateLimiter
+    /// Issues and checks access tokens; `nil` turns tokens off.
+    public var tokens: AccessTokens?
     /// Where the API's counters go (the process-wide metrics system by default).
     public var metrics: ServiceMetrics
     /// Serves `GET /metrics` on this router when set (nil: metrics off, or served on
@@ -25,10 +27,11 @@ public struct APIDependencies: Sendable {
 
     /// Creates the dependencies.
     public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: (any RateLimiter)? = nil,
-                metrics: ServiceMetrics = ServiceMetrics()) {
+                tokens: AccessTokens? = nil, metrics: ServiceMetrics = ServiceMetrics()) {
         self.backends = backends
         self.pipeline = pipeline
         self.options = options
+        self.tokens = tokens
         self.metrics = metrics
         self.rateLimiter = rateLimiter ?? GCRARateLimiter(metricsFactory: metrics.factory)
     }
@@ -37,21 +40,32 @@ public struct APIDependencies: Sendable {
 /// Builds the router: public probes at the root, authenticated tenant routes under `/api/v1`.
 public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    let options = dependencies.options
+    // Outermost first: request id, counting and the access line see the final answer; the
+    // headers and CORS wrap every answer, errors included.
     router.add(middleware: ObservabilityMiddleware(metrics: dependencies.httpMetrics, accessLog: dependencies.accessLog))
+    router.add(middleware: SecurityHeadersMiddleware(policy: options.http) { request, context in
+        ForwardedProto.isHTTPS(request, remote: context.remoteAddress, policy: options.http)
+    })
+    router.add(middleware: CORSPolicyMiddleware(policy: options.http, apiKeyHeader: options.apiKeyHeader))
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: BodyLimitMiddleware(maxBodyBytes: dependencies.options.maxBodyBytes))
+    router.add(middleware: TrustedHostMiddleware(policy: options.http))
+    router.add(middleware: HTTPSRedirectMiddleware(policy: options.http))
+    router.add(middleware: BodyLimitMiddleware(maxBodyBytes: options.maxBodyBytes))
     let backends = dependencies.backends
     HealthRoutes(store: backends.lifecycle, backendName: backends.name).register(on: router)
     dependencies.exposition?.register(on: router)
     let factory = dependencies.metrics.factory
     let authenticator = Authenticator(
-        store: backends.identity, apiKeyHeader: dependencies.options.apiKeyHeader,
-        cacheTTL: dependencies.options.keyCacheTTL, cacheCapacity: dependencies.options.keyCacheCapacity,
-        metricsFactory: factory)
+        store: backends.identity, apiKeyHeader: options.apiKeyHeader, tokens: dependencies.tokens,
+        cacheTTL: options.keyCacheTTL, cacheCapacity: options.keyCacheCapacity, metricsFactory: factory)
     let tenant = router.group("api/v1")
         .add(middleware: AuthMiddleware(authenticator: authenticator))
-        .add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter, limits: dependencies.options.rateLimits))
+        .add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter, limits: options.rateLimits))
+        .add(middleware: ScopeMiddleware())
         .group(context: OrganizationContext.self)
+    TokenRoutes(tokens: dependencies.tokens).register(on: tenant)
+    ApiKeyRoutes(admin: OrganizationAdmin(store: backends.identity), authenticator: authenticator).register(on: tenant)
     let queryLimiter = QueryLimiter(limit: dependencies.options.maxConcurrentQueriesPerOrganization, metricsFactory: factory)
     MetricRoutes(store: backends.points, pipeline: dependencies.pipeline, options: dependencies.options, queryLimiter: queryLimiter,
                  validationRejects: IngestMetrics.rejected("validation", factory))

@@ -1,5 +1,6 @@
 public import ChurnGuardCore
 public import ChurnGuardEngine
+import ChurnGuardAPI
 
 /// The service's typed configuration, read and validated once at start-up.
 ///
@@ -56,6 +57,22 @@ public struct AppConfiguration: Sendable {
     ]
     /// `security.jwt_secret_key` / `JWT_SECRET_KEY`; `nil` when unset.
     public var jwtSecretKey: String?
+    /// `security.jwt_secret_key_previous` / `JWT_SECRET_KEY_PREVIOUS`: accepted during a rotation.
+    public var jwtPreviousSecretKey: String?
+    /// `security.access_token_expire_seconds`.
+    public var accessTokenLifetimeSeconds = ConfigSchema.tokenLifetime.defaultValue
+    /// `security.jwt_issuer`.
+    public var jwtIssuer = ConfigSchema.jwtIssuer.defaultValue
+    /// `security.jwt_audience`.
+    public var jwtAudience = ConfigSchema.jwtAudience.defaultValue
+    /// `api.trusted_hosts`.
+    public var trustedHosts = ConfigSchema.trustedHosts.defaultValue
+    /// `security.https_redirect`.
+    public var httpsRedirect = ConfigSchema.httpsRedirect.defaultValue
+    /// `security.trusted_proxies`.
+    public var trustedProxies = ConfigSchema.trustedProxies.defaultValue
+    /// `security.hsts_max_age_seconds`.
+    public var hstsMaxAgeSeconds = ConfigSchema.hstsMaxAge.defaultValue
     /// `logging.level` / `LOG_LEVEL`.
     public var logLevel = ConfigSchema.logLevel.defaultValue
     /// `logging.format`: `structured` (JSON lines) or `text`.
@@ -132,6 +149,9 @@ public struct AppConfiguration: Sendable {
         host = try S.host.read(values)
         port = try S.port.read(values)
         corsOrigins = try S.corsOrigins.read(values)
+        for origin in corsOrigins where !HTTPPolicy.isValidOrigin(origin) {
+            throw values.fail(S.corsOrigins.path, "'\(origin)' is not * or an origin such as https://app.example.com (scheme and host, no path)")
+        }
         apiKeyHeader = try S.apiKeyHeader.read(values)
         guard apiKeyHeader.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != 58 }), !apiKeyHeader.isEmpty else {
             throw values.fail(S.apiKeyHeader.path, "must be an HTTP header name (got '\(apiKeyHeader)')")
@@ -152,9 +172,22 @@ public struct AppConfiguration: Sendable {
         jwtSecretKey = try S.jwtSecret.read(values)
         keyCacheTTLSeconds = try S.keyCacheTTL.read(values)
         keyCacheSize = try S.keyCacheSize.read(values)
-        if let secret = jwtSecretKey, secret.utf8.count < 32 {
-            throw values.fail(S.jwtSecret.path, "must be at least 32 bytes (generate one with `openssl rand -hex 32`)")
+        jwtPreviousSecretKey = try S.jwtPreviousSecret.read(values)
+        for (setting, secret) in [(S.jwtSecret, jwtSecretKey), (S.jwtPreviousSecret, jwtPreviousSecretKey)] {
+            if let secret, secret.utf8.count < 32 {
+                throw values.fail(setting.path, "must be at least 32 bytes (it has \(secret.utf8.count)); generate one with `openssl rand -hex 32`")
+            }
         }
+        accessTokenLifetimeSeconds = try S.tokenLifetime.read(values)
+        jwtIssuer = try S.jwtIssuer.read(values)
+        jwtAudience = try S.jwtAudience.read(values)
+        trustedHosts = try S.trustedHosts.read(values)
+        httpsRedirect = try S.httpsRedirect.read(values)
+        trustedProxies = try S.trustedProxies.read(values)
+        for entry in trustedProxies where !HTTPPolicy.isValidProxyEntry(entry) {
+            throw values.fail(S.trustedProxies.path, "'\(entry)' is not an IP address or CIDR block")
+        }
+        hstsMaxAgeSeconds = try S.hstsMaxAge.read(values)
         logLevel = try S.logLevel.read(values)
         logFormat = try S.logFormat.read(values)
         logFile = try S.logFile.read(values)

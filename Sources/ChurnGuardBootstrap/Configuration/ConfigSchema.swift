@@ -117,7 +117,10 @@ public enum ConfigSchema {
     static let workers = ConfigSetting.integer("api.workers", default: 4, range: 1...256, doc: "worker processes (one process uses every core; run replicas instead)",
         pending: "multi-process serving")
     static let requestTimeout = ConfigSetting.integer("api.timeout", default: 60, range: 1...3600, doc: "seconds a request may take", pending: "request timeouts")
-    static let corsOrigins = ConfigSetting.list("api.cors_origins", default: [], doc: "origins allowed by CORS (none by default)", aliases: ["CORS_ORIGINS"], pending: security)
+    static let corsOrigins = ConfigSetting.list("api.cors_origins", default: [],
+        doc: "origins browsers may call the API from, exactly as sent (https://app.example.com); * for any; none by default", aliases: ["CORS_ORIGINS"])
+    static let trustedHosts = ConfigSetting.list("api.trusted_hosts", default: [],
+        doc: "Host names the service answers to (example.com, *.example.com); others get 400; empty: any (probes are always answered)")
     static let apiKeyHeader = ConfigSetting.text("api.api_key_header", default: "X-API-Key", doc: "header carrying the API key", aliases: ["API_KEY_HEADER"])
     static let maxBodyBytes = ConfigSetting.integer("api.max_body_bytes", default: 16 * 1024 * 1024, range: 1024...(1 << 30), doc: "largest request body (413 beyond)")
     static let maxBatchPoints = ConfigSetting.integer("api.max_batch_points", default: 10_000, range: 1...1_000_000, doc: "most points per request (422 beyond)")
@@ -139,8 +142,21 @@ public enum ConfigSchema {
         doc: "requests per key of the enterprise tier (per replica)")
 
     // MARK: security and logging
-    static let jwtSecret = ConfigSetting.optionalText("security.jwt_secret_key", doc: "JWT signing secret, at least 32 bytes (openssl rand -hex 32)",
-        aliases: ["JWT_SECRET_KEY"], secret: true, pending: security)
+    static let jwtSecret = ConfigSetting.optionalText("security.jwt_secret_key",
+        doc: "access-token signing secret, at least 32 bytes (openssl rand -hex 32); unset: a random one per process (tokens end with it)",
+        aliases: ["JWT_SECRET_KEY"], secret: true)
+    static let jwtPreviousSecret = ConfigSetting.optionalText("security.jwt_secret_key_previous",
+        doc: "the former signing secret, still accepted for verification during a rotation", aliases: ["JWT_SECRET_KEY_PREVIOUS"], secret: true)
+    static let tokenLifetime = ConfigSetting.integer("security.access_token_expire_seconds", default: 3600, range: 60...86_400,
+        doc: "seconds an access token from POST /api/v1/auth/token lives")
+    static let jwtIssuer = ConfigSetting.text("security.jwt_issuer", default: "churnguard", doc: "iss of issued tokens, required on presented ones")
+    static let jwtAudience = ConfigSetting.text("security.jwt_audience", default: "churnguard-api", doc: "aud of issued tokens, required on presented ones")
+    static let httpsRedirect = ConfigSetting.flag("security.https_redirect", default: false,
+        doc: "redirect plain-HTTP requests to HTTPS (308); probes exempt")
+    static let trustedProxies = ConfigSetting.list("security.trusted_proxies", default: ["127.0.0.1", "::1"],
+        doc: "peers (IPs or CIDR blocks) whose X-Forwarded-Proto is believed")
+    static let hstsMaxAge = ConfigSetting.integer("security.hsts_max_age_seconds", default: 31_536_000, range: 0...63_072_000,
+        doc: "Strict-Transport-Security max-age on HTTPS answers (0: none)")
     static let keyCacheTTL = ConfigSetting.integer("security.key_cache_ttl_seconds", default: 30, range: 0...3600,
         doc: "seconds a verified API key is trusted without a database read: the longest a revocation made elsewhere takes (0: ask every time)")
     static let keyCacheSize = ConfigSetting.integer("security.key_cache_size", default: 10_000, range: 1...10_000_000,
@@ -179,10 +195,11 @@ public enum ConfigSchema {
         forestEnabled, contamination, lofEnabled, neighbors,
         insightsEnabled, maxInsights, insightConfidence, insightTTL, templates,
         recommendationsEnabled, maxRecommendations, recommendationConfidence, roi, rules,
-        host, port, workers, requestTimeout, corsOrigins, apiKeyHeader, maxBodyBytes, maxBatchPoints,
+        host, port, workers, requestTimeout, corsOrigins, trustedHosts, apiKeyHeader, maxBodyBytes, maxBatchPoints,
         idleTimeout, headerReadTimeout, bodyReadTimeout,
         maxPointAge, maxPointFuture, maxConcurrentQueries, rateDefault, ratePremium, rateEnterprise,
-        jwtSecret, keyCacheTTL, keyCacheSize, logLevel, logFormat, logFile, logMaxSize, logBackups,
+        jwtSecret, jwtPreviousSecret, tokenLifetime, jwtIssuer, jwtAudience, httpsRedirect, trustedProxies, hstsMaxAge,
+        keyCacheTTL, keyCacheSize, logLevel, logFormat, logFile, logMaxSize, logBackups,
         monitoringEnabled, metricsEnabled, metricsPort, healthInterval, performanceMonitoring, alertOnErrors,
         smtpHost, smtpPort, smtpUser, smtpPassword, slackWebhook,
     ]

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 public import ChurnGuardAPI
 public import ChurnGuardEngine
@@ -22,6 +23,9 @@ public enum ApplicationBuilder {
         public let pipeline: IngestPipeline
         /// The bus on which the pipeline publishes every committed group; subscribe here.
         public let bus: any EventBus
+        /// Every route as `METHOD /template` (for the tenant-isolation suite, which must
+        /// cover each one).
+        public let routes: [String]
         /// The registry `/metrics` renders; nil when `monitoring.metrics_enabled` is false.
         public let metrics: PrometheusMetrics?
     }
@@ -37,7 +41,7 @@ public enum ApplicationBuilder {
         eventBus: (any EventBus)? = nil,
         backgroundServices: [any Service] = [],
         metrics: PrometheusMetrics? = nil
-    ) -> Built {
+    ) async throws -> Built {
         let prometheus = configuration.metricsEnabled ? (metrics ?? .processWide()) : nil
         let serviceMetrics = prometheus?.service ?? .disabled()
         let timed = prometheus == nil ? backends : TimedBackends.wrap(backends, metrics: serviceMetrics)
@@ -54,12 +58,15 @@ public enum ApplicationBuilder {
         options.keyCacheTTL = .seconds(configuration.keyCacheTTLSeconds)
         options.rateLimits = configuration.rateLimits.mapValues { RateLimit(count: $0.count, windowSeconds: $0.windowSeconds) }
         options.keyCacheCapacity = configuration.keyCacheSize
-        var dependencies = APIDependencies(backends: timed, pipeline: pipeline, options: options, metrics: serviceMetrics)
+        options.http = httpPolicy(configuration)
+        let tokens = try await accessTokens(configuration, logger: logger)
+        var dependencies = APIDependencies(backends: timed, pipeline: pipeline, options: options, tokens: tokens, metrics: serviceMetrics)
         if let prometheus {
             dependencies.httpMetrics = HTTPMetrics(factory: serviceMetrics.factory)
             if configuration.metricsPort == 0 { dependencies.exposition = prometheus.exposition }
         }
         let router = makeRouter(dependencies)
+        let routes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
         let connections = Meter(label: MetricNames.activeConnections, factory: serviceMetrics.factory)
         var application = Application(
             router: router,
@@ -72,12 +79,41 @@ public enum ApplicationBuilder {
         }
         // The worker's services, when `serve` runs them in-process (see BackgroundServices).
         application.addServices(backgroundServices)
-        return Built(application: application, pipeline: pipeline, bus: bus, metrics: prometheus)
+        return Built(application: application, pipeline: pipeline, bus: bus, routes: routes, metrics: prometheus)
     }
 
     /// The metrics a process counts into according to `configuration`: the process-wide
     /// registry, or nil when `monitoring.metrics_enabled` is false.
     public static func processMetrics(_ configuration: AppConfiguration) -> PrometheusMetrics? {
         configuration.metricsEnabled ? .processWide() : nil
+    }
+
+    static func httpPolicy(_ configuration: AppConfiguration) -> HTTPPolicy {
+        var policy = HTTPPolicy()
+        policy.corsOrigins = configuration.corsOrigins
+        policy.trustedHosts = configuration.trustedHosts
+        policy.httpsRedirect = configuration.httpsRedirect
+        policy.trustedProxies = configuration.trustedProxies
+        policy.hstsMaxAgeSeconds = configuration.hstsMaxAgeSeconds
+        return policy
+    }
+
+    /// The token issuer. Without `security.jwt_secret_key` a random secret is made for this
+    /// process, so tokens work on a single embedded server out of the box; they end with the
+    /// process and are not accepted by other replicas, which the warning says.
+    static func accessTokens(_ configuration: AppConfiguration, logger: Logger) async throws -> AccessTokens {
+        let secret: String
+        if let configured = configuration.jwtSecretKey {
+            secret = configured
+        } else {
+            var generator = SystemRandomNumberGenerator()
+            secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+            logger.warning("security.jwt_secret_key (JWT_SECRET_KEY) is not set: access tokens are signed with a random per-process secret, so they end at restart and other replicas refuse them")
+        }
+        var settings = AccessTokens.Settings(secret: secret, previousSecret: configuration.jwtPreviousSecretKey)
+        settings.lifetime = .seconds(configuration.accessTokenLifetimeSeconds)
+        settings.issuer = configuration.jwtIssuer
+        settings.audience = configuration.jwtAudience
+        return try await AccessTokens(settings: settings)
     }
 }

@@ -10,6 +10,8 @@ public struct ApiKeyRecord: Sendable, Hashable {
     public var keyHash: [UInt8]
     /// Rate-limit tier of requests made with this key.
     public var tier: Tier
+    /// What the key may do; keys made before scopes existed have every scope.
+    public var scopes: Set<Scope>
     /// Optional label chosen by the operator.
     public var name: String?
     /// When it was created.
@@ -20,12 +22,13 @@ public struct ApiKeyRecord: Sendable, Hashable {
     /// Creates a record.
     public init(
         id: String, organizationID: OrganizationID, keyHash: [UInt8], tier: Tier,
-        name: String? = nil, createdAt: Date, revokedAt: Date? = nil
+        scopes: Set<Scope> = Scope.all, name: String? = nil, createdAt: Date, revokedAt: Date? = nil
     ) {
         self.id = id
         self.organizationID = organizationID
         self.keyHash = keyHash
         self.tier = tier
+        self.scopes = scopes
         self.name = name
         self.createdAt = createdAt
         self.revokedAt = revokedAt

@@ -2,7 +2,8 @@ public import ChurnGuardCore
 public import ChurnGuardStorage
 public import Foundation
 
-/// Organization and API-key management behind `churnguard org` and `churnguard apikey`.
+/// Organization and API-key management behind `churnguard org`, `churnguard apikey` and the
+/// `/api/v1/api-keys` routes: the one place keys are minted, listed and revoked.
 public struct OrganizationAdmin: Sendable {
     let store: any OrganizationStore
 
@@ -40,15 +41,32 @@ public struct OrganizationAdmin: Sendable {
         public let apiKey: String
     }
 
-    /// Mints a key for an existing organization.
-    /// - Throws: ``ServiceError`` `notFound` when the organization does not exist.
-    public func createKey(organization: OrganizationID, tier: Tier?, name: String?, now: Date = Date()) async throws -> MintedKey {
+    /// Mints a key for an existing organization, with `scopes` (every scope by default) and
+    /// `tier` (the organization's by default).
+    /// - Throws: ``ServiceError`` `notFound` when the organization does not exist, 422 for a
+    ///   bad name, or, with `capAtOrganizationTier` (a tenant asking, not an operator), a tier
+    ///   above the organization's.
+    public func createKey(organization: OrganizationID, tier: Tier?, name: String?, scopes: Set<Scope> = Scope.all,
+                          capAtOrganizationTier: Bool = false, now: Date = Date()) async throws -> MintedKey {
         guard let existing = try await store.organization(id: organization) else {
             throw ServiceError(.notFound, code: "organization_not_found", message: "no organization with id \(organization)")
         }
+        if let name {
+            guard !name.isEmpty, name.count <= 100, !name.unicodeScalars.contains(where: { $0.value < 32 || $0.value == 127 }) else {
+                throw ServiceError(.validation, code: "invalid_name", message: "name: must be 1–100 printable characters")
+            }
+        }
+        guard !scopes.isEmpty else {
+            throw ServiceError(.validation, code: "invalid_scope", message: "scopes: at least one of ingest, read, admin is required")
+        }
+        let chosenTier = tier ?? existing.tier
+        if capAtOrganizationTier, chosenTier.rank > existing.tier.rank {
+            throw ServiceError(.validation, code: "invalid_tier",
+                               message: "tier: '\(chosenTier.rawValue)' is above this organization's tier '\(existing.tier.rawValue)'")
+        }
         let minted = ApiKeyCodec.mint()
         let record = ApiKeyRecord(id: minted.id, organizationID: organization, keyHash: minted.hash,
-                                  tier: tier ?? existing.tier, name: name, createdAt: now)
+                                  tier: chosenTier, scopes: scopes, name: name, createdAt: now)
         try await store.createApiKey(record)
         return MintedKey(record: record, apiKey: minted.key)
     }
@@ -61,9 +79,15 @@ public struct OrganizationAdmin: Sendable {
         return try await store.apiKeys(organization: organization)
     }
 
-    /// Revokes a key by its identifier.
+    /// Revokes a key by its identifier; with `organization`, only a key of that organization
+    /// (another organization's key is reported as not found, never revealed).
     /// - Throws: ``ServiceError`` `notFound` when no active key has that identifier.
-    public func revokeKey(id: String, now: Date = Date()) async throws {
+    public func revokeKey(id: String, organization: OrganizationID? = nil, now: Date = Date()) async throws {
+        if let organization {
+            guard let record = try await store.apiKey(id: id), record.organizationID == organization, record.isActive else {
+                throw ServiceError(.notFound, code: "api_key_not_found", message: "no active API key with id \(id)")
+            }
+        }
         guard try await store.revokeApiKey(id: id, at: now) else {
             throw ServiceError(.notFound, code: "api_key_not_found", message: "no active API key with id \(id)")
         }
