@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "churnguard", targets: ["churnguard"]),
         .library(name: "ChurnGuardAnalytics", targets: ["ChurnGuardAnalytics"]),
         .library(name: "ChurnGuardBootstrap", targets: ["ChurnGuardBootstrap"]),
+        // For the benchmarks package (rate limiter cost); not an API promise.
+        .library(name: "ChurnGuardEngine", targets: ["ChurnGuardEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),

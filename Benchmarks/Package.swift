@@ -9,11 +9,24 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "churnguard", path: ".."),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
     ],
     targets: [
         .executableTarget(
             name: "analytics-bench",
             dependencies: [.product(name: "ChurnGuardAnalytics", package: "churnguard")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // The bare-framework reference of scripts/bench-auth.
+        .executableTarget(
+            name: "hello-hummingbird",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // The rate limiter's cost per request, for scripts/bench-auth.
+        .executableTarget(
+            name: "ratelimit-bench",
+            dependencies: [.product(name: "ChurnGuardEngine", package: "churnguard")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

@@ -54,11 +54,26 @@ enum PostgresMigrations {
             // Keys made before scopes existed keep full access.
             Migration(version: 3, name: "api_keys.scopes",
                       statements: ["ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'ingest,read,admin'"]),
+            // Version 4 is the real-time engine's (alerts).
+            Migration(version: 5, name: "ingest_idempotency",
+                      statements: [
+                          """
+                          CREATE TABLE ingest_idempotency (
+                              organization_id UUID NOT NULL,
+                              idempotency_key TEXT NOT NULL,
+                              body_hash BYTEA NOT NULL,
+                              accepted INTEGER NOT NULL,
+                              created_at TIMESTAMPTZ NOT NULL,
+                              PRIMARY KEY (organization_id, idempotency_key)
+                          )
+                          """,
+                          "CREATE INDEX idx_ingest_idempotency_created ON ingest_idempotency (created_at)",
+                      ] + rowSecurity("ingest_idempotency")),
         ]
     }
 
     /// The newest version this build knows (the same in both modes).
-    static let latestVersion = 3
+    static var latestVersion: Int { all(for: .partitions).last?.version ?? 0 }
 
     static let directory = [
         """

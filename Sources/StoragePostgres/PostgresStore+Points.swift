@@ -17,16 +17,58 @@ extension PostgresStore: MetricStore {
 
     /// Commits every batch in one transaction; before each batch the organization setting is
     /// switched to that batch's organization, so row-level security checks every row.
-    public func append(_ batches: [PointBatch]) async throws {
-        let batches = batches.filter { !$0.points.isEmpty }
-        guard !batches.isEmpty else { return }
-        try await transaction(.schema) { connection, logger in
+    @discardableResult
+    public func append(_ batches: [PointBatch]) async throws -> [AppendOutcome] {
+        guard batches.contains(where: { !$0.points.isEmpty }) else { return batches.map { _ in .stored } }
+        return try await transaction(.schema) { connection, logger in
             try await connection.query("SELECT pg_advisory_xact_lock_shared(\(Self.sequenceLockKey))", logger: logger)
+            var outcomes: [AppendOutcome] = []
             for batch in batches {
                 try await connection.query(
                     "SELECT set_config('churnguard.organization_id', \(batch.organization.description), true)", logger: logger)
+                if let claim = batch.idempotency {
+                    let outcome = try await Self.claim(claim, batch: batch, connection: connection, logger: logger)
+                    outcomes.append(outcome)
+                    guard outcome == .stored else { continue }
+                } else {
+                    outcomes.append(.stored)
+                }
+                guard !batch.points.isEmpty else { continue }
                 try await Self.insert(batch, connection: connection, logger: logger)
             }
+            return outcomes
+        }
+    }
+
+    /// Records an idempotency key inside the append's transaction (under the batch's tenant
+    /// setting, as row-level security requires), or reports its earlier use.
+    private static func claim(_ claim: IdempotencyClaim, batch: PointBatch, connection: PostgresConnection,
+                              logger: Logger) async throws -> AppendOutcome {
+        let organization = batch.organization.uuid
+        let hash = Data(claim.bodyHash)
+        let inserted = try await connection.query("""
+            INSERT INTO ingest_idempotency (organization_id, idempotency_key, body_hash, accepted, created_at)
+            VALUES (\(organization), \(claim.key), \(hash), \(batch.points.count), now())
+            ON CONFLICT (organization_id, idempotency_key) DO NOTHING RETURNING accepted
+            """, logger: logger)
+        for try await _ in inserted.decode(Int.self) { return .stored }
+        let earlier = try await connection.query("""
+            SELECT body_hash, accepted FROM ingest_idempotency
+            WHERE organization_id = \(organization) AND idempotency_key = \(claim.key)
+            """, logger: logger)
+        for try await (storedHash, accepted) in earlier.decode((Data, Int).self) {
+            return storedHash == hash ? .replayed(accepted: accepted) : .keyReused
+        }
+        return .keyReused
+    }
+
+    public func expireIdempotencyKeys(before cutoff: Timestamp) async throws -> Int {
+        try await transaction(.system) { connection, logger in
+            let rows = try await connection.query(
+                "DELETE FROM ingest_idempotency WHERE created_at < \(cutoff.date) RETURNING 1", logger: logger)
+            var removed = 0
+            for try await _ in rows.decode(Int.self) { removed += 1 }
+            return removed
         }
     }
 

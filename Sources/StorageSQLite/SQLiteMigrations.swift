@@ -55,5 +55,17 @@ enum SQLiteMigrations {
         Migration(version: 3, name: "api_keys.scopes", sql: """
             ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'ingest,read,admin';
             """),
+        // Version 4 is the real-time engine's (alerts).
+        Migration(version: 5, name: "ingest_idempotency", sql: """
+            CREATE TABLE ingest_idempotency (
+                organization_id TEXT NOT NULL,
+                idempotency_key TEXT NOT NULL,
+                body_hash BLOB NOT NULL,
+                accepted INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (organization_id, idempotency_key)
+            ) WITHOUT ROWID;
+            CREATE INDEX idx_ingest_idempotency_created ON ingest_idempotency(created_at);
+            """),
     ]
 }

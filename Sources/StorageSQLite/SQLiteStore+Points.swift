@@ -8,18 +8,28 @@ extension SQLiteStore: MetricStore {
     /// `SQLITE_TRANSIENT`: SQLite copies bound text before the call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    public func append(_ batches: [PointBatch]) async throws {
-        guard batches.contains(where: { !$0.points.isEmpty }) else { return }
+    @discardableResult
+    public func append(_ batches: [PointBatch]) async throws -> [AppendOutcome] {
+        guard batches.contains(where: { !$0.points.isEmpty }) else { return batches.map { _ in .stored } }
         let createdAt = Timestamp(Date()).microseconds
-        try await write { db in
+        return try await write { db in
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO time_series_data (timestamp, metric_name, organization_id, value, tags, metadata, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             let raw = insert.sqliteStatement
             var catalog: [CatalogKey: CatalogDelta] = [:]
+            var outcomes: [AppendOutcome] = []
+            outcomes.reserveCapacity(batches.count)
             for batch in batches {
                 let organization = batch.organization.description
+                if let claim = batch.idempotency {
+                    let outcome = try Self.claim(claim, organization: organization, accepted: batch.points.count, at: createdAt, db: db)
+                    outcomes.append(outcome)
+                    guard outcome == .stored else { continue }
+                } else {
+                    outcomes.append(.stored)
+                }
                 for point in batch.points {
                     sqlite3_reset(raw)
                     sqlite3_bind_int64(raw, 1, point.timestamp.microseconds)
@@ -52,6 +62,30 @@ extension SQLiteStore: MetricStore {
             for (key, delta) in catalog {
                 try upsert.execute(arguments: [key.organization, key.metric, delta.count, delta.first, delta.last])
             }
+            return outcomes
+        }
+    }
+
+    /// Records an idempotency key inside the append's transaction, or reports its earlier use.
+    private static func claim(_ claim: IdempotencyClaim, organization: String, accepted: Int, at createdAt: Int64,
+                              db: Database) throws -> AppendOutcome {
+        try db.cachedStatement(sql: """
+            INSERT INTO ingest_idempotency (organization_id, idempotency_key, body_hash, accepted, created_at)
+            VALUES (?, ?, ?, ?, ?) ON CONFLICT (organization_id, idempotency_key) DO NOTHING
+            """).execute(arguments: [organization, claim.key, Data(claim.bodyHash), accepted, createdAt])
+        if db.changesCount > 0 { return .stored }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT body_hash, accepted FROM ingest_idempotency WHERE organization_id = ? AND idempotency_key = ?
+            """), arguments: [organization, claim.key])
+        else { return .keyReused }
+        let hash: Data = row[0]
+        return Array(hash) == claim.bodyHash ? .replayed(accepted: row[1]) : .keyReused
+    }
+
+    public func expireIdempotencyKeys(before cutoff: Timestamp) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM ingest_idempotency WHERE created_at < ?", arguments: [cutoff.microseconds])
+            return db.changesCount
         }
     }
 

@@ -4,7 +4,7 @@ import Foundation
 
 extension StoreConformance {
     /// The points slice (``MetricStore``).
-    public static let pointCases: [Case<any MetricStore>] = scanCases + [
+    public static let pointCases: [Case<any MetricStore>] = scanCases + idempotencyCases + [
         Case(name: "round trip keeps every field") { store in
             let org = OrganizationID.random()
             let point = Fixture.point(minute: 1, value: 0.731, tags: ["customer_id": "c-1", "segment": "smb", "note": "quote \" and ünïcode"],

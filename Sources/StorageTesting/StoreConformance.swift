@@ -35,7 +35,8 @@ public enum StoreConformance {
             self.init(points: store, rollups: store)
         }
 
-        func append(_ batches: [PointBatch]) async throws { try await points.append(batches) }
+        @discardableResult
+        func append(_ batches: [PointBatch]) async throws -> [AppendOutcome] { try await points.append(batches) }
         func points(_ query: PointQuery, organization: OrganizationID) async throws -> PointPage {
             try await points.points(query, organization: organization)
         }

@@ -26,11 +26,15 @@ actor ClockedStore: MetricStore {
         gate = nil
     }
 
-    func append(_ batches: [PointBatch]) async throws {
+    func append(_ batches: [PointBatch]) async throws -> [AppendOutcome] {
         if held { await withCheckedContinuation { gate = $0 } }
         clock.advance(by: commitTime)
         groups.append(batches.count)
-        try await inner.append(batches)
+        return try await inner.append(batches)
+    }
+
+    func expireIdempotencyKeys(before cutoff: Timestamp) async throws -> Int {
+        try await inner.expireIdempotencyKeys(before: cutoff)
     }
 
     func points(_ query: PointQuery, organization: OrganizationID) async throws -> PointPage {

@@ -28,7 +28,7 @@ actor SlowCountingStore: MetricStore {
         self.failure = failure
     }
 
-    func append(_ batches: [PointBatch]) async throws {
+    func append(_ batches: [PointBatch]) async throws -> [AppendOutcome] {
         attempts += 1
         inFlight += 1
         mostInFlight = max(mostInFlight, inFlight)
@@ -39,7 +39,11 @@ actor SlowCountingStore: MetricStore {
         }
         commits += 1
         largestCommit = max(largestCommit, batches.count)
-        try await inner.append(batches)
+        return try await inner.append(batches)
+    }
+
+    func expireIdempotencyKeys(before cutoff: Timestamp) async throws -> Int {
+        try await inner.expireIdempotencyKeys(before: cutoff)
     }
 
     func points(_ query: PointQuery, organization: OrganizationID) async throws -> PointPage {

@@ -45,7 +45,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .unavailable(let message):
             logger.error("store unavailable", metadata: ["error": "\(LogText.capped(message))"])
             return ServiceError(.unavailable(retryAfterSeconds: 5), code: "store_unavailable",
-                                message: "the metric store is unavailable; nothing was stored, retry later")
+                                message: "the metric store is unavailable; retry later")
         case .schemaNotCurrent(let message):
             return ServiceError(.unavailable(retryAfterSeconds: 30), code: "schema_not_current", message: message)
         case .timedOut(let message):

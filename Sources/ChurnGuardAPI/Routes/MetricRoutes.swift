@@ -49,8 +49,24 @@ struct MetricRoutes {
                                message: "\(problems.count) problem(s) in the batch; nothing was stored",
                                details: problems)
         }
-        try await pipeline.submit(PointBatch(organization: context.organization, points: parsed.points))
-        return JSONResponse.raw(.ok, ByteBuffer(string: "{\"accepted\":\(parsed.points.count)}"))
+        let claim = try IdempotencyKeyHeader.claim(in: request.headers, body: body)
+        let outcome: AppendOutcome
+        do {
+            outcome = try await pipeline.submit(PointBatch(organization: context.organization, points: parsed.points, idempotency: claim))
+        } catch let error as StoreError {
+            throw IdempotencyKeyHeader.uncertain(error, hasKey: claim != nil)
+        }
+        switch outcome {
+        case .stored:
+            return JSONResponse.raw(.ok, ByteBuffer(string: "{\"accepted\":\(parsed.points.count)}"))
+        case .replayed(let accepted):
+            return JSONResponse.raw(.ok, ByteBuffer(string: "{\"accepted\":\(accepted)}"),
+                                    headers: [IdempotencyKeyHeader.replayed: "true"])
+        case .keyReused:
+            throw ServiceError(.validation, code: "idempotency_key_reused",
+                               message: "this Idempotency-Key was used with a different body; nothing was stored (use a new key for a new batch)",
+                               details: [ErrorDetail(field: "Idempotency-Key", message: "already used for another body")])
+        }
     }
 
     struct MetricList: Encodable {

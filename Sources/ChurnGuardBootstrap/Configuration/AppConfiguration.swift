@@ -57,6 +57,8 @@ public struct AppConfiguration: Sendable {
     ]
     /// `security.jwt_secret_key` / `JWT_SECRET_KEY`; `nil` when unset.
     public var jwtSecretKey: String?
+    /// `api.idempotency_key_ttl`, in seconds.
+    public var idempotencyKeyTTLSeconds = ConfigSchema.idempotencyTTL.defaultValue
     /// `security.jwt_secret_key_previous` / `JWT_SECRET_KEY_PREVIOUS`: accepted during a rotation.
     public var jwtPreviousSecretKey: String?
     /// `security.access_token_expire_seconds`.
@@ -172,6 +174,7 @@ public struct AppConfiguration: Sendable {
         jwtSecretKey = try S.jwtSecret.read(values)
         keyCacheTTLSeconds = try S.keyCacheTTL.read(values)
         keyCacheSize = try S.keyCacheSize.read(values)
+        idempotencyKeyTTLSeconds = try S.idempotencyTTL.read(values)
         jwtPreviousSecretKey = try S.jwtPreviousSecret.read(values)
         for (setting, secret) in [(S.jwtSecret, jwtSecretKey), (S.jwtPreviousSecret, jwtPreviousSecretKey)] {
             if let secret, secret.utf8.count < 32 {

@@ -134,6 +134,8 @@ public enum ConfigSchema {
         doc: "oldest accepted point, back from now; unset: 3650d, or 365d on timescaledb")
     static let maxPointFuture = ConfigSetting.duration("api.max_point_future", default: 86_400, range: 60...(36_500 * 86_400),
         doc: "furthest accepted point, ahead of now")
+    static let idempotencyTTL = ConfigSetting.duration("api.idempotency_key_ttl", default: 86_400, range: 3600...(30 * 86_400),
+        doc: "how long an Idempotency-Key of POST /api/v1/analytics/metrics is remembered (a retry after that stores again)")
     static let maxConcurrentQueries = ConfigSetting.integer("api.max_concurrent_queries_per_org", default: 4, range: 1...1000,
         doc: "reads one organization may run at once (429 beyond)")
     static let rateDefault = ConfigSetting.rate("api.rate_limits.default", default: ConfigRate(count: 1000, windowSeconds: 3600), doc: "requests per key of the default tier (per replica)")
@@ -197,7 +199,7 @@ public enum ConfigSchema {
         recommendationsEnabled, maxRecommendations, recommendationConfidence, roi, rules,
         host, port, workers, requestTimeout, corsOrigins, trustedHosts, apiKeyHeader, maxBodyBytes, maxBatchPoints,
         idleTimeout, headerReadTimeout, bodyReadTimeout,
-        maxPointAge, maxPointFuture, maxConcurrentQueries, rateDefault, ratePremium, rateEnterprise,
+        maxPointAge, maxPointFuture, idempotencyTTL, maxConcurrentQueries, rateDefault, ratePremium, rateEnterprise,
         jwtSecret, jwtPreviousSecret, tokenLifetime, jwtIssuer, jwtAudience, httpsRedirect, trustedProxies, hstsMaxAge,
         keyCacheTTL, keyCacheSize, logLevel, logFormat, logFile, logMaxSize, logBackups,
         monitoringEnabled, metricsEnabled, metricsPort, healthInterval, performanceMonitoring, alertOnErrors,

@@ -48,7 +48,10 @@ public enum BackgroundServices {
                                              counters: counters, logger: logger, metrics: workerMetrics)
         let preparation = StoragePreparationService(store: timed.lifecycle, interval: timing.preparationInterval, clock: clock,
                                                     counters: counters, logger: logger, metrics: workerMetrics)
-        return [aggregation, retention, preparation, maintenance]
+        let idempotency = IdempotencyExpiryService(
+            store: timed.points, ttlSeconds: Int64(configuration.idempotencyKeyTTLSeconds), interval: timing.retentionInterval,
+            clock: clock, now: { Timestamp(Date()) }, logger: logger, metrics: workerMetrics)
+        return [aggregation, retention, preparation, maintenance, idempotency]
     }
 
     /// Runs the services until SIGTERM or SIGINT, then stops them gracefully: a rollup

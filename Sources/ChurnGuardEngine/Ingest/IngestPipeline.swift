@@ -36,7 +36,7 @@ public final class IngestPipeline: Service, Sendable {
 
     private struct Pending {
         let batch: PointBatch
-        let continuation: CheckedContinuation<Void, any Error>
+        let continuation: CheckedContinuation<AppendOutcome, any Error>
     }
 
     private struct State {
@@ -80,11 +80,15 @@ public final class IngestPipeline: Service, Sendable {
     }
 
     /// Queues a validated batch and returns once it is committed.
-    /// - Throws: the store's error when the commit failed (nothing of the batch is stored),
-    ///   or ``ServiceError`` `unavailable` when the pipeline is stopping or full.
-    public func submit(_ batch: PointBatch) async throws {
-        guard !batch.points.isEmpty else { return }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+    /// - Returns: ``AppendOutcome/stored``, or, for a batch whose idempotency key was used
+    ///   before, what the store reported (then nothing was stored now).
+    /// - Throws: the store's error when the commit failed (the batch may or may not be stored
+    ///   when the failure was an outage or a timeout), or ``ServiceError`` `unavailable` when
+    ///   the pipeline is stopping or full (then it is certainly not stored).
+    @discardableResult
+    public func submit(_ batch: PointBatch) async throws -> AppendOutcome {
+        guard !batch.points.isEmpty else { return .stored }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<AppendOutcome, any Error>) in
             let outcome = state.withLock { state -> Result<CheckedContinuation<Void, Never>?, ServiceError> in
                 if state.stopping {
                     return .failure(ServiceError(.unavailable(retryAfterSeconds: 5), code: "shutting_down",
@@ -254,12 +258,10 @@ public final class IngestPipeline: Service, Sendable {
         let batches = group.map(\.batch)
         let started = clock.elapsed()
         do {
-            try await store.append(batches)
+            let outcomes = try await store.append(batches)
             let duration = clock.elapsed() - started
             metrics.groupBatches.record(group.count)
-            record(group, commitDuration: duration)
-            publish(batches)
-            for pending in group { pending.continuation.resume() }
+            finish(group, outcomes: outcomes, commitDuration: duration)
         } catch where group.count > 1 && Self.isRefusalOfContent(error) {
             // One bad batch must not fail its neighbours: retry each on its own, concurrently.
             // Only for a refusal of the content (the group certainly did not commit): after an
@@ -271,10 +273,8 @@ public final class IngestPipeline: Service, Sendable {
                 for pending in group {
                     retries.addTask { [store] in
                         do {
-                            try await store.append([pending.batch])
-                            self.record([pending], commitDuration: nil)
-                            self.publish([pending.batch])
-                            pending.continuation.resume()
+                            let outcomes = try await store.append([pending.batch])
+                            self.finish([pending], outcomes: outcomes, commitDuration: nil)
                         } catch {
                             self.metrics.rejectedStore.increment(by: pending.batch.points.count)
                             pending.continuation.resume(throwing: error)
@@ -285,6 +285,17 @@ public final class IngestPipeline: Service, Sendable {
         } catch {
             metrics.rejectedStore.increment(by: group.reduce(0) { $0 + $1.batch.points.count })
             for pending in group { pending.continuation.resume(throwing: error) }
+        }
+    }
+
+    /// After a commit: counts and publishes the batches that were stored (a replayed one
+    /// stored nothing, so nothing of it is seen live), then answers every caller.
+    private func finish(_ group: [Pending], outcomes: [AppendOutcome], commitDuration: Duration?) {
+        let stored = zip(group, outcomes).filter { $0.1 == .stored }.map(\.0)
+        record(stored, commitDuration: commitDuration)
+        if !stored.isEmpty { publish(stored.map(\.batch)) }
+        for (index, pending) in group.enumerated() {
+            pending.continuation.resume(returning: index < outcomes.count ? outcomes[index] : .stored)
         }
     }
 

@@ -55,8 +55,12 @@ struct TimedMetricStore: MetricStore {
     let base: any MetricStore
     let timers: QueryTimers
 
-    func append(_ batches: [PointBatch]) async throws {
+    func append(_ batches: [PointBatch]) async throws -> [AppendOutcome] {
         try await timed(timers.insertPoints) { try await base.append(batches) }
+    }
+
+    func expireIdempotencyKeys(before cutoff: Timestamp) async throws -> Int {
+        try await timed(timers.expire) { try await base.expireIdempotencyKeys(before: cutoff) }
     }
 
     func points(_ query: PointQuery, organization: OrganizationID) async throws -> PointPage {

@@ -17,7 +17,7 @@ public struct WorkerMetrics: Sendable {
         rollupLag = lag
         pending = Gauge(label: MetricNames.rollupPending, factory: factory)
         metrics.onRefresh { lag.refresh() }
-        for service in ["aggregation", "retention", "storage-preparation", "maintenance"] {
+        for service in ["aggregation", "retention", "storage-preparation", "maintenance", "idempotency-expiry"] {
             _ = runs(service)
             _ = failures(service)
         }

@@ -9,6 +9,8 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
     var rollupState = InMemoryRollupState()
     private var organizations: [OrganizationID: Organization] = [:]
     private var keys: [String: ApiKeyRecord] = [:]
+    /// Idempotency keys by organization and key: body hash, points accepted, when stored.
+    var idempotency: [OrganizationID: [String: (hash: [UInt8], accepted: Int, at: Timestamp)]] = [:]
     var failure: StoreError?
 
     /// An empty store.
@@ -18,9 +20,20 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
     /// how callers behave when a backend goes down.
     public func simulateFailure(_ error: StoreError?) { failure = error }
 
-    public func append(_ batches: [PointBatch]) async throws {
+    @discardableResult
+    public func append(_ batches: [PointBatch]) async throws -> [AppendOutcome] {
         if let failure { throw failure }
+        var outcomes: [AppendOutcome] = []
+        let now = Timestamp(Date())
         for batch in batches {
+            if let claim = batch.idempotency {
+                if let earlier = idempotency[batch.organization]?[claim.key] {
+                    outcomes.append(earlier.hash == claim.bodyHash ? .replayed(accepted: earlier.accepted) : .keyReused)
+                    continue
+                }
+                idempotency[batch.organization, default: [:]][claim.key] = (claim.bodyHash, batch.points.count, now)
+            }
+            outcomes.append(.stored)
             for point in batch.points {
                 let stored = StoredPoint(sequence: nextSequence, point: point)
                 nextSequence += 1
@@ -39,6 +52,18 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
                 }
             }
         }
+        return outcomes
+    }
+
+    public func expireIdempotencyKeys(before cutoff: Timestamp) async throws -> Int {
+        if let failure { throw failure }
+        var removed = 0
+        for (organization, keys) in idempotency {
+            let kept = keys.filter { $0.value.at >= cutoff }
+            removed += keys.count - kept.count
+            idempotency[organization] = kept
+        }
+        return removed
     }
 
     public func points(_ query: PointQuery, organization: OrganizationID) async throws -> PointPage {

@@ -6,11 +6,14 @@ public struct PointBatch: Sendable {
     public var organization: OrganizationID
     /// Validated points.
     public var points: [MetricPoint]
+    /// The client's idempotency key, stored in the same transaction as the points.
+    public var idempotency: IdempotencyClaim?
 
     /// Creates a batch.
-    public init(organization: OrganizationID, points: [MetricPoint]) {
+    public init(organization: OrganizationID, points: [MetricPoint], idempotency: IdempotencyClaim? = nil) {
         self.organization = organization
         self.points = points
+        self.idempotency = idempotency
     }
 }
 
