@@ -69,7 +69,7 @@ struct AdminCommandTests {
             #expect(second.stdout.contains("schema is up to date"))
             let name = backend == .sqlite ? "sqlite" : "postgresql (native weekly partitioning"
             #expect(second.stdout.contains("backend: \(name)"), "\(second.stdout)")
-            #expect(second.stdout.contains("database version: 3"), "\(second.stdout)")
+            #expect(second.stdout.contains("database version: 5"), "\(second.stdout)")
         }
     }
 
