@@ -1,4 +1,4 @@
-public import ChurnGuardAPI
+import ChurnGuardAPI
 public import Hummingbird
 public import Logging
 import HTTPTypes

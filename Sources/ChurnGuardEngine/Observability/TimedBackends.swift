@@ -1,7 +1,7 @@
-public import ChurnGuardCore
+import ChurnGuardCore
 public import ChurnGuardStorage
-public import Foundation
-public import Metrics
+import Foundation
+import Metrics
 
 /// Wraps every store role so that each database call is timed in
 /// `churnguard_database_query_duration_seconds{query_type}`, failures included: one place

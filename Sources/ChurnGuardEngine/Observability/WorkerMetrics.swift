@@ -1,4 +1,4 @@
-public import Metrics
+import Metrics
 import Synchronization
 
 /// The background services' series: runs and failures by service, rollup lag and the
