@@ -35,10 +35,11 @@ struct ServeCommand: AsyncParsableCommand {
             }
             // The worker's services run in-process unless --no-worker (replicas behind a
             // dedicated `churnguard worker`); concurrent workers are safe on every backend.
+            let metrics = ApplicationBuilder.processMetrics(runtime.configuration)
             let background = noWorker ? [] : BackgroundServices.make(
-                configuration: runtime.configuration, backends: runtime.backends, logger: runtime.logger)
+                configuration: runtime.configuration, backends: runtime.backends, logger: runtime.logger, metrics: metrics?.service)
             let built = try await ApplicationBuilder.build(configuration: runtime.configuration, backends: runtime.backends,
-                                                 logger: runtime.logger, backgroundServices: background)
+                                                           logger: runtime.logger, backgroundServices: background, metrics: metrics)
             try await built.application.runService()
             await runtime.close()
         }

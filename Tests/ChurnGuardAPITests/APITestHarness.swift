@@ -60,6 +60,8 @@ struct APITestHarness {
     static func run(
         backend: TestBackend = .sqlite,
         configure: (inout AppConfiguration) -> Void = { _ in },
+        metrics: PrometheusMetrics? = nil,
+        logger custom: Logger? = nil,
         _ body: @Sendable (APITestHarness, any TestClientProtocol) async throws -> Void
     ) async throws {
         var configuration = AppConfiguration()
@@ -77,7 +79,7 @@ struct APITestHarness {
             var logger = Logger(label: "api-test")
             logger.logLevel = .warning
             let built = try await ApplicationBuilder.build(configuration: configuration, backends: .single(store, name: backend.rawValue),
-                                                 logger: logger, eventBus: bus)
+                                                           logger: custom ?? logger, eventBus: bus, metrics: metrics)
             harness.routes = built.routes
             let ready = harness
             try await built.application.test(.live) { client in

@@ -14,7 +14,8 @@ import Testing
 struct TenantIsolationMatrixTests {
     static let secret = String(repeating: "m", count: 48)
     /// Routes anyone may call; a new public route must be added here on purpose.
-    static let publicRoutes: Set<String> = ["GET /health", "GET /ready", "GET /openapi.yaml"]
+    /// `/metrics` is public by design (docs/OPERATIONS.md: bind it to `monitoring.metrics_port`).
+    static let publicRoutes: Set<String> = ["GET /health", "GET /ready", "GET /openapi.yaml", "GET /metrics"]
     /// Values only organization A has: none may appear in an answer to anyone else.
     static let secretMetric = "secret_metric_of_a"
     static let secretTag = "customer-of-a-7f3e"

@@ -97,15 +97,15 @@ pg_test_stop() {
 
 # Backup and restore check: migrates a source database with the churnguard binary ($1),
 # ingests points spread over weekly partitions and the default one, backs it up with
-# scripts/backup, restores the file into a fresh database as the superuser (restoring
-# forced row-level security needs a role that bypasses it) and compares every point.
+# scripts/backup, restores the file with scripts/restore into a new database as the superuser
+# (restoring forced row-level security needs a role that bypasses it) and compares every point.
 pg_test_backup_restore() {
     local bin="$1" port socket src dst url_src url_dst org file
     port="${CHURNGUARD_TEST_POSTGRES_URL##*:}"; port="${port%%/*}"
     socket="$PG_TEST_DIR/socket"
     src="cg_backup_src_$$"; dst="cg_backup_dst_$$"
     local super=(pg_test_as_owner "$PG_TEST_BIN/psql" -q -v ON_ERROR_STOP=1 -h "$socket" -p "$port" -U postgres)
-    "${super[@]}" -d postgres -c "CREATE DATABASE $src OWNER churnguard_test" -c "CREATE DATABASE $dst OWNER churnguard_test" >/dev/null
+    "${super[@]}" -d postgres -c "CREATE DATABASE $src OWNER churnguard_test" >/dev/null
     url_src="${CHURNGUARD_TEST_POSTGRES_URL%/*}/$src"; url_dst="${CHURNGUARD_TEST_POSTGRES_URL%/*}/$dst"
     export ANALYTICS_DB_BACKEND=postgres
     TIMESCALEDB_URL="$url_src" "$bin" migrate >/dev/null 2>&1
@@ -120,7 +120,11 @@ pg_test_backup_restore() {
     TIMESCALEDB_URL="$url_src" "$bin" ingest --org "$org" "$file" >/dev/null \
         || { echo "backup/restore check FAILED: could not load the sample points" >&2; return 1; }
     TIMESCALEDB_URL="$url_src" scripts/backup --dir "$PG_TEST_DIR/backups" 2>/dev/null
-    gzip -dc "$PG_TEST_DIR"/backups/churnguard_*.sql.gz | "${super[@]}" -d "$dst" >/dev/null
+    RESTORE_ADMIN_URL="postgresql://postgres@/postgres?host=$socket&port=$port" \
+        scripts/restore "$(ls -t "$PG_TEST_DIR"/backups/churnguard_*.sql.gz | head -1)" "$dst" --owner churnguard_test >/dev/null \
+        || { echo "backup/restore check FAILED: scripts/restore failed" >&2; return 1; }
+    TIMESCALEDB_URL="$url_dst" "$bin" migrate --status >/dev/null \
+        || { echo "backup/restore check FAILED: the restored schema is not current" >&2; return 1; }
     local query="SELECT count(*) || ' ' || md5(string_agg(id || timestamp::text || value || tags::text, ',' ORDER BY id)) FROM time_series_data"
     local before after
     before=$(PGOPTIONS="-c churnguard.scope=system" "$PG_TEST_BIN/psql" -At "$url_src" -c "$query")

@@ -11,13 +11,15 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let authenticator: Authenticator
+    /// Where refusals are counted (the application's registry).
+    let metricsFactory: any MetricsFactory
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         let identity: AuthenticatedIdentity
         do {
             identity = try await authenticator.authenticate(try authenticator.credentials(in: request.headers))
         } catch let error as ServiceError where error.kind == .unauthorized {
-            Counter(label: "churnguard_auth_failures_total", dimensions: [("reason", error.code)]).increment()
+            Counter(label: "churnguard_auth_failures_total", dimensions: [("reason", error.code)], factory: metricsFactory).increment()
             context.logger.warning("authentication refused", metadata: [
                 "reason": "\(error.code)", "client": "\(ClientAddress.describe(context.remoteAddress))",
                 "route": "\(context.endpointPath ?? request.uri.path)",
@@ -26,6 +28,7 @@ struct AuthMiddleware: RouterMiddleware {
         }
         var context = context
         context.identity = identity
+        context.observation.organization = identity.organization
         context.logger[metadataKey: "organization_id"] = "\(identity.organization)"
         context.logger[metadataKey: "key_id"] = "\(identity.keyID)"
         context.logger[metadataKey: "auth"] = "\(identity.method.rawValue)"

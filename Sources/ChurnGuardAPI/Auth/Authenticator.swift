@@ -1,6 +1,7 @@
 public import ChurnGuardCore
 public import ChurnGuardStorage
 public import HTTPTypes
+public import Metrics
 
 /// What a caller presented to prove who it is.
 public enum Credentials: Sendable, Equatable {
@@ -35,9 +36,10 @@ public struct Authenticator: Sendable {
     /// Creates an authenticator reading keys from `store`, trusting a verified key for
     /// `cacheTTL` (zero: ask the store every time), remembering at most `cacheCapacity` keys.
     public init(store: any OrganizationStore, apiKeyHeader: HTTPField.Name, tokens: AccessTokens? = nil,
-                cacheTTL: Duration = .zero, cacheCapacity: Int = 10_000) {
-        self.init(store: store, apiKeyHeader: apiKeyHeader, tokens: tokens, cache: VerifiedKeyCache(ttl: cacheTTL, capacity: cacheCapacity),
-                  tokenKeys: VerifiedKeyCache(ttl: cacheTTL, capacity: cacheCapacity))
+                cacheTTL: Duration = .zero, cacheCapacity: Int = 10_000, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.init(store: store, apiKeyHeader: apiKeyHeader, tokens: tokens,
+                  cache: VerifiedKeyCache(ttl: cacheTTL, capacity: cacheCapacity, metricsFactory: metricsFactory),
+                  tokenKeys: VerifiedKeyCache(ttl: cacheTTL, capacity: cacheCapacity, metricsFactory: metricsFactory))
     }
 
     init(store: any OrganizationStore, apiKeyHeader: HTTPField.Name, tokens: AccessTokens? = nil,

@@ -28,12 +28,15 @@ final class VerifiedKeyCache: Sendable {
     let capacity: Int
     private let now: @Sendable () -> Duration
     private let state = Mutex(State())
-    private let hits = Counter(label: "churnguard_api_key_cache_total", dimensions: [("result", "hit")])
-    private let misses = Counter(label: "churnguard_api_key_cache_total", dimensions: [("result", "miss")])
+    private let hits: Counter
+    private let misses: Counter
 
     /// A cache trusting a key for `ttl` (zero disables it), holding at most `capacity` keys;
     /// `now` is a monotonic clock (a manual one in tests).
-    init(ttl: Duration, capacity: Int, now: @escaping @Sendable () -> Duration = VerifiedKeyCache.monotonicNow) {
+    init(ttl: Duration, capacity: Int, now: @escaping @Sendable () -> Duration = VerifiedKeyCache.monotonicNow,
+         metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        hits = Counter(label: "churnguard_api_key_cache_total", dimensions: [("result", "hit")], factory: metricsFactory)
+        misses = Counter(label: "churnguard_api_key_cache_total", dimensions: [("result", "miss")], factory: metricsFactory)
         self.ttl = ttl
         self.capacity = max(1, capacity)
         self.now = now

@@ -40,6 +40,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by the authentication middleware on `/api/` routes.
     public var identity: AuthenticatedIdentity?
+    /// Carries what inner middleware learns (the organization) out to the access log.
+    public let observation = RequestObservation()
 
     /// The peer's address, for logs of refused requests and the trusted-proxy check.
     public var remoteAddress: SocketAddress?

@@ -2,6 +2,7 @@ import ChurnGuardCore
 import ChurnGuardEngine
 import ChurnGuardStorage
 import Hummingbird
+import Metrics
 
 /// `/api/v1/analytics/metrics…`: ingest, list metrics, page through points.
 struct MetricRoutes {
@@ -9,6 +10,9 @@ struct MetricRoutes {
     let pipeline: IngestPipeline
     let options: APIOptions
     let queryLimiter: QueryLimiter
+    /// Points refused by validation (`churnguard_ingest_points_rejected_total{reason="validation"}`).
+    let validationRejects: Counter
+    /// The organization's metric list, served from memory for a short time.
     let catalog: MetricCatalogCache
 
     func register(on group: RouterGroup<OrganizationContext>) {
@@ -42,6 +46,7 @@ struct MetricRoutes {
             problems.append(ErrorDetail(field: "points", message: "must hold at least one point"))
         }
         guard problems.isEmpty else {
+            validationRejects.increment(by: max(1, parsed.points.count))
             throw ServiceError(.validation, code: "validation_failed",
                                message: "\(problems.count) problem(s) in the batch; nothing was stored",
                                details: problems)

@@ -1,6 +1,7 @@
 public import ChurnGuardEngine
 public import ChurnGuardStorage
 public import Hummingbird
+import Metrics
 
 /// Everything the routes need, handed in by the composition root.
 public struct APIDependencies: Sendable {
@@ -14,15 +15,25 @@ public struct APIDependencies: Sendable {
     public var rateLimiter: any RateLimiter
     /// Issues and checks access tokens; `nil` turns tokens off.
     public var tokens: AccessTokens?
+    /// Where the API's counters go (the process-wide metrics system by default).
+    public var metrics: ServiceMetrics
+    /// Serves `GET /metrics` on this router when set (nil: metrics off, or served on
+    /// `monitoring.metrics_port` instead).
+    public var exposition: MetricsExposition?
+    /// Counts requests by route template and status (`churnguard_requests_total`); nil: not counted.
+    public var httpMetrics: HTTPMetrics?
+    /// Logs one line per answered request (level info).
+    public var accessLog = true
 
     /// Creates the dependencies.
-    public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: any RateLimiter = GCRARateLimiter(),
-                tokens: AccessTokens? = nil) {
+    public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: (any RateLimiter)? = nil,
+                tokens: AccessTokens? = nil, metrics: ServiceMetrics = ServiceMetrics()) {
         self.backends = backends
         self.pipeline = pipeline
         self.options = options
-        self.rateLimiter = rateLimiter
         self.tokens = tokens
+        self.metrics = metrics
+        self.rateLimiter = rateLimiter ?? GCRARateLimiter(metricsFactory: metrics.factory)
     }
 }
 
@@ -30,7 +41,9 @@ public struct APIDependencies: Sendable {
 public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let options = dependencies.options
-    // Outermost first: the headers and CORS wrap every answer, errors included.
+    // Outermost first: request id, counting and the access line see the final answer; the
+    // headers and CORS wrap every answer, errors included.
+    router.add(middleware: ObservabilityMiddleware(metrics: dependencies.httpMetrics, accessLog: dependencies.accessLog))
     router.add(middleware: SecurityHeadersMiddleware(policy: options.http) { request, context in
         ForwardedProto.isHTTPS(request, remote: context.remoteAddress, policy: options.http)
     })
@@ -41,19 +54,22 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
     router.add(middleware: BodyLimitMiddleware(maxBodyBytes: options.maxBodyBytes))
     let backends = dependencies.backends
     HealthRoutes(store: backends.lifecycle, backendName: backends.name).register(on: router)
+    dependencies.exposition?.register(on: router)
+    let factory = dependencies.metrics.factory
     let authenticator = Authenticator(
         store: backends.identity, apiKeyHeader: options.apiKeyHeader, tokens: dependencies.tokens,
-        cacheTTL: options.keyCacheTTL, cacheCapacity: options.keyCacheCapacity)
+        cacheTTL: options.keyCacheTTL, cacheCapacity: options.keyCacheCapacity, metricsFactory: factory)
     let tenant = router.group("api/v1")
-        .add(middleware: AuthMiddleware(authenticator: authenticator))
+        .add(middleware: AuthMiddleware(authenticator: authenticator, metricsFactory: factory))
         .add(middleware: RateLimitMiddleware(limiter: dependencies.rateLimiter, limits: options.rateLimits))
-        .add(middleware: ScopeMiddleware())
+        .add(middleware: ScopeMiddleware(metricsFactory: factory))
         .group(context: OrganizationContext.self)
     TokenRoutes(tokens: dependencies.tokens).register(on: tenant)
     ApiKeyRoutes(admin: OrganizationAdmin(store: backends.identity), authenticator: authenticator).register(on: tenant)
-    let queryLimiter = QueryLimiter(limit: dependencies.options.maxConcurrentQueriesPerOrganization)
+    let queryLimiter = QueryLimiter(limit: dependencies.options.maxConcurrentQueriesPerOrganization, metricsFactory: factory)
     MetricRoutes(store: backends.points, pipeline: dependencies.pipeline, options: dependencies.options, queryLimiter: queryLimiter,
-                 catalog: MetricCatalogCache(ttl: options.metricCatalogTTL))
+                 validationRejects: IngestMetrics.rejected("validation", factory),
+                 catalog: MetricCatalogCache(ttl: options.metricCatalogTTL, metricsFactory: factory))
         .register(on: tenant)
     AggregateRoutes(store: backends.rollups, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
     return router

@@ -18,13 +18,16 @@ final class MetricCatalogCache: Sendable {
     let ttl: Duration
     let capacity: Int
     private let entries = Mutex<[OrganizationID: Entry]>([:])
-    private let hits = Counter(label: "churnguard_metric_catalog_cache_total", dimensions: [("result", "hit")])
-    private let misses = Counter(label: "churnguard_metric_catalog_cache_total", dimensions: [("result", "miss")])
+    private let hits: Counter
+    private let misses: Counter
 
-    /// A cache keeping lists for `ttl` (zero: never), for at most `capacity` organizations.
-    init(ttl: Duration, capacity: Int = 10_000) {
+    /// A cache keeping lists for `ttl` (zero: never), for at most `capacity` organizations,
+    /// counting hits and misses through `metricsFactory`.
+    init(ttl: Duration, capacity: Int = 10_000, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.ttl = ttl
         self.capacity = max(1, capacity)
+        hits = Counter(label: "churnguard_metric_catalog_cache_total", dimensions: [("result", "hit")], factory: metricsFactory)
+        misses = Counter(label: "churnguard_metric_catalog_cache_total", dimensions: [("result", "miss")], factory: metricsFactory)
     }
 
     /// The organization's metric list, from the cache or from `load`.

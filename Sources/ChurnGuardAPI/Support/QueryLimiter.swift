@@ -11,10 +11,14 @@ final class QueryLimiter: Sendable {
     /// Most concurrent reads per organization (`api.max_concurrent_queries_per_org`).
     let limit: Int
     private let running = Mutex<[OrganizationID: Int]>([:])
-    private let refusals = Counter(label: "churnguard_query_concurrency_refusals_total")
+    private let refusals: Counter
 
-    /// Creates a limiter allowing `limit` (at least 1) concurrent reads per organization.
-    init(limit: Int) { self.limit = max(1, limit) }
+    /// Creates a limiter allowing `limit` (at least 1) concurrent reads per organization;
+    /// refusals count in `metricsFactory`.
+    init(limit: Int, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.limit = max(1, limit)
+        refusals = Counter(label: "churnguard_query_concurrency_refusals_total", factory: metricsFactory)
+    }
 
     /// Runs `body` if `organization` has a free slot, else throws a 429 ``ServiceError``.
     func run<T: Sendable>(for organization: OrganizationID, _ body: () async throws -> T) async throws -> T {

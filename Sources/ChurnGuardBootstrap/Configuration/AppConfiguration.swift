@@ -81,6 +81,16 @@ public struct AppConfiguration: Sendable {
     public var logLevel = ConfigSchema.logLevel.defaultValue
     /// `logging.format`: `structured` (JSON lines) or `text`.
     public var logFormat = ConfigSchema.logFormat.defaultValue
+    /// `logging.file`: the log file; `nil` writes to standard error.
+    public var logFile: String?
+    /// `logging.max_size_mb`: size of the log file before it is rotated.
+    public var logMaxSizeMB = ConfigSchema.logMaxSize.defaultValue
+    /// `logging.backup_count`: rotated files kept.
+    public var logBackupCount = ConfigSchema.logBackups.defaultValue
+    /// `monitoring.metrics_enabled`: count metrics and serve `/metrics`.
+    public var metricsEnabled = ConfigSchema.metricsEnabled.defaultValue
+    /// `monitoring.metrics_port`: a separate port for `/metrics` (0: the API's).
+    public var metricsPort = ConfigSchema.metricsPort.defaultValue
     /// `real_time_engine.max_points_per_metric` / `MAX_POINTS_PER_METRIC`.
     public var maxPointsPerMetric = ConfigSchema.maxPointsPerMetric.defaultValue
     /// `data_aggregation.processing_interval_seconds`.
@@ -186,6 +196,14 @@ public struct AppConfiguration: Sendable {
         hstsMaxAgeSeconds = try S.hstsMaxAge.read(values)
         logLevel = try S.logLevel.read(values)
         logFormat = try S.logFormat.read(values)
+        logFile = try S.logFile.read(values)
+        logMaxSizeMB = try S.logMaxSize.read(values)
+        logBackupCount = try S.logBackups.read(values)
+        metricsEnabled = try S.metricsEnabled.read(values)
+        metricsPort = try S.metricsPort.read(values)
+        if metricsPort != 0, metricsPort == port {
+            throw values.fail(S.metricsPort.path, "must differ from api.port (\(port)); 0 serves /metrics on the API port")
+        }
         maxPointsPerMetric = try S.maxPointsPerMetric.read(values)
         aggregationIntervalSeconds = try S.aggregationInterval.read(values)
         aggregationBatchSize = try S.batchSize.read(values)

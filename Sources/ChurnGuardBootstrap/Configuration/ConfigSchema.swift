@@ -167,14 +167,16 @@ public enum ConfigSchema {
         doc: "most verified API keys remembered")
     static let logLevel = ConfigSetting.choice("logging.level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error", "critical"],
         doc: "least severe level logged", aliases: ["LOG_LEVEL"])
-    static let logFormat = ConfigSetting.choice("logging.format", default: "structured", allowed: ["structured", "text"], doc: "structured (JSON lines) or text, on standard error")
-    static let logFile = ConfigSetting.optionalText("logging.file", doc: "log file (standard error when unset)", pending: observability)
-    static let logMaxSize = ConfigSetting.integer("logging.max_size_mb", default: 100, range: 1...100_000, doc: "log file size before rotation", pending: observability)
-    static let logBackups = ConfigSetting.integer("logging.backup_count", default: 5, range: 0...1000, doc: "rotated log files kept", pending: observability)
+    static let logFormat = ConfigSetting.choice("logging.format", default: "structured", allowed: ["structured", "text"], doc: "structured (one JSON object per line) or text (a readable line)")
+    static let logFile = ConfigSetting.optionalText("logging.file", doc: "log file, rotated by size (standard error when unset)")
+    static let logMaxSize = ConfigSetting.integer("logging.max_size_mb", default: 100, range: 1...100_000, doc: "log file size in MiB before rotation")
+    static let logBackups = ConfigSetting.integer("logging.backup_count", default: 5, range: 0...1000, doc: "rotated log files kept (file.1 … file.N)")
 
     // MARK: monitoring and notifications
     static let monitoringEnabled = ConfigSetting.flag("monitoring.enabled", default: true, doc: "self-monitoring", aliases: ["ANALYTICS_MONITORING_ENABLED"], pending: observability)
-    static let metricsEnabled = ConfigSetting.flag("monitoring.metrics_enabled", default: true, doc: "serve /metrics", pending: observability)
+    static let metricsEnabled = ConfigSetting.flag("monitoring.metrics_enabled", default: true, doc: "count Prometheus metrics and serve /metrics")
+    static let metricsPort = ConfigSetting.integer("monitoring.metrics_port", default: 0, range: 0...65_535,
+        doc: "serve /metrics on this port instead of the API's (0: on the API port); the worker serves it only here")
     static let healthInterval = ConfigSetting.integer("monitoring.health_check_interval", default: 30, range: 1...86_400, doc: "seconds between self-checks", pending: observability)
     static let performanceMonitoring = ConfigSetting.flag("monitoring.performance_monitoring", default: true, doc: "record request timings", pending: observability)
     static let alertOnErrors = ConfigSetting.flag("monitoring.alert_on_errors", default: true, doc: "notify on service errors", pending: notify)
@@ -202,7 +204,7 @@ public enum ConfigSchema {
         maxPointAge, maxPointFuture, metricListCache, idempotencyTTL, maxConcurrentQueries, rateDefault, ratePremium, rateEnterprise,
         jwtSecret, jwtPreviousSecret, tokenLifetime, jwtIssuer, jwtAudience, httpsRedirect, trustedProxies, hstsMaxAge,
         keyCacheTTL, keyCacheSize, logLevel, logFormat, logFile, logMaxSize, logBackups,
-        monitoringEnabled, metricsEnabled, healthInterval, performanceMonitoring, alertOnErrors,
+        monitoringEnabled, metricsEnabled, metricsPort, healthInterval, performanceMonitoring, alertOnErrors,
         smtpHost, smtpPort, smtpUser, smtpPassword, slackWebhook,
     ]
 

@@ -1,20 +1,22 @@
 public import Logging
 import ChurnGuardCore
 import Foundation
-import Synchronization
 
-/// Writes one JSON object per log line to standard error (`logging.format: structured`),
-/// ready for a log shipper; `text` keeps swift-log's default console format.
+/// Writes one JSON object per log line (`logging.format: structured`), ready for a log
+/// shipper: `time`, `level`, `logger`, `message`, then every metadata field — among them
+/// `request_id`, `trace_id`, `organization_id`, `route`, `status` and `duration_ms` on the
+/// lines of a request. Field values are JSON strings, escaped, so no value can break a line.
 public struct StructuredLogHandler: LogHandler {
-    /// Serialises writes so concurrent lines never interleave.
-    private static let output = Mutex(())
-
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     private let label: String
+    private let sink: any LogSink
 
-    /// A handler for the logger named `label`.
-    public init(label: String) { self.label = label }
+    /// A handler for the logger named `label`, writing to `sink` (standard error by default).
+    public init(label: String, sink: any LogSink = StandardErrorSink()) {
+        self.label = label
+        self.sink = sink
+    }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -23,15 +25,15 @@ public struct StructuredLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var fields: [String: String] = [:]
-        for (key, value) in metadata { fields[key] = "\(value)" }
-        for (key, value) in event.metadata ?? [:] { fields[key] = "\(value)" }
-        var line = "{\"timestamp\":\"\(Timestamp(Date()))\",\"level\":\"\(event.level)\",\"logger\":"
+        for (key, value) in metadata { fields[LogFieldNames.name(of: key)] = "\(value)" }
+        for (key, value) in event.metadata ?? [:] { fields[LogFieldNames.name(of: key)] = "\(value)" }
+        var line = "{\"time\":\"\(Timestamp(Date()))\",\"level\":\"\(event.level)\",\"logger\":"
         line += Self.quote(label) + ",\"message\":" + Self.quote("\(event.message)")
         for key in fields.keys.sorted() {
             line += "," + Self.quote(key) + ":" + Self.quote(fields[key] ?? "")
         }
         line += "}\n"
-        Self.output.withLock { _ in FileHandle.standardError.write(Data(line.utf8)) }
+        sink.write(line)
     }
 
     static func quote(_ text: String) -> String {
@@ -41,23 +43,9 @@ public struct StructuredLogHandler: LogHandler {
     }
 }
 
-/// Sets up swift-log once for the process from the configuration.
-public enum LoggingSetup {
-    private static let done = Mutex(false)
-
-    /// Installs the handler chosen by `logging.format` at `logging.level`; later calls do nothing.
-    public static func bootstrap(format: String, level: String) {
-        let first = done.withLock { already in
-            defer { already = true }
-            return !already
-        }
-        guard first else { return }
-        let parsed = Logger.Level(rawValue: level) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = format == "text"
-                ? StreamLogHandler.standardError(label: label) : StructuredLogHandler(label: label)
-            handler.logLevel = parsed
-            return handler
-        }
+/// Field names in log lines: the framework's request-id key is written as `request_id`.
+enum LogFieldNames {
+    static func name(of key: String) -> String {
+        key == "hb.request.id" ? "request_id" : key
     }
 }

@@ -7,6 +7,7 @@ public import Hummingbird
 public import Logging
 public import ServiceLifecycle
 import ChurnGuardCore
+import Metrics
 
 /// Assembles the HTTP application and its services from configuration and the backends.
 ///
@@ -25,21 +26,30 @@ public enum ApplicationBuilder {
         /// Every route as `METHOD /template` (for the tenant-isolation suite, which must
         /// cover each one).
         public let routes: [String]
+        /// The registry `/metrics` renders; nil when `monitoring.metrics_enabled` is false.
+        public let metrics: PrometheusMetrics?
     }
 
     /// Builds the application; the caller runs it (which runs its services too). Without
     /// `pipelineOptions` the pipeline uses the defaults and the configured group-commit
-    /// policy; without `eventBus`, an ``InProcessEventBus``.
+    /// policy; without `eventBus`, an ``InProcessEventBus``. Without `metrics` (and with
+    /// `monitoring.metrics_enabled`) it counts into the process-wide registry, bootstrapping
+    /// swift-metrics with it on first use; tests hand in ``PrometheusMetrics/isolated()``.
     public static func build(
         configuration: AppConfiguration, backends: Backends, logger: Logger,
         pipelineOptions: IngestPipeline.Options? = nil,
         eventBus: (any EventBus)? = nil,
-        backgroundServices: [any Service] = []
+        backgroundServices: [any Service] = [],
+        metrics: PrometheusMetrics? = nil
     ) async throws -> Built {
-        let bus = eventBus ?? InProcessEventBus()
+        let prometheus = configuration.metricsEnabled ? (metrics ?? .processWide()) : nil
+        let serviceMetrics = prometheus?.service ?? .disabled()
+        let timed = prometheus == nil ? backends : TimedBackends.wrap(backends, metrics: serviceMetrics)
+        let bus = eventBus ?? InProcessEventBus(metricsFactory: serviceMetrics.factory)
         var defaultOptions = IngestPipeline.Options()
         defaultOptions.groupCommit = configuration.groupCommit
-        let pipeline = IngestPipeline(store: backends.points, options: pipelineOptions ?? defaultOptions, bus: bus, logger: logger)
+        let pipeline = IngestPipeline(store: timed.points, options: pipelineOptions ?? defaultOptions, bus: bus, logger: logger,
+                                      metrics: IngestMetrics(serviceMetrics))
         var options = APIOptions()
         if let header = HTTPField.Name(configuration.apiKeyHeader) { options.apiKeyHeader = header }
         options.maxBodyBytes = configuration.maxBodyBytes
@@ -51,17 +61,32 @@ public enum ApplicationBuilder {
         options.http = httpPolicy(configuration)
         options.metricCatalogTTL = .milliseconds(Int64(configuration.metricListCacheSeconds * 1000))
         let tokens = try await accessTokens(configuration, logger: logger)
-        let router = makeRouter(APIDependencies(backends: backends, pipeline: pipeline, options: options, tokens: tokens))
+        var dependencies = APIDependencies(backends: timed, pipeline: pipeline, options: options, tokens: tokens, metrics: serviceMetrics)
+        if let prometheus {
+            dependencies.httpMetrics = HTTPMetrics(factory: serviceMetrics.factory)
+            if configuration.metricsPort == 0 { dependencies.exposition = prometheus.exposition }
+        }
+        let router = makeRouter(dependencies)
         let routes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
+        let connections = Meter(label: MetricNames.activeConnections, factory: serviceMetrics.factory)
         var application = Application(
             router: router,
-            server: .http1(configuration: HTTPServerSettings.http1(configuration, logger: logger)),
+            server: .http1(configuration: HTTPServerSettings.http1(configuration, logger: logger, connections: connections)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "churnguard"),
             logger: logger)
         application.addServices(pipeline)
+        if let prometheus, configuration.metricsPort != 0 {
+            application.addServices(MetricsServer.make(prometheus, host: configuration.host, port: configuration.metricsPort, logger: logger))
+        }
         // The worker's services, when `serve` runs them in-process (see BackgroundServices).
         application.addServices(backgroundServices)
-        return Built(application: application, pipeline: pipeline, bus: bus, routes: routes)
+        return Built(application: application, pipeline: pipeline, bus: bus, routes: routes, metrics: prometheus)
+    }
+
+    /// The metrics a process counts into according to `configuration`: the process-wide
+    /// registry, or nil when `monitoring.metrics_enabled` is false.
+    public static func processMetrics(_ configuration: AppConfiguration) -> PrometheusMetrics? {
+        configuration.metricsEnabled ? .processWide() : nil
     }
 
     static func httpPolicy(_ configuration: AppConfiguration) -> HTTPPolicy {

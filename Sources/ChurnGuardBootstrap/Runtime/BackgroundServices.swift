@@ -2,8 +2,9 @@ public import ChurnGuardStorage
 public import Logging
 public import ServiceLifecycle
 import ChurnGuardCore
-import ChurnGuardEngine
+public import ChurnGuardEngine
 import Foundation
+import Metrics
 
 /// Builds the worker's services (aggregation, retention, storage preparation, maintenance)
 /// from configuration, for `churnguard worker` and for `serve`, which runs them in-process
@@ -23,36 +24,47 @@ public enum BackgroundServices {
     }
 
     /// The services, sharing one set of counters; the caller runs them in a `ServiceGroup`.
+    /// With `metrics`, their runs, failures, rollup lag and database calls are counted there.
     public static func make(configuration: AppConfiguration, backends: Backends, logger: Logger,
-                            timing: Timing = Timing()) -> [any Service] {
+                            timing: Timing = Timing(), metrics: ServiceMetrics? = nil) -> [any Service] {
+        let timed = metrics.map { TimedBackends.wrap(backends, metrics: $0) } ?? backends
+        let workerMetrics = metrics.map { WorkerMetrics($0) }
+        let factory = metrics?.factory ?? MetricsSystem.factory
         let counters = PipelineCounters()
         let clock = ContinuousClock()
         let aggregation = AggregationService(
-            store: backends.rollups,
+            store: timed.rollups,
             options: .init(interval: .seconds(configuration.aggregationIntervalSeconds),
                            batchSize: configuration.aggregationBatchSize, maxWorkers: configuration.aggregationMaxWorkers),
-            clock: clock, counters: counters, logger: logger)
+            clock: clock, counters: counters, logger: logger, metrics: workerMetrics, metricsFactory: factory)
         let retention = RetentionService(
-            store: backends.rollups,
+            store: timed.rollups,
             options: .init(rawSeconds: Int64(configuration.retentionRawSeconds),
                            hourlySeconds: Int64(configuration.retentionHourlySeconds),
                            dailySeconds: Int64(configuration.retentionDailySeconds),
                            batchSize: configuration.aggregationBatchSize, interval: timing.retentionInterval),
-            clock: clock, now: { Timestamp(Date()) }, counters: counters, logger: logger)
-        let maintenance = MaintenanceService(store: backends.rollups, interval: timing.maintenanceInterval, clock: clock,
-                                             counters: counters, logger: logger)
-        let preparation = StoragePreparationService(store: backends.lifecycle, interval: timing.preparationInterval, clock: clock,
-                                                    counters: counters, logger: logger)
+            clock: clock, now: { Timestamp(Date()) }, counters: counters, logger: logger, metrics: workerMetrics)
+        let maintenance = MaintenanceService(store: timed.rollups, interval: timing.maintenanceInterval, clock: clock,
+                                             counters: counters, logger: logger, metrics: workerMetrics)
+        let preparation = StoragePreparationService(store: timed.lifecycle, interval: timing.preparationInterval, clock: clock,
+                                                    counters: counters, logger: logger, metrics: workerMetrics)
         let idempotency = IdempotencyExpiryService(
-            store: backends.points, ttlSeconds: Int64(configuration.idempotencyKeyTTLSeconds), interval: timing.retentionInterval,
-            clock: clock, now: { Timestamp(Date()) }, logger: logger)
+            store: timed.points, ttlSeconds: Int64(configuration.idempotencyKeyTTLSeconds), interval: timing.retentionInterval,
+            clock: clock, now: { Timestamp(Date()) }, logger: logger, metrics: workerMetrics)
         return [aggregation, retention, preparation, maintenance, idempotency]
     }
 
     /// Runs the services until SIGTERM or SIGINT, then stops them gracefully: a rollup
     /// transaction in progress is rolled back or committed whole, never half.
+    /// With `monitoring.metrics_port` set, it also serves `/metrics` there.
     public static func runWorker(_ runtime: Runtime) async throws {
-        let services = make(configuration: runtime.configuration, backends: runtime.backends, logger: runtime.logger)
+        let configuration = runtime.configuration
+        let metrics = ApplicationBuilder.processMetrics(configuration)
+        var services = make(configuration: configuration, backends: runtime.backends, logger: runtime.logger,
+                            metrics: metrics?.service)
+        if let metrics, configuration.metricsPort != 0 {
+            services.append(MetricsServer.make(metrics, host: configuration.host, port: configuration.metricsPort, logger: runtime.logger))
+        }
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: runtime.logger))
         runtime.logger.info("worker started", metadata: [

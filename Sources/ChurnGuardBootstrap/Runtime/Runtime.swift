@@ -18,7 +18,13 @@ public struct Runtime: Sendable {
         var values = try ConfigValues.load(configFile: configPath ?? "config/analytics.yaml", required: configPath != nil)
         for (key, value) in overrides { values.set(key, value) }
         let configuration = try AppConfiguration(values: values)
-        LoggingSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
+        do {
+            try LoggingSetup.bootstrap(.init(format: configuration.logFormat, level: configuration.logLevel, file: configuration.logFile,
+                                            maxSizeMB: configuration.logMaxSizeMB, backupCount: configuration.logBackupCount))
+        } catch {
+            throw ConfigError(source: configuration.values.source(of: ConfigSchema.logFile.path), key: ConfigSchema.logFile.path,
+                              problem: "cannot be opened for writing: \(error.localizedDescription)")
+        }
         var logger = Logger(label: "churnguard")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         for warning in configuration.pendingSettingWarnings { logger.warning("\(warning)") }

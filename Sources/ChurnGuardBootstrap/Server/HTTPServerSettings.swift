@@ -1,5 +1,6 @@
 import HummingbirdCore
 import Logging
+import Metrics
 import NIOCore
 
 /// The HTTP/1 server settings that bound how long one client can hold a connection.
@@ -10,12 +11,14 @@ import NIOCore
 /// `api.body_read_timeout_seconds` bound the reading of one request (see
 /// ``RequestDeadlineHandler``). See docs/SECURITY.md for the file-descriptor budget.
 enum HTTPServerSettings {
-    /// The HTTP/1 channel configuration for `configuration`'s timeouts.
-    static func http1(_ configuration: AppConfiguration, logger: Logger) -> HTTP1Channel.Configuration {
+    /// The HTTP/1 channel configuration for `configuration`'s timeouts; open connections
+    /// count in `connections` (`churnguard_active_connections`).
+    static func http1(_ configuration: AppConfiguration, logger: Logger, connections: Meter) -> HTTP1Channel.Configuration {
         let header = timeAmount(seconds: configuration.headerReadTimeoutSeconds)
         let body = timeAmount(seconds: configuration.bodyReadTimeoutSeconds)
         return HTTP1Channel.Configuration(
-            additionalChannelHandlers: [RequestDeadlineHandler(headerTimeout: header, bodyTimeout: body, logger: logger)],
+            additionalChannelHandlers: [RequestDeadlineHandler(headerTimeout: header, bodyTimeout: body, logger: logger),
+                                        ConnectionGauge(meter: connections)],
             idleTimeout: timeAmount(seconds: configuration.idleTimeoutSeconds))
     }
 

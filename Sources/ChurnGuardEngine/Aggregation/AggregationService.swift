@@ -1,7 +1,7 @@
 public import ChurnGuardStorage
 public import Logging
 public import ServiceLifecycle
-import Metrics
+public import Metrics
 
 /// Folds newly stored points into the hourly and daily rollups every
 /// `data_aggregation.processing_interval_seconds`.
@@ -34,9 +34,14 @@ public struct AggregationService<C: Clock>: Service where C.Duration == Duration
     let clock: C
     let counters: PipelineCounters
     let logger: Logger
+    let metrics: WorkerMetrics?
+    private let rejectedBuckets: Counter
 
     /// Creates the service; `clock` paces the runs (a test clock in tests).
-    public init(store: any RollupStore, options: Options, clock: C, counters: PipelineCounters, logger: Logger) {
+    public init(store: any RollupStore, options: Options, clock: C, counters: PipelineCounters, logger: Logger,
+                metrics: WorkerMetrics? = nil, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.metrics = metrics
+        rejectedBuckets = Counter(label: "churnguard_rollup_buckets_rejected_total", factory: metricsFactory)
         self.store = store
         self.options = options
         self.clock = clock
@@ -46,7 +51,8 @@ public struct AggregationService<C: Clock>: Service where C.Duration == Duration
 
     /// Runs at once and then every `interval` until graceful shutdown; failures are logged and counted.
     public func run() async throws {
-        await runPeriodically(every: options.interval, clock: clock, logger: logger, name: "aggregation", counters: counters) {
+        await runPeriodically(every: options.interval, clock: clock, logger: logger, name: "aggregation", counters: counters,
+                              metrics: metrics) {
             _ = try await runOnce()
         }
     }
@@ -55,6 +61,7 @@ public struct AggregationService<C: Clock>: Service where C.Duration == Duration
     /// until the store is caught up or the task is cancelled. Returns the points folded.
     @discardableResult
     public func runOnce() async throws -> Int {
+        let started = ContinuousClock.now
         let total = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<options.maxWorkers {
                 group.addTask {
@@ -71,6 +78,8 @@ public struct AggregationService<C: Clock>: Service where C.Duration == Duration
             return try await group.reduce(0, +)
         }
         counters.update { $0.aggregationRuns += 1; $0.pointsRolledUp += total }
+        // Not cancelled means every loop stopped on a short batch: nothing was pending at its end.
+        if !Task.isCancelled { metrics?.rollupLag.caughtUp(at: started) }
         if total > 0 { logger.debug("rolled up points", metadata: ["points": "\(total)"]) }
         return total
     }
@@ -80,7 +89,7 @@ public struct AggregationService<C: Clock>: Service where C.Duration == Duration
     private func report(_ rejected: [RejectedRollupBucket]) {
         guard !rejected.isEmpty else { return }
         counters.update { $0.rejectedBuckets += rejected.count }
-        rejectedBucketsCounter.increment(by: rejected.count)
+        rejectedBuckets.increment(by: rejected.count)
         for bucket in rejected.prefix(10) {
             logger.error("rollup bucket refused: merging would overflow; the bucket keeps its previous summary", metadata: [
                 "organization_id": "\(bucket.organization)", "metric": "\(bucket.metricName.prefix(128))",
@@ -89,6 +98,3 @@ public struct AggregationService<C: Clock>: Service where C.Duration == Duration
         }
     }
 }
-
-/// Rollup buckets refused because their summary would not be finite.
-private let rejectedBucketsCounter = Counter(label: "churnguard_rollup_buckets_rejected_total")

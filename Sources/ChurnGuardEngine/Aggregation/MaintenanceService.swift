@@ -11,9 +11,12 @@ public struct MaintenanceService<C: Clock>: Service where C.Duration == Duration
     let clock: C
     let counters: PipelineCounters
     let logger: Logger
+    let metrics: WorkerMetrics?
 
     /// Creates the service.
-    public init(store: any RollupStore, interval: Duration = .seconds(300), clock: C, counters: PipelineCounters, logger: Logger) {
+    public init(store: any RollupStore, interval: Duration = .seconds(300), clock: C, counters: PipelineCounters, logger: Logger,
+                metrics: WorkerMetrics? = nil) {
+        self.metrics = metrics
         self.store = store
         self.interval = interval
         self.clock = clock
@@ -23,7 +26,7 @@ public struct MaintenanceService<C: Clock>: Service where C.Duration == Duration
 
     /// Logs the statistics at once and then every `interval` until graceful shutdown.
     public func run() async throws {
-        await runPeriodically(every: interval, clock: clock, logger: logger, name: "maintenance") {
+        await runPeriodically(every: interval, clock: clock, logger: logger, name: "maintenance", metrics: metrics) {
             let metadata = try await statistics()
             logger.info("aggregation pipeline statistics", metadata: metadata)
         }
@@ -32,6 +35,7 @@ public struct MaintenanceService<C: Clock>: Service where C.Duration == Duration
     /// The statistics one log line carries.
     public func statistics() async throws -> Logger.Metadata {
         let store = try await store.rollupStatistics()
+        metrics?.pending.record(store.pendingPoints)
         let totals = counters.snapshot
         return [
             "watermark": "\(store.watermark)", "pending_points": "\(store.pendingPoints)",

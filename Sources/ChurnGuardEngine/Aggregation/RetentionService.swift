@@ -38,10 +38,12 @@ public struct RetentionService<C: Clock>: Service where C.Duration == Duration {
     let now: NowFunction
     let counters: PipelineCounters
     let logger: Logger
+    let metrics: WorkerMetrics?
 
     /// Creates the service; `now` gives the time the retention periods count back from.
     public init(store: any RollupStore, options: Options, clock: C, now: @escaping NowFunction,
-                counters: PipelineCounters, logger: Logger) {
+                counters: PipelineCounters, logger: Logger, metrics: WorkerMetrics? = nil) {
+        self.metrics = metrics
         self.store = store
         self.options = options
         self.clock = clock
@@ -52,7 +54,8 @@ public struct RetentionService<C: Clock>: Service where C.Duration == Duration {
 
     /// Runs at once and then every `interval` until graceful shutdown; failures are logged and counted.
     public func run() async throws {
-        await runPeriodically(every: options.interval, clock: clock, logger: logger, name: "retention", counters: counters) {
+        await runPeriodically(every: options.interval, clock: clock, logger: logger, name: "retention", counters: counters,
+                              metrics: metrics) {
             try await runOnce()
         }
     }

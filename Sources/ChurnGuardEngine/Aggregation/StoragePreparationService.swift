@@ -14,10 +14,13 @@ public struct StoragePreparationService<C: Clock>: Service where C.Duration == D
     let now: @Sendable () -> Date
     let counters: PipelineCounters
     let logger: Logger
+    let metrics: WorkerMetrics?
 
     /// Creates the service; `now` is the date whose coming weeks are prepared.
     public init(store: any StoreLifecycle, interval: Duration = .seconds(3600), clock: C,
-                now: @escaping @Sendable () -> Date = { Date() }, counters: PipelineCounters, logger: Logger) {
+                now: @escaping @Sendable () -> Date = { Date() }, counters: PipelineCounters, logger: Logger,
+                metrics: WorkerMetrics? = nil) {
+        self.metrics = metrics
         self.store = store
         self.interval = interval
         self.clock = clock
@@ -29,7 +32,8 @@ public struct StoragePreparationService<C: Clock>: Service where C.Duration == D
     /// Prepares at once and then every `interval` until graceful shutdown; failures are
     /// logged, counted and retried at the next tick.
     public func run() async throws {
-        await runPeriodically(every: interval, clock: clock, logger: logger, name: "storage-preparation", counters: counters) {
+        await runPeriodically(every: interval, clock: clock, logger: logger, name: "storage-preparation", counters: counters,
+                              metrics: metrics) {
             try await runOnce()
         }
     }

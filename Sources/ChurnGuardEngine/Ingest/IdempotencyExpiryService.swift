@@ -13,9 +13,12 @@ public struct IdempotencyExpiryService<C: Clock>: Service where C.Duration == Du
     let clock: C
     let now: NowFunction
     let logger: Logger
+    let metrics: WorkerMetrics?
 
     /// Creates the service; it runs every `interval` and removes keys older than `ttlSeconds`.
-    public init(store: any MetricStore, ttlSeconds: Int64, interval: Duration, clock: C, now: @escaping NowFunction, logger: Logger) {
+    public init(store: any MetricStore, ttlSeconds: Int64, interval: Duration, clock: C, now: @escaping NowFunction, logger: Logger,
+                metrics: WorkerMetrics? = nil) {
+        self.metrics = metrics
         self.store = store
         self.ttlSeconds = ttlSeconds
         self.interval = interval
@@ -26,7 +29,7 @@ public struct IdempotencyExpiryService<C: Clock>: Service where C.Duration == Du
 
     /// Runs at once and then every `interval` until graceful shutdown; failures are logged.
     public func run() async throws {
-        await runPeriodically(every: interval, clock: clock, logger: logger, name: "idempotency expiry") {
+        await runPeriodically(every: interval, clock: clock, logger: logger, name: "idempotency-expiry", metrics: metrics) {
             try await runOnce()
         }
     }

@@ -2,6 +2,7 @@ import ChurnGuardCore
 public import ChurnGuardStorage
 public import ServiceLifecycle
 public import Logging
+import Metrics
 import Synchronization
 
 /// Commits ingest batches to the store, grouping concurrent requests into one transaction.
@@ -60,12 +61,15 @@ public final class IngestPipeline: Service, Sendable {
     /// The last published commit sequence; publishing happens under this lock so that
     /// sequence order and publication order agree.
     private let publication = Mutex<UInt64>(0)
+    private let metrics: IngestMetrics
 
     /// Creates a pipeline writing to `store` and publishing each committed group on `bus`.
     /// `clock` times the linger and the commits (tests pass a manual clock).
     public init(store: any MetricStore, options: Options = Options(), bus: (any EventBus)? = nil,
-                clock: any Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "churnguard.ingest")) {
+                clock: any Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "churnguard.ingest"),
+                metrics: IngestMetrics = IngestMetrics()) {
         self.store = store
+        self.metrics = metrics
         self.options = options
         self.bus = bus
         self.clock = ElapsedClock(clock)
@@ -96,6 +100,7 @@ public final class IngestPipeline: Service, Sendable {
                 }
                 state.queue.append(Pending(batch: batch, continuation: continuation))
                 state.queuedPoints += batch.points.count
+                metrics.queueDepth.record(state.queuedPoints)
                 if let lingering = state.lingerWaiter, state.queue.count >= lingering.target {
                     state.lingerWaiter = nil
                     return .success(lingering.continuation)
@@ -104,8 +109,12 @@ public final class IngestPipeline: Service, Sendable {
                 return .success(state.waiter)
             }
             switch outcome {
-            case .failure(let error): continuation.resume(throwing: error)
-            case .success(let waiter): waiter?.resume()
+            case .failure(let error):
+                (error.code == "shutting_down" ? metrics.rejectedShuttingDown : metrics.rejectedOverloaded)
+                    .increment(by: batch.points.count)
+                continuation.resume(throwing: error)
+            case .success(let waiter):
+                waiter?.resume()
             }
         }
     }
@@ -159,6 +168,7 @@ public final class IngestPipeline: Service, Sendable {
                 let group = Array(state.queue.prefix(taken))
                 state.queue.removeFirst(taken)
                 state.queuedPoints -= points
+                metrics.queueDepth.record(state.queuedPoints)
                 state.lastGroupSize = taken
                 return .group(group)
             }
@@ -250,6 +260,7 @@ public final class IngestPipeline: Service, Sendable {
         do {
             let outcomes = try await store.append(batches)
             let duration = clock.elapsed() - started
+            metrics.groupBatches.record(group.count)
             finish(group, outcomes: outcomes, commitDuration: duration)
         } catch where group.count > 1 && Self.isRefusalOfContent(error) {
             // One bad batch must not fail its neighbours: retry each on its own, concurrently.
@@ -265,12 +276,14 @@ public final class IngestPipeline: Service, Sendable {
                             let outcomes = try await store.append([pending.batch])
                             self.finish([pending], outcomes: outcomes, commitDuration: nil)
                         } catch {
+                            self.metrics.rejectedStore.increment(by: pending.batch.points.count)
                             pending.continuation.resume(throwing: error)
                         }
                     }
                 }
             }
         } catch {
+            metrics.rejectedStore.increment(by: group.reduce(0) { $0 + $1.batch.points.count })
             for pending in group { pending.continuation.resume(throwing: error) }
         }
     }
@@ -309,6 +322,8 @@ public final class IngestPipeline: Service, Sendable {
     /// skew it) feeds the adaptive policy's average.
     private func record(_ group: [Pending], commitDuration: Duration?) {
         let points = group.reduce(0) { $0 + $1.batch.points.count }
+        metrics.accepted.increment(by: points)
+        metrics.groupSize.record(points)
         state.withLock {
             $0.commits += 1
             $0.committedPoints += points

@@ -1,5 +1,5 @@
 public import ChurnGuardCore
-import Metrics
+public import Metrics
 import Synchronization
 
 /// Per-key rate limits by the generic cell rate algorithm (GCRA): for each key one number,
@@ -14,12 +14,14 @@ public final class GCRARateLimiter: RateLimiter {
     private let now: @Sendable () -> Duration
     private let maxKeys: Int
     private let state = Mutex<[String: Duration]>([:])
-    private let refusals = Counter(label: "churnguard_rate_limited_total")
+    private let refusals: Counter
 
     /// A limiter on the monotonic clock `now` (a manual one in tests), remembering at most
-    /// about `maxKeys` keys with a partly used allowance.
-    public init(maxKeys: Int = 100_000, now: @escaping @Sendable () -> Duration = GCRARateLimiter.monotonicNow) {
+    /// about `maxKeys` keys with a partly used allowance; refusals count in `metricsFactory`.
+    public init(maxKeys: Int = 100_000, now: @escaping @Sendable () -> Duration = GCRARateLimiter.monotonicNow,
+                metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.now = now
+        refusals = Counter(label: "churnguard_rate_limited_total", factory: metricsFactory)
         self.maxKeys = max(1, maxKeys)
     }
 
