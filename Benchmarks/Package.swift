@@ -16,5 +16,13 @@ let package = Package(
             dependencies: [.product(name: "ChurnGuardAnalytics", package: "churnguard")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        .executableTarget(
+            name: "realtime-bench",
+            dependencies: [
+                .product(name: "ChurnGuardEngine", package: "churnguard"),
+                .product(name: "ChurnGuardAnalytics", package: "churnguard"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )

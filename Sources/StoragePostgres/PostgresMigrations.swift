@@ -51,11 +51,12 @@ enum PostgresMigrations {
             first,
             Migration(version: 2, name: "hourly_metrics, daily_metrics, rollup_state",
                       statements: rollups + rowSecurity("hourly_metrics") + rowSecurity("daily_metrics")),
+            Migration(version: 4, name: "alert_rules, alerts, alert_history, row-level security", statements: alerts),
         ]
     }
 
     /// The newest version this build knows (the same in both modes).
-    static let latestVersion = 2
+    static let latestVersion = 4
 
     static let directory = [
         """

@@ -51,5 +51,6 @@ enum SQLiteMigrations {
             ) WITHOUT ROWID;
             """),
         Migration(version: 2, name: "hourly_metrics, daily_metrics, rollup_state", sql: rollupsSQL),
+        Migration(version: 4, name: "alert_rules, alerts, alert_history", sql: alertsSQL),
     ]
 }

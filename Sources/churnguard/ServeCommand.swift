@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: runtime.configuration, backends: runtime.backends, logger: runtime.logger)
             let built = ApplicationBuilder.build(configuration: runtime.configuration, backends: runtime.backends,
                                                  logger: runtime.logger, backgroundServices: background)
-            try await built.application.runService()
+            try await built.runService()
             await runtime.close()
         }
     }

@@ -12,13 +12,17 @@ public struct APIDependencies: Sendable {
     public var options: APIOptions
     /// Per-key request allowances.
     public var rateLimiter: any RateLimiter
+    /// The live windows, alerts and stream (see ``RealtimeAPI``).
+    public var realtime: RealtimeAPI
 
     /// Creates the dependencies.
-    public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: any RateLimiter = GCRARateLimiter()) {
+    public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: any RateLimiter = GCRARateLimiter(),
+                realtime: RealtimeAPI) {
         self.backends = backends
         self.pipeline = pipeline
         self.options = options
         self.rateLimiter = rateLimiter
+        self.realtime = realtime
     }
 }
 
@@ -40,5 +44,6 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
     MetricRoutes(store: backends.points, pipeline: dependencies.pipeline, options: dependencies.options, queryLimiter: queryLimiter)
         .register(on: tenant)
     AggregateRoutes(store: backends.rollups, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
+    registerRealtimeRoutes(on: tenant, dependencies.realtime, options: dependencies.options)
     return router
 }

@@ -9,6 +9,8 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
     var rollupState = InMemoryRollupState()
     private var organizations: [OrganizationID: Organization] = [:]
     private var keys: [String: ApiKeyRecord] = [:]
+    /// Alert rules, alerts and their history (see InMemoryStore+Alerts).
+    var alertState = InMemoryAlertState()
     var failure: StoreError?
 
     /// An empty store.
@@ -96,6 +98,11 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
     public func organization(named name: String) async throws -> Organization? {
         if let failure { throw failure }
         return organizations.values.first { $0.name == name }
+    }
+
+    public func allOrganizations() async throws -> [Organization] {
+        if let failure { throw failure }
+        return organizations.values.sorted { $0.name < $1.name }
     }
 
     public func createApiKey(_ record: ApiKeyRecord) async throws {
