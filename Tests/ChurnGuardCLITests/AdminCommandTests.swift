@@ -60,7 +60,7 @@ struct AdminCommandTests {
             #expect(second.stdout.contains("schema is up to date"))
             let name = backend == .sqlite ? "sqlite" : "postgresql (native weekly partitioning"
             #expect(second.stdout.contains("backend: \(name)"), "\(second.stdout)")
-            #expect(second.stdout.contains("database version: 2"), "\(second.stdout)")
+            #expect(second.stdout.contains("database version: 4"), "\(second.stdout)")
         }
     }
 
