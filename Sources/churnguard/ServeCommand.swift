@@ -54,6 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
             API key (shown once): \(result.apiKey)
             Try:
               curl -s -H '\(header): \(result.apiKey)' \(base)/api/v1/analytics/metrics
+              curl -s -H '\(header): \(result.apiKey)' '\(base)/api/v1/analytics/alerts?state=firing'
+              curl -s -H '\(header): \(result.apiKey)' '\(base)/api/v1/analytics/alerts?metric=support_tickets'
             """
         FileHandle.standardOutput.write(Data((banner + "\n").utf8))
     }
