@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ChurnGuardBootstrap
 import ChurnGuardCore
 import ChurnGuardEngine
 import Foundation
@@ -7,6 +11,7 @@ import HummingbirdTesting
 import HummingbirdWSClient
 import HummingbirdWebSocket
 import Logging
+import ServiceLifecycle
 import Testing
 
 /// A WebSocket client of the test server's stream, as a user's program would be.
@@ -195,5 +200,71 @@ struct StreamTests {
                 try await outbound.close(.normalClosure, reason: nil)
             }
         }
+    }
+}
+
+@Suite("Live stream shutdown")
+struct StreamShutdownTests {
+    /// A port free on loopback now.
+    static func freePort() throws -> Int {
+        let probe = try RawListener()
+        return probe.port
+    }
+
+    @Test("graceful shutdown closes every stream connection with 1001 going away")
+    func goingAway() async throws {
+        try await TestBackend.memory.withStore { store in
+            let org = try await OrganizationAdmin(store: store).createOrganization(name: "shutdown", tier: .default)
+            var configuration = AppConfiguration()
+            configuration.host = "127.0.0.1"
+            configuration.port = try Self.freePort()
+            var logger = Logger(label: "shutdown-test")
+            logger.logLevel = .warning
+            let built = ApplicationBuilder.build(configuration: configuration, backends: .single(store, name: "memory"), logger: logger)
+            let group = ServiceGroup(configuration: .init(services: [built.service], logger: logger))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                var close: WebSocketCloseFrame?
+                for attempt in 0..<100 {
+                    do {
+                        close = try await StreamClient.connect(port: configuration.port, key: org.apiKey) { inbound, outbound in
+                            var reader = MessageReader(inbound)
+                            try await outbound.write(.text(#"{"subscribe":["churn_risk_score"]}"#))
+                            #expect(try await reader.next()?["type"] as? String == "subscribed")
+                            await group.triggerGracefulShutdown()
+                            while try await reader.next() != nil {}
+                        }
+                        break
+                    } catch where attempt < 99 {
+                        try await Task.sleep(for: .milliseconds(50))   // the server is still starting
+                    }
+                }
+                #expect(close?.closeCode == .goingAway, "\(String(describing: close))")
+                try await tasks.waitForAll()
+            }
+        }
+    }
+}
+
+/// A listening socket on a free loopback port, closed at once (to learn a free port).
+struct RawListener {
+    let port: Int
+
+    init() throws {
+        #if canImport(Glibc)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -29,12 +29,14 @@ public enum ApplicationBuilder {
         /// The live stream's connections.
         public let hub: StreamHub
 
-        /// Runs the application until SIGTERM or SIGINT; on graceful shutdown every stream
-        /// connection is first closed with 1001 "going away".
+        /// The application as a service whose graceful shutdown first closes every stream
+        /// connection with 1001 "going away".
+        public var service: any Service { StreamingApplication(application: application, hub: hub) }
+
+        /// Runs ``service`` until SIGTERM or SIGINT.
         public func runService() async throws {
             let group = ServiceGroup(configuration: .init(
-                services: [StreamingApplication(application: application, hub: hub)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: application.logger))
+                services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: application.logger))
             try await group.run()
         }
     }
