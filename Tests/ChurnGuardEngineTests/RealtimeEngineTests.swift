@@ -152,7 +152,7 @@ struct RealtimeEngineTests {
         let seen = AsyncStream<UInt64>.makeStream()
         let service = RealtimeService(engine: engine, bus: bus, onCommit: [{ seen.continuation.yield($0.sequence) }],
                                       logger: Logger(label: "test"), metricsFactory: metrics)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await service.run() }
             bus.publish(.pointsCommitted(Self.commit(1, PointBatch(organization: a, points: [Self.point(minute: 0, value: 1)]))))
             bus.publish(.pointsCommitted(Self.commit(4, PointBatch(organization: a, points: [Self.point(minute: 1, value: 3)]))))

@@ -1,7 +1,7 @@
 public import ChurnGuardCore
 public import ChurnGuardEngine
 public import Hummingbird
-public import HummingbirdWebSocket
+import HummingbirdWebSocket
 import Logging
 import Metrics
 

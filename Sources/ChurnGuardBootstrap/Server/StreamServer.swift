@@ -1,4 +1,4 @@
-public import HummingbirdCore
+import HummingbirdCore
 import ChurnGuardAPI
 import Hummingbird
 import HummingbirdWebSocket

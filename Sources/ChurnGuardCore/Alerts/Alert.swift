@@ -1,4 +1,3 @@
-public import Foundation
 
 /// Where an alert is in its lifecycle.
 public enum AlertState: String, Sendable, Hashable, CaseIterable, Codable {

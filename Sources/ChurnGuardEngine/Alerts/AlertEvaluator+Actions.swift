@@ -1,5 +1,5 @@
 public import ChurnGuardCore
-public import ChurnGuardStorage
+import ChurnGuardStorage
 
 extension AlertEvaluator {
     /// Creates or replaces one of the organization's rules (stored first, then in effect).

@@ -1,4 +1,4 @@
-public import ChurnGuardAnalytics
+import ChurnGuardAnalytics
 public import ChurnGuardCore
 public import ChurnGuardStorage
 public import Metrics
