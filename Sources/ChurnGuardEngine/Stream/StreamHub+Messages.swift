@@ -81,10 +81,15 @@ extension StreamHub {
     /// Sends `stats` for every subscribed live series that received points since the last
     /// push (at most `maxSeries` per subscribed metric), tracked in `pushed`.
     public func publishStatistics(from engine: RealtimeEngine, pushed: StatisticsPushLog, maxSeries: Int = 1000) {
-        for organization in organizations {
+        let connected = organizations
+        pushed.keep(organizations: Set(connected))
+        for organization in connected {
             let metrics = Set(subscribers(of: organization).flatMap { $0.1.map(\.metricName) })
+            var current: Set<LiveSeriesKey> = []
+            defer { pushed.keep(current, of: organization) }
             for metric in metrics {
                 let snapshot = engine.snapshot(organization: organization, metricName: metric, limit: maxSeries)
+                current.formUnion(snapshot.series.map(\.key))
                 for series in snapshot.series where pushed.changed(organization, series) {
                     deliver(organization: organization, metricName: metric, tags: series.key.tags) {
                         StreamMessage.encode(StreamMessage.Stats(
@@ -97,12 +102,23 @@ extension StreamHub {
 }
 
 /// Which series' statistics were last pushed at which point count, so an unchanged series
-/// is not pushed again every interval.
+/// is not pushed again every interval. Holds only series subscribed and live at the last push
+/// (bounded like the windows themselves).
 public final class StatisticsPushLog: Sendable {
     private let observed = Mutex<[OrganizationID: [LiveSeriesKey: Int]]>([:])
 
     /// An empty log.
     public init() {}
+
+    /// Forgets every organization not in `organizations` (no connection any more).
+    func keep(organizations: Set<OrganizationID>) {
+        observed.withLock { log in log = log.filter { organizations.contains($0.key) } }
+    }
+
+    /// Forgets the series of `organization` not in `series` (evicted or unsubscribed).
+    func keep(_ series: Set<LiveSeriesKey>, of organization: OrganizationID) {
+        observed.withLock { log in log[organization] = log[organization]?.filter { series.contains($0.key) } }
+    }
 
     /// Records `series` and says whether it changed since it was last recorded.
     func changed(_ organization: OrganizationID, _ series: LiveSeriesStatistics) -> Bool {
