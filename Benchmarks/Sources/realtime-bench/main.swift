@@ -47,7 +47,7 @@ func seconds(_ body: () -> Void) -> Double {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
-func report(_ name: String, _ runs: [Double], extra: String = "") {
+@MainActor func report(_ name: String, _ runs: [Double], extra: String = "") {
     let perPoint = median(runs) / Double(pointCount) * 1e9
     print(#"{"bench":"\#(name)","series":\#(seriesCount),"points":\#(pointCount),"ns_per_point":\#((perPoint * 100).rounded() / 100),"runs_s":[\#(runs.map { String(format: "%.4f", $0) }.joined(separator: ","))]\#(extra)}"#)
 }
