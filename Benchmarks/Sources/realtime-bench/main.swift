@@ -2,7 +2,7 @@
 // update in the same run.
 //
 // Usage: realtime-bench [--series N] [--points P] [--batch B] [--window W] [--repeats R]
-// Every figure is a median of R runs over P points spread round-robin over N series (the
+// Every figure is a median of R runs (thread CPU time) over P points spread round-robin over N series (the
 // interleaved worst case: consecutive points never hit the same series), in batches of B:
 //   welford      one mean/M2/count update per point in a flat array indexed by series number
 //                (the reference: no window, no lookup)
@@ -38,11 +38,18 @@ while let argument = arguments.popFirst() {
     }
 }
 
+/// CPU time of the calling thread, in seconds: the machine is shared, so wall time would
+/// count other processes' time slices; CPU time does not (cache effects remain).
+func threadCPUSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
 func seconds(_ body: () -> Void) -> Double {
-    let start = ContinuousClock.now
+    let start = threadCPUSeconds()
     body()
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return threadCPUSeconds() - start
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
