@@ -17,11 +17,12 @@ let package = Package(
         .executable(name: "churnguard", targets: ["churnguard"]),
         .library(name: "ChurnGuardAnalytics", targets: ["ChurnGuardAnalytics"]),
         .library(name: "ChurnGuardBootstrap", targets: ["ChurnGuardBootstrap"]),
-        // For the benchmarks package (rate limiter cost); not an API promise.
-        .library(name: "ChurnGuardEngine", targets: ["ChurnGuardEngine"]),
+        // For the benchmarks package (Benchmarks/): the rate limiter and the real-time engine; not an API promise.
+        .library(name: "ChurnGuardEngine", targets: ["ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
@@ -112,6 +113,7 @@ let package = Package(
             dependencies: [
                 "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -131,6 +133,7 @@ let package = Package(
                 "ChurnGuardAnalytics", "StorageSQLite", "StoragePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -194,6 +197,9 @@ let package = Package(
                 "StoragePostgres", "StoragePostgresTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -29,5 +29,14 @@ let package = Package(
             dependencies: [.product(name: "ChurnGuardEngine", package: "churnguard")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The real-time engine's cost per point, for scripts/bench-realtime.
+        .executableTarget(
+            name: "realtime-bench",
+            dependencies: [
+                .product(name: "ChurnGuardEngine", package: "churnguard"),
+                .product(name: "ChurnGuardAnalytics", package: "churnguard"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )

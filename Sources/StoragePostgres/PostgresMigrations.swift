@@ -54,7 +54,7 @@ enum PostgresMigrations {
             // Keys made before scopes existed keep full access.
             Migration(version: 3, name: "api_keys.scopes",
                       statements: ["ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'ingest,read,admin'"]),
-            // Version 4 is the real-time engine's (alerts).
+            Migration(version: 4, name: "alert_rules, alerts, alert_history, row-level security", statements: alerts),
             Migration(version: 5, name: "ingest_idempotency",
                       statements: [
                           """

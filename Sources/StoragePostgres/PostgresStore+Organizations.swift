@@ -31,6 +31,13 @@ extension PostgresStore: OrganizationStore {
         }
     }
 
+    public func allOrganizations() async throws -> [Organization] {
+        try await transaction(.schema) { connection, logger in
+            try await Self.organizations(connection.query(
+                "SELECT id, name, tier, created_at FROM organizations ORDER BY name", logger: logger))
+        }
+    }
+
     public func createApiKey(_ record: ApiKeyRecord) async throws {
         try await transaction(.tenant(record.organizationID)) { connection, logger in
             _ = try await connection.query("""

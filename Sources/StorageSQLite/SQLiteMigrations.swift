@@ -55,7 +55,7 @@ enum SQLiteMigrations {
         Migration(version: 3, name: "api_keys.scopes", sql: """
             ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'ingest,read,admin';
             """),
-        // Version 4 is the real-time engine's (alerts).
+        Migration(version: 4, name: "alert_rules, alerts, alert_history", sql: alertsSQL),
         Migration(version: 5, name: "ingest_idempotency", sql: """
             CREATE TABLE ingest_idempotency (
                 organization_id TEXT NOT NULL,

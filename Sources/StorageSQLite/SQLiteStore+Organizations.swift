@@ -29,6 +29,13 @@ extension SQLiteStore: OrganizationStore {
         }
     }
 
+    public func allOrganizations() async throws -> [Organization] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, tier, created_at FROM organizations ORDER BY name")
+                .compactMap(Self.organization(from:))
+        }
+    }
+
     public func createApiKey(_ record: ApiKeyRecord) async throws {
         try await write { db in
             try db.execute(sql: """

@@ -11,6 +11,11 @@ extension StoreConformance {
             try check(try await store.organization(id: acme.id) == acme, "by id")
             try check(try await store.organization(named: "acme") == acme, "by name")
             try check(try await store.organization(named: "nobody") == nil, "unknown name")
+            let zeta = Fixture.organization("zeta-listed")
+            try await store.createOrganization(zeta)
+            let listed = try await store.allOrganizations()
+            try check(listed.contains(acme) && listed.contains(zeta), "every organization listed: \(listed.map(\.name))")
+            try check(listed.map(\.name) == listed.map(\.name).sorted(), "listed by name")
             do {
                 try await store.createOrganization(Fixture.organization("acme"))
                 throw ConformanceFailure(description: "duplicate name accepted")

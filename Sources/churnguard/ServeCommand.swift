@@ -40,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: runtime.configuration, backends: runtime.backends, logger: runtime.logger, metrics: metrics?.service)
             let built = try await ApplicationBuilder.build(configuration: runtime.configuration, backends: runtime.backends,
                                                            logger: runtime.logger, backgroundServices: background, metrics: metrics)
-            try await built.application.runService()
+            try await built.runService()
             await runtime.close()
         }
     }
@@ -55,6 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
             API key (shown once): \(result.apiKey)
             Try:
               curl -s -H '\(header): \(result.apiKey)' \(base)/api/v1/analytics/metrics
+              curl -s -H '\(header): \(result.apiKey)' '\(base)/api/v1/analytics/alerts?state=firing'
+              curl -s -H '\(header): \(result.apiKey)' '\(base)/api/v1/analytics/alerts?metric=support_tickets'
             """
         FileHandle.standardOutput.write(Data((banner + "\n").utf8))
     }

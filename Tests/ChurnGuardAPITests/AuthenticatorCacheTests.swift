@@ -17,6 +17,7 @@ final class CountingKeyStore: OrganizationStore {
     func createOrganization(_ organization: Organization) async throws { try await inner.createOrganization(organization) }
     func organization(id: OrganizationID) async throws -> Organization? { try await inner.organization(id: id) }
     func organization(named name: String) async throws -> Organization? { try await inner.organization(named: name) }
+    func allOrganizations() async throws -> [Organization] { try await inner.allOrganizations() }
     func createApiKey(_ record: ApiKeyRecord) async throws { try await inner.createApiKey(record) }
     func apiKey(id: String) async throws -> ApiKeyRecord? {
         lookups.withLock { $0 += 1 }

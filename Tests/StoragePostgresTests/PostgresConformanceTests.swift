@@ -15,6 +15,11 @@ struct PostgresConformanceTests {
         try await withMigrated { try await check.run($0) }
     }
 
+    @Test("PostgreSQL alerts", arguments: StoreConformance.alertCases)
+    func alerts(_ check: StoreConformance.Case<any AlertStore>) async throws {
+        try await withMigrated { try await check.run($0) }
+    }
+
     @Test("PostgreSQL rollups", arguments: StoreConformance.rollupCases)
     func rollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
         try await withMigrated { try await check.run(.init($0)) }

@@ -27,6 +27,7 @@ struct PostgresMigrationTests {
             let applied = try await first + second
             await other.shutdown()
             #expect(applied.count == PostgresMigrations.all(for: .partitions).count, "\(applied)")
+            #expect(applied.last?.hasPrefix("\(PostgresMigrations.latestVersion):") == true, "\(applied)")
             try await store.checkReady()
             #expect(try await store.migrate().isEmpty)
             let status = try await store.migrationStatus()

@@ -10,7 +10,8 @@ import Testing
 /// cannot read another's rows, whichever table or partition is asked.
 @Suite("PostgreSQL row-level security", .enabled(if: TestDatabase.enabled, TestDatabase.skipNote))
 struct PostgresRowSecurityTests {
-    static let tenantTables = ["time_series_data", "metric_catalog", "api_keys", "hourly_metrics", "daily_metrics"]
+    static let tenantTables = ["time_series_data", "metric_catalog", "api_keys", "hourly_metrics", "daily_metrics",
+                               "alert_rules", "alerts", "alert_history"]
 
     /// Counts the rows of `table` visible in a transaction with `setting` (or none) applied.
     private func visibleRows(_ store: PostgresStore, _ table: String, organization: String?) async throws -> Int64 {
@@ -40,6 +41,13 @@ struct PostgresRowSecurityTests {
                             tags: [:], metadataJSON: nil)
             }
             try await store.append([PointBatch(organization: org.id, points: points)])
+            let time = Timestamp(seconds: 1_764_000_000)
+            try await store.putAlertRule(AlertRule(id: "r", metricName: "logins", condition: .below, threshold: 2, severity: .low),
+                                         organization: org.id, at: time)
+            try await store.saveAlert(Alert(id: "alert-\(org.name)", organization: org.id, ruleID: "r", metricName: "logins", tags: [:],
+                                            severity: .low, condition: .below, threshold: 2, state: .firing, value: 1,
+                                            startedAt: time, updatedAt: time),
+                                      appending: [AlertHistoryEntry(at: time, event: .firing, value: 1)])
         }
         _ = try await store.rollUp(maxPoints: 100)
         return (a.id, b.id)
@@ -70,6 +78,9 @@ struct PostgresRowSecurityTests {
             let (a, b) = try await seed(store)
             #expect(try await visibleRows(store, "time_series_data", organization: a.description) == 3)
             #expect(try await visibleRows(store, "api_keys", organization: a.description) == 1)
+            for table in ["alert_rules", "alerts", "alert_history"] {
+                #expect(try await visibleRows(store, table, organization: a.description) == 1, "\(table)")
+            }
             #expect(try await visibleRows(store, "hourly_metrics", organization: a.description) == 3)
             let stranger = OrganizationID.random().description
             for table in Self.tenantTables {

@@ -16,6 +16,11 @@ struct ConformanceTests {
         try await check.run(InMemoryStore())
     }
 
+    @Test("in-memory alerts", arguments: StoreConformance.alertCases)
+    func inMemoryAlerts(_ check: StoreConformance.Case<any AlertStore>) async throws {
+        try await check.run(InMemoryStore())
+    }
+
     @Test("in-memory rollups", arguments: StoreConformance.rollupCases)
     func inMemoryRollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
         try await check.run(.init(InMemoryStore()))
@@ -33,6 +38,11 @@ struct ConformanceTests {
 
     @Test("SQLite identity", arguments: StoreConformance.organizationCases)
     func sqliteIdentity(_ check: StoreConformance.Case<any OrganizationStore>) async throws {
+        try await withSQLite { try await check.run($0) }
+    }
+
+    @Test("SQLite alerts", arguments: StoreConformance.alertCases)
+    func sqliteAlerts(_ check: StoreConformance.Case<any AlertStore>) async throws {
         try await withSQLite { try await check.run($0) }
     }
 

@@ -67,7 +67,8 @@ public struct Authenticator: Sendable {
             return .apiKey(presented)
         }
         if let queryToken, !queryToken.isEmpty {
-            return Self.classify(queryToken)
+            // Only access tokens travel in a URL (proxies log URLs); a key there is refused.
+            return .bearer(queryToken)
         }
         throw ServiceError(.unauthorized, code: "missing_api_key",
                            message: "send your API key in the \(apiKeyHeader.rawName) header or an access token as 'Authorization: Bearer <token>'")

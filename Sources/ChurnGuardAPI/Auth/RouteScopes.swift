@@ -26,6 +26,7 @@ public enum RouteScopes {
         "DELETE /api/v1/api-keys/{id}": .scope(.admin),
         "PUT /api/v1/analytics/alert-rules": .scope(.admin),
         "DELETE /api/v1/analytics/alert-rules": .scope(.admin),
+        "PUT /api/v1/analytics/alert-rules/{id}": .scope(.admin),
         "DELETE /api/v1/analytics/alert-rules/{id}": .scope(.admin),
         "POST /api/v1/analytics/alerts/{id}/ack": .scope(.read),
         "POST /api/v1/analytics/alerts/{id}/snooze": .scope(.read),

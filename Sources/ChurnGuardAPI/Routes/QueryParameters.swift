@@ -22,6 +22,28 @@ enum QueryParameters {
                 problems.append(ErrorDetail(field: "cursor", message: "is not a cursor returned by this API"))
             }
         }
+        query.tags = tagFilters(parameters, options: options, problems: &problems)
+        guard problems.isEmpty else {
+            throw ServiceError(.validation, code: "invalid_query", message: "invalid query parameters",
+                               details: Array(problems.prefix(PointValidator.maxReportedProblems)))
+        }
+        return query
+    }
+
+    /// The `tag.KEY=VALUE` filters alone (422 naming each bad one).
+    static func tagFilters(_ parameters: Parameters, options: APIOptions) throws -> [String: String] {
+        var problems: [ErrorDetail] = []
+        let tags = tagFilters(parameters, options: options, problems: &problems)
+        guard problems.isEmpty else {
+            throw ServiceError(.validation, code: "invalid_query", message: "invalid query parameters",
+                               details: Array(problems.prefix(PointValidator.maxReportedProblems)))
+        }
+        return tags
+    }
+
+    /// The `tag.KEY=VALUE` filters; each bad one adds a problem naming it.
+    static func tagFilters(_ parameters: Parameters, options: APIOptions, problems: inout [ErrorDetail]) -> [String: String] {
+        var tags: [String: String] = [:]
         let validator = PointValidator(limits: options.validation)
         var filters = 0
         for (rawKey, rawValue) in parameters {
@@ -35,20 +57,16 @@ enum QueryParameters {
                 problems.append(ErrorDetail(field: String(key.prefix(68)), message: problem))
             } else if let problem = validator.tagValueProblem(value) {
                 problems.append(ErrorDetail(field: key, message: problem))
-            } else if query.tags[tag] != nil, query.tags[tag] != value {
+            } else if tags[tag] != nil, tags[tag] != value {
                 problems.append(ErrorDetail(field: key, message: "is given twice with different values"))
             } else {
-                query.tags[tag] = value
+                tags[tag] = value
             }
         }
         if filters > options.validation.maxTagFilters {
             problems.append(ErrorDetail(field: "tag", message: "at most \(options.validation.maxTagFilters) tag filters are allowed (got \(filters))"))
         }
-        guard problems.isEmpty else {
-            throw ServiceError(.validation, code: "invalid_query", message: "invalid query parameters",
-                               details: Array(problems.prefix(PointValidator.maxReportedProblems)))
-        }
-        return query
+        return tags
     }
 
     /// The `:name` path parameter, checked as a metric name (422 naming `name` otherwise).

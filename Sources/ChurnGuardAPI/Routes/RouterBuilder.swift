@@ -24,15 +24,20 @@ public struct APIDependencies: Sendable {
     public var httpMetrics: HTTPMetrics?
     /// Logs one line per answered request (level info).
     public var accessLog = true
+    /// The live windows, alerts and stream (see ``RealtimeAPI``).
+    public var realtime: RealtimeAPI
+    /// The authenticator to share with the stream; nil: the router makes its own.
+    public var authenticator: Authenticator?
 
     /// Creates the dependencies.
     public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: (any RateLimiter)? = nil,
-                tokens: AccessTokens? = nil, metrics: ServiceMetrics = ServiceMetrics()) {
+                tokens: AccessTokens? = nil, metrics: ServiceMetrics = ServiceMetrics(), realtime: RealtimeAPI) {
         self.backends = backends
         self.pipeline = pipeline
         self.options = options
         self.tokens = tokens
         self.metrics = metrics
+        self.realtime = realtime
         self.rateLimiter = rateLimiter ?? GCRARateLimiter(metricsFactory: metrics.factory)
     }
 }
@@ -56,7 +61,7 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
     HealthRoutes(store: backends.lifecycle, backendName: backends.name).register(on: router)
     dependencies.exposition?.register(on: router)
     let factory = dependencies.metrics.factory
-    let authenticator = Authenticator(
+    let authenticator = dependencies.authenticator ?? Authenticator(
         store: backends.identity, apiKeyHeader: options.apiKeyHeader, tokens: dependencies.tokens,
         cacheTTL: options.keyCacheTTL, cacheCapacity: options.keyCacheCapacity, metricsFactory: factory)
     let tenant = router.group("api/v1")
@@ -72,5 +77,6 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
                  catalog: MetricCatalogCache(ttl: options.metricCatalogTTL, metricsFactory: factory))
         .register(on: tenant)
     AggregateRoutes(store: backends.rollups, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
+    registerRealtimeRoutes(on: tenant, dependencies.realtime, options: dependencies.options)
     return router
 }

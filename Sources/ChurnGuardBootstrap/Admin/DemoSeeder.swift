@@ -14,11 +14,13 @@ public struct DemoSeeder: Sendable {
 
     let identity: any OrganizationStore
     let pointStore: any MetricStore
+    let alertStore: any AlertStore
 
-    /// Seeds into the identity and points roles of `backends`.
+    /// Seeds into the identity, points and alerts roles of `backends`.
     public init(backends: Backends) {
         identity = backends.identity
         pointStore = backends.points
+        alertStore = backends.alerts
     }
 
     /// What a seeding run did.
@@ -29,6 +31,8 @@ public struct DemoSeeder: Sendable {
         public let apiKey: String
         /// Points loaded by this run (0 when the data was already there).
         public let pointsLoaded: Int
+        /// Alerts the demo rules raised on the seeded history (0 when it was already there).
+        public var alertsRaised = 0
     }
 
     /// Seeds (if needed) and mints a key; `progress(day, days)` reports loading.
@@ -54,6 +58,7 @@ public struct DemoSeeder: Sendable {
         }
         let key = try await admin.createKey(organization: organization.id, tier: .premium, name: "demo", now: now)
         var loaded = 0
+        var alerts = 0
         if try await pointStore.metrics(organization: organization.id).isEmpty {
             let dataset = DemoDataset.endingAt(Timestamp(now), days: days, customers: customers)
             for day in 0..<dataset.days {
@@ -62,7 +67,10 @@ public struct DemoSeeder: Sendable {
                 loaded += points.count
                 progress(day + 1, dataset.days)
             }
+            alerts = try await DemoAlerts.seed(dataset, organization: organization.id, store: alertStore, now: Timestamp(now))
         }
-        return Result(organization: organization, apiKey: key.apiKey, pointsLoaded: loaded)
+        var result = Result(organization: organization, apiKey: key.apiKey, pointsLoaded: loaded)
+        result.alertsRaised = alerts
+        return result
     }
 }

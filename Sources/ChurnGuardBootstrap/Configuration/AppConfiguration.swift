@@ -93,6 +93,24 @@ public struct AppConfiguration: Sendable {
     public var metricsPort = ConfigSchema.metricsPort.defaultValue
     /// `real_time_engine.max_points_per_metric` / `MAX_POINTS_PER_METRIC`.
     public var maxPointsPerMetric = ConfigSchema.maxPointsPerMetric.defaultValue
+    /// `real_time_engine.enabled`: whether the engine is fed at all (benchmarks compare both).
+    public var realtimeEnabled = ConfigSchema.realtimeEnabled.defaultValue
+    /// `real_time_engine.processing_interval_seconds`.
+    public var realtimeIntervalSeconds = ConfigSchema.realtimeInterval.defaultValue
+    /// `real_time_engine.cleanup_interval_seconds`.
+    public var realtimeCleanupSeconds = ConfigSchema.realtimeCleanup.defaultValue
+    /// `real_time_engine.performance_logging`.
+    public var realtimePerformanceLogging = ConfigSchema.realtimeLogging.defaultValue
+    /// `real_time_engine.max_series_per_organization`.
+    public var realtimeMaxSeriesPerOrganization = ConfigSchema.realtimeMaxSeries.defaultValue
+    /// `real_time_engine.rebuild_horizon_seconds`.
+    public var realtimeRebuildHorizonSeconds = ConfigSchema.realtimeRebuildHorizon.defaultValue
+    /// `real_time_engine.stream_send_queue`: messages one stream connection may fall behind.
+    public var streamSendQueue = ConfigSchema.streamSendQueue.defaultValue
+    /// `real_time_engine.alert_thresholds`: every organization's default alert rules. The
+    /// built-in defaults are the deployment guide's (`churn_risk_score` above 0.8 high,
+    /// `customer_activity` below 50 medium); a configuration that sets the section replaces them.
+    public var alertThresholds = AppConfiguration.guideAlertThresholds
     /// `data_aggregation.processing_interval_seconds`.
     public var aggregationIntervalSeconds = ConfigSchema.aggregationInterval.defaultValue
     /// `data_aggregation.batch_size`.
@@ -205,6 +223,15 @@ public struct AppConfiguration: Sendable {
             throw values.fail(S.metricsPort.path, "must differ from api.port (\(port)); 0 serves /metrics on the API port")
         }
         maxPointsPerMetric = try S.maxPointsPerMetric.read(values)
+        realtimeEnabled = try S.realtimeEnabled.read(values)
+        realtimeIntervalSeconds = try S.realtimeInterval.read(values)
+        realtimeCleanupSeconds = try S.realtimeCleanup.read(values)
+        realtimePerformanceLogging = try S.realtimeLogging.read(values)
+        realtimeMaxSeriesPerOrganization = try S.realtimeMaxSeries.read(values)
+        realtimeRebuildHorizonSeconds = try S.realtimeRebuildHorizon.read(values)
+        streamSendQueue = try S.streamSendQueue.read(values)
+        let thresholds = try values.alertThresholds()
+        alertThresholds = values.keys(withPrefix: ConfigValues.alertThresholdsPrefix).isEmpty ? Self.guideAlertThresholds : thresholds
         aggregationIntervalSeconds = try S.aggregationInterval.read(values)
         aggregationBatchSize = try S.batchSize.read(values)
         aggregationMaxWorkers = try S.maxWorkers.read(values)
@@ -237,4 +264,26 @@ public struct AppConfiguration: Sendable {
                               "is the deployment guide's placeholder; set JWT_SECRET_KEY to a random secret (openssl rand -hex 32) or DEBUG=true for development")
         }
     }
+}
+
+extension AppConfiguration {
+    /// The real-time engine's settings (`real_time_engine.*`).
+    public var realtimeOptions: RealtimeOptions {
+        var options = RealtimeOptions()
+        options.maxPointsPerSeries = maxPointsPerMetric
+        options.maxSeriesPerOrganization = realtimeMaxSeriesPerOrganization
+        options.cleanupIntervalSeconds = realtimeCleanupSeconds
+        options.processingIntervalSeconds = realtimeIntervalSeconds
+        options.performanceLogging = realtimePerformanceLogging
+        options.rebuildHorizonSeconds = realtimeRebuildHorizonSeconds
+        return options
+    }
+}
+
+extension AppConfiguration {
+    /// The deployment guide's default alert thresholds (also the shipped YAML's).
+    public static let guideAlertThresholds = [
+        AlertRule(id: "default.churn_risk_score", metricName: "churn_risk_score", condition: .above, threshold: 0.8, severity: .high),
+        AlertRule(id: "default.customer_activity", metricName: "customer_activity", condition: .below, threshold: 50, severity: .medium),
+    ]
 }

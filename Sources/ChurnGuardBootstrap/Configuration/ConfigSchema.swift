@@ -8,7 +8,6 @@ import ChurnGuardAnalytics
 /// `pending` feature is read and validated but not acted on yet; setting it to anything but
 /// its default logs a warning at start-up, so it is never silently ignored.
 public enum ConfigSchema {
-    static let realtime = "the real-time engine"
     static let redis = "Redis"
     static let influx = "the InfluxDB backend"
     static let monitor = "the anomaly monitor"
@@ -58,13 +57,21 @@ public enum ConfigSchema {
     static let redisRetry = ConfigSetting.flag("redis.retry_on_timeout", default: true, doc: "retry a Redis command once after a timeout", pending: redis)
 
     // MARK: real-time engine
+    static let realtimeEnabled = ConfigSetting.flag("real_time_engine.enabled", default: true,
+        doc: "run the real-time engine (live windows, alerts, the /ws/v1/stream feed); off: those routes answer from empty windows")
     static let maxPointsPerMetric = ConfigSetting.integer("real_time_engine.max_points_per_metric", default: 10_000, range: 10...10_000_000,
-        doc: "points kept in each live series window", aliases: ["MAX_POINTS_PER_METRIC"], pending: realtime)
+        doc: "points kept in each live series window", aliases: ["MAX_POINTS_PER_METRIC"])
     static let realtimeInterval = ConfigSetting.integer("real_time_engine.processing_interval_seconds", default: 1, range: 1...3600,
-        doc: "seconds between statistics updates", pending: realtime)
+        doc: "seconds between statistics pushes to stream subscribers (and performance log lines)")
     static let realtimeCleanup = ConfigSetting.integer("real_time_engine.cleanup_interval_seconds", default: 300, range: 1...86_400,
-        doc: "seconds between evictions of idle series", pending: realtime)
-    static let realtimeLogging = ConfigSetting.flag("real_time_engine.performance_logging", default: true, doc: "log the engine's throughput and cost", pending: realtime)
+        doc: "seconds between evictions of idle series (a series with no point for this long is evicted)")
+    static let realtimeLogging = ConfigSetting.flag("real_time_engine.performance_logging", default: true, doc: "log the engine's throughput and cost each interval")
+    static let realtimeMaxSeries = ConfigSetting.integer("real_time_engine.max_series_per_organization", default: 10_000, range: 1...10_000_000,
+        doc: "live series one organization may have; points of further series are stored but not windowed (counted, and reported by the realtime route)")
+    static let streamSendQueue = ConfigSetting.integer("real_time_engine.stream_send_queue", default: 1000, range: 1...1_000_000,
+        doc: "messages one /ws/v1/stream connection may fall behind before it is closed (code 4008, slow consumer)")
+    static let realtimeRebuildHorizon = ConfigSetting.integer("real_time_engine.rebuild_horizon_seconds", default: 86_400, range: 0...(366 * 86_400),
+        doc: "at start-up, windows are rebuilt from each metric's points of this many seconds before its newest point")
 
     // MARK: aggregation
     static let maxWorkers = ConfigSetting.integer("data_aggregation.max_workers", default: 4, range: 1...64, doc: "concurrent rollup loops", aliases: ["ANALYTICS_MAX_WORKERS"])
@@ -193,7 +200,7 @@ public enum ConfigSchema {
         timescaleURL, timescaleHost, timescalePort, timescaleDatabase, timescaleUsername, timescalePassword, timescaleSSLMode, timescaleRootCert,
         influxURL, influxToken, influxOrg, influxBucket,
         redisURL, redisPool, redisTimeout, redisRetry,
-        maxPointsPerMetric, realtimeInterval, realtimeCleanup, realtimeLogging,
+        realtimeEnabled, maxPointsPerMetric, realtimeInterval, realtimeCleanup, realtimeLogging, realtimeMaxSeries, realtimeRebuildHorizon, streamSendQueue,
         maxWorkers, batchSize, aggregationInterval, rawRetention, hourlyRetention, dailyRetention,
         anomalyEnabled, monitoringInterval, sensitivity, votingThreshold, statisticalEnabled, statisticalMethod,
         forestEnabled, contamination, lofEnabled, neighbors,
@@ -210,7 +217,7 @@ public enum ConfigSchema {
 
     /// Sections whose keys are free-form, with the YAML shipped for them.
     static let freeForm: [(prefix: String, doc: String, yaml: [String])] = [
-        ("real_time_engine.alert_thresholds", "every organization's default alert rules, one entry per metric (above/below, severity)",
+        ("real_time_engine.alert_thresholds", "every organization's default alert rules (ids default.<metric>), one entry per metric: above or below, severity, optional for (e.g. 5m) and hysteresis; see docs/REALTIME.md",
          ["churn_risk_score:", "  above: 0.8", "  severity: \"high\"", "customer_activity:", "  below: 50", "  severity: \"medium\""]),
     ]
 

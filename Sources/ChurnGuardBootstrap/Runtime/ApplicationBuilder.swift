@@ -8,6 +8,7 @@ public import Logging
 public import ServiceLifecycle
 import ChurnGuardCore
 import Metrics
+import Foundation
 
 /// Assembles the HTTP application and its services from configuration and the backends.
 ///
@@ -28,6 +29,23 @@ public enum ApplicationBuilder {
         public let routes: [String]
         /// The registry `/metrics` renders; nil when `monitoring.metrics_enabled` is false.
         public let metrics: PrometheusMetrics?
+        /// The live windows (fed from the bus by a service of the application).
+        public let realtime: RealtimeEngine
+        /// The threshold-alert evaluator.
+        public let alerts: AlertEvaluator
+        /// The live stream's connections.
+        public let hub: StreamHub
+
+        /// The application as a service whose graceful shutdown first closes every stream
+        /// connection with 1001 "going away".
+        public var service: any Service { StreamingApplication(application: application, hub: hub) }
+
+        /// Runs ``service`` until SIGTERM or SIGINT.
+        public func runService() async throws {
+            let group = ServiceGroup(configuration: .init(
+                services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: application.logger))
+            try await group.run()
+        }
     }
 
     /// Builds the application; the caller runs it (which runs its services too). Without
@@ -61,26 +79,57 @@ public enum ApplicationBuilder {
         options.http = httpPolicy(configuration)
         options.metricCatalogTTL = .milliseconds(Int64(configuration.metricListCacheSeconds * 1000))
         let tokens = try await accessTokens(configuration, logger: logger)
-        var dependencies = APIDependencies(backends: timed, pipeline: pipeline, options: options, tokens: tokens, metrics: serviceMetrics)
+        let engine = RealtimeEngine(options: configuration.realtimeOptions)
+        let hub = StreamHub(outboxCapacity: configuration.streamSendQueue)
+        let evaluator = AlertEvaluator(store: timed.alerts, defaults: configuration.alertThresholds,
+                                       publish: { hub.publish($0) }, logger: logger)
+        let pushed = StatisticsPushLog()
+        // Off, nothing subscribes to the bus: ingest runs exactly as without the engine.
+        let realtimeService = !configuration.realtimeEnabled ? nil : RealtimeService(
+            engine: engine, bus: bus,
+            onCommit: [{ hub.publish($0) }, { await evaluator.evaluate($0) }],
+            onTick: [{ _ in await evaluator.tick() }, { _ in hub.publishStatistics(from: engine, pushed: pushed) }],
+            logger: logger)
+        // One authenticator for the API and the stream: a key revoked through the API is
+        // forgotten by both at once.
+        let authenticator = Authenticator(
+            store: timed.identity, apiKeyHeader: options.apiKeyHeader, tokens: tokens,
+            cacheTTL: options.keyCacheTTL, cacheCapacity: options.keyCacheCapacity, metricsFactory: serviceMetrics.factory)
+        var dependencies = APIDependencies(backends: timed, pipeline: pipeline, options: options, tokens: tokens, metrics: serviceMetrics,
+                                           realtime: RealtimeAPI(engine: engine, evaluator: evaluator, alerts: timed.alerts))
+        dependencies.authenticator = authenticator
         if let prometheus {
             dependencies.httpMetrics = HTTPMetrics(factory: serviceMetrics.factory)
             if configuration.metricsPort == 0 { dependencies.exposition = prometheus.exposition }
         }
         let router = makeRouter(dependencies)
         let routes = router.routes.map { "\($0.method.rawValue) \($0.path)" }
+        var streamOptions = StreamOptions()
+        streamOptions.validation = configuration.validation
+        let streamRouter = makeStreamRouter(hub: hub, authenticator: authenticator, options: streamOptions)
         let connections = Meter(label: MetricNames.activeConnections, factory: serviceMetrics.factory)
         var application = Application(
             router: router,
-            server: .http1(configuration: HTTPServerSettings.http1(configuration, logger: logger, connections: connections)),
+            server: StreamServer.builder(configuration, streamRouter: streamRouter, logger: logger, connections: connections),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "churnguard"),
             logger: logger)
         application.addServices(pipeline)
+        if let realtimeService { application.addServices(realtimeService) }
         if let prometheus, configuration.metricsPort != 0 {
             application.addServices(MetricsServer.make(prometheus, host: configuration.host, port: configuration.metricsPort, logger: logger))
         }
+        // Windows are rebuilt and open alerts loaded before the listener opens: no commit can
+        // then be both read back here and delivered by the bus, none acknowledged before a
+        // restart is lost, and an alert open before it is continued, not duplicated.
+        let enabled = configuration.realtimeEnabled
+        application.beforeServerStarts {
+            if enabled { await rebuildWindows(engine, backends: timed, logger: logger) }
+            await startAlerts(evaluator, engine: engine, logger: logger)
+        }
         // The worker's services, when `serve` runs them in-process (see BackgroundServices).
         application.addServices(backgroundServices)
-        return Built(application: application, pipeline: pipeline, bus: bus, routes: routes, metrics: prometheus)
+        return Built(application: application, pipeline: pipeline, bus: bus, routes: routes, metrics: prometheus,
+                     realtime: engine, alerts: evaluator, hub: hub)
     }
 
     /// The metrics a process counts into according to `configuration`: the process-wide
@@ -116,5 +165,55 @@ public enum ApplicationBuilder {
         settings.issuer = configuration.jwtIssuer
         settings.audience = configuration.jwtAudience
         return try await AccessTokens(settings: settings)
+    }
+
+    /// Rebuilds the live windows of every organization from the store, logging what it read;
+    /// a store that cannot list organizations leaves the windows empty (logged), it does not
+    /// stop the server.
+    static func rebuildWindows(_ engine: RealtimeEngine, backends: Backends, logger: Logger) async {
+        let started = ContinuousClock.now
+        do {
+            let organizations = try await backends.identity.allOrganizations().map(\.id)
+            let report = await engine.rebuild(from: backends.points, organizations: organizations,
+                                              now: Timestamp(Date()).microseconds, logger: logger)
+            logger.info("real-time windows rebuilt", metadata: [
+                "organizations": "\(report.organizations)", "metrics": "\(report.metrics)", "points": "\(report.points)",
+                "live_series": "\(engine.liveSeries)", "truncated_metrics": "\(report.truncatedMetrics)",
+                "failed_organizations": "\(report.failedOrganizations)", "duration": "\(ContinuousClock.now - started)",
+            ])
+        } catch {
+            logger.warning("real-time windows not rebuilt: organizations could not be listed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Loads rules and open alerts, then evaluates every live series' newest value, so alerts
+    /// on data stored while the server was down (or by a bulk load) fire at start-up.
+    static func startAlerts(_ evaluator: AlertEvaluator, engine: RealtimeEngine, logger: Logger) async {
+        do {
+            try await evaluator.start()
+        } catch {
+            logger.warning("alert rules and open alerts not loaded; defaults only until restart", metadata: ["error": "\(error)"])
+        }
+        for series in engine.newestValues() {
+            await evaluator.evaluate(organization: series.organization, metricName: series.key.metricName, tags: series.key.tags,
+                                     value: series.value)
+        }
+        let open = await evaluator.openCount
+        logger.info("alert evaluator started", metadata: ["open_alerts": "\(open)"])
+    }
+}
+
+/// The application with the stream's graceful shutdown: on SIGTERM every stream connection
+/// is closed with 1001 "going away" before the server drains its HTTP connections.
+struct StreamingApplication: Service {
+    let application: Application<RouterResponder<AppRequestContext>>
+    let hub: StreamHub
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await application.run()
+        } onGracefulShutdown: {
+            hub.close()
+        }
     }
 }

@@ -15,6 +15,7 @@ public enum TimedBackends {
             points: TimedMetricStore(base: backends.points, timers: timers),
             rollups: TimedRollupStore(base: backends.rollups, timers: timers),
             identity: TimedOrganizationStore(base: backends.identity, timers: timers),
+            alerts: TimedAlertStore(base: backends.alerts, factory: metrics.factory),
             lifecycle: backends.lifecycle)
     }
 }
@@ -111,6 +112,10 @@ struct TimedOrganizationStore: OrganizationStore {
 
     func organization(named name: String) async throws -> Organization? {
         try await timed(timers.selectOrganization) { try await base.organization(named: name) }
+    }
+
+    func allOrganizations() async throws -> [Organization] {
+        try await timed(timers.selectOrganization) { try await base.allOrganizations() }
     }
 
     func createApiKey(_ record: ApiKeyRecord) async throws {

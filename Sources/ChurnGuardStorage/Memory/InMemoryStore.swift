@@ -11,6 +11,8 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
     private var keys: [String: ApiKeyRecord] = [:]
     /// Idempotency keys by organization and key: body hash, points accepted, when stored.
     var idempotency: [OrganizationID: [String: (hash: [UInt8], accepted: Int, at: Timestamp)]] = [:]
+    /// Alert rules, alerts and their history (see InMemoryStore+Alerts).
+    var alertState = InMemoryAlertState()
     var failure: StoreError?
 
     /// An empty store.
@@ -121,6 +123,11 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
     public func organization(named name: String) async throws -> Organization? {
         if let failure { throw failure }
         return organizations.values.first { $0.name == name }
+    }
+
+    public func allOrganizations() async throws -> [Organization] {
+        if let failure { throw failure }
+        return organizations.values.sorted { $0.name < $1.name }
     }
 
     public func createApiKey(_ record: ApiKeyRecord) async throws {

@@ -14,6 +14,9 @@ public protocol OrganizationStore: Sendable {
     /// The organization with this name, if any.
     func organization(named name: String) async throws -> Organization?
 
+    /// Every organization, by name (the real-time engine's start-up rebuild walks them).
+    func allOrganizations() async throws -> [Organization]
+
     /// Stores a new key record (its hash, never the key).
     func createApiKey(_ record: ApiKeyRecord) async throws
 

@@ -1,0 +1,186 @@
+public import ChurnGuardCore
+public import ChurnGuardStorage
+public import Logging
+public import Metrics
+public import Foundation
+
+/// Evaluates every organization's threshold rules against the values it is fed, keeps one
+/// ``AlertLifecycle`` per rule and series, and stores each transition in order.
+///
+/// Rules are the configuration's defaults (every organization's) overridden by each
+/// organization's own rules of the same id (see ``AlertRule``). Stores happen outside the
+/// evaluation, through one ordered queue: a store that is down delays them (they are retried
+/// on the next tick, the queue bounded at ``maxQueued``, overflow counted), it never stops
+/// evaluation or ingest. Every transition is handed to `publish` (the live stream) unless
+/// the alert is snoozed.
+public actor AlertEvaluator {
+    struct Key: Hashable {
+        var organization: OrganizationID
+        var ruleID: String
+        var seriesKey: String
+    }
+
+    /// Most transitions waiting to be stored; beyond it the oldest are dropped (counted).
+    public static let maxQueued = 10_000
+
+    let store: any AlertStore
+    let defaults: [AlertRule]
+    let publish: @Sendable (Alert) -> Void
+    let now: @Sendable () -> Timestamp
+    let makeID: @Sendable () -> String
+    let logger: Logger
+    var ownRules: [OrganizationID: [AlertRule]] = [:]
+    var byMetric: [OrganizationID: [String: [AlertRule]]] = [:]
+    let defaultsByMetric: [String: [AlertRule]]
+    var lifecycles: [Key: AlertLifecycle] = [:]
+    var openByID: [String: Key] = [:]
+    var queue: [(Alert, [AlertHistoryEntry])] = []
+    var flushing = false
+    let transitions: [AlertHistoryEntry.Event: Counter]
+    let storeFailures: Counter
+    let dropped: Counter
+
+    /// Creates an evaluator with the configuration's `defaults`.
+    public init(store: any AlertStore, defaults: [AlertRule], publish: @escaping @Sendable (Alert) -> Void = { _ in },
+                now: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) },
+                makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
+                logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.store = store
+        self.defaults = defaults
+        self.publish = publish
+        self.now = now
+        self.makeID = makeID
+        self.logger = logger
+        defaultsByMetric = Dictionary(grouping: defaults.filter(\.enabled), by: \.metricName)
+        transitions = Dictionary(uniqueKeysWithValues: AlertHistoryEntry.Event.allCases.map { event in
+            (event, Counter(label: "churnguard_alert_events_total", dimensions: [("event", event.rawValue)], factory: metricsFactory))
+        })
+        storeFailures = Counter(label: "churnguard_alert_store_failures_total", factory: metricsFactory)
+        dropped = Counter(label: "churnguard_alert_store_dropped_total", factory: metricsFactory)
+    }
+
+    /// Loads every organization's rules and every open alert (so a restart continues open
+    /// alerts instead of opening duplicates).
+    public func start() async throws {
+        ownRules = try await store.allAlertRules()
+        byMetric = [:]
+        for alert in try await store.openAlerts() {
+            let key = Key(organization: alert.organization, ruleID: alert.ruleID, seriesKey: alert.seriesKey)
+            lifecycles[key] = AlertLifecycle(open: alert)
+            openByID[alert.id] = key
+        }
+    }
+
+    /// The rules in effect for `organization`: its own, and the defaults it did not override.
+    public func rules(for organization: OrganizationID) -> [AlertRule] {
+        let own = ownRules[organization] ?? []
+        let overridden = Set(own.map(\.id))
+        return (defaults.filter { !overridden.contains($0.id) } + own).sorted { $0.id < $1.id }
+    }
+
+    /// The organization's own rules (without the defaults).
+    public func ownRules(for organization: OrganizationID) -> [AlertRule] { ownRules[organization] ?? [] }
+
+    /// Open alerts held in memory (for tests and diagnostics).
+    public var openCount: Int { openByID.count }
+
+    /// Evaluates every point of a committed group against its organization's rules.
+    public func evaluate(_ committed: CommittedPoints) async {
+        let time = now()
+        var changed = false
+        for batch in committed.batches {
+            let rules = metricRules(batch.organization)
+            guard !rules.isEmpty else { continue }
+            for point in batch.points {
+                guard let watching = rules[point.metricName] else { continue }
+                for rule in watching where rule.watches(metricName: point.metricName, tags: point.tags) {
+                    changed = observe(point.value, organization: batch.organization, tags: point.tags, rule: rule, at: time) || changed
+                }
+            }
+        }
+        if changed { await flush() }
+    }
+
+    /// Evaluates one series' newest value (the start-up pass over the rebuilt windows).
+    public func evaluate(organization: OrganizationID, metricName: String, tags: [String: String], value: Double) async {
+        let time = now()
+        var changed = false
+        for rule in metricRules(organization)[metricName] ?? [] where rule.watches(metricName: metricName, tags: tags) {
+            changed = observe(value, organization: organization, tags: tags, rule: rule, at: time) || changed
+        }
+        if changed { await flush() }
+    }
+
+    /// Fires pending alerts whose `for` has passed and retries stores that failed.
+    public func tick() async {
+        let time = now()
+        for (key, var lifecycle) in lifecycles {
+            guard let rule = rules(for: key.organization).first(where: { $0.id == key.ruleID }) else { continue }
+            let action = lifecycle.tick(at: time, rule: rule)
+            lifecycles[key] = lifecycle
+            perform(action, key: key)
+        }
+        await flush()
+    }
+
+    /// Records what the lifecycle said; `true` when something is to be stored.
+    private func observe(_ value: Double, organization: OrganizationID, tags: [String: String], rule: AlertRule,
+                         at time: Timestamp) -> Bool {
+        let metricName = rule.metricName
+        let key = Key(organization: organization, ruleID: rule.id, seriesKey: Alert.seriesKey(metricName: metricName, tags: tags))
+        var lifecycle = lifecycles[key] ?? AlertLifecycle()
+        let makeID = self.makeID
+        let action = lifecycle.observe(value, at: time, rule: rule) { value, now in
+            Alert(id: makeID(), organization: organization, ruleID: rule.id, metricName: metricName, tags: tags,
+                  severity: rule.severity, condition: rule.condition, threshold: rule.threshold, state: .pending, value: value,
+                  startedAt: now, updatedAt: now)
+        }
+        if lifecycle.open == nil { lifecycles[key] = nil } else { lifecycles[key] = lifecycle }
+        return perform(action, key: key)
+    }
+
+    @discardableResult
+    private func perform(_ action: AlertLifecycle.Action, key: Key) -> Bool {
+        guard case .save(let alert, let history) = action else { return false }
+        if alert.state.isOpen { openByID[alert.id] = key } else { openByID[alert.id] = nil; lifecycles[key] = nil }
+        enqueue(alert, history)
+        for entry in history { transitions[entry.event]?.increment() }
+        if !alert.isSnoozed(at: now()) { publish(alert) }
+        return true
+    }
+
+    func enqueue(_ alert: Alert, _ history: [AlertHistoryEntry]) {
+        if queue.count >= Self.maxQueued {
+            queue.removeFirst()
+            dropped.increment()
+        }
+        queue.append((alert, history))
+    }
+
+    /// Stores queued transitions in order; stops at the first failure (retried later).
+    func flush() async {
+        guard !flushing else { return }
+        flushing = true
+        defer { flushing = false }
+        while let (alert, history) = queue.first {
+            do {
+                try await store.saveAlert(alert, appending: history)
+                queue.removeFirst()
+            } catch {
+                storeFailures.increment()
+                logger.warning("alert transition not stored yet; retried on the next tick", metadata: [
+                    "alert_id": "\(alert.id)", "organization_id": "\(alert.organization)", "error": "\(error)",
+                ])
+                return
+            }
+        }
+    }
+
+    func metricRules(_ organization: OrganizationID) -> [String: [AlertRule]] {
+        guard ownRules[organization] != nil else { return defaultsByMetric }
+        if let cached = byMetric[organization] { return cached }
+        let grouped = Dictionary(grouping: rules(for: organization).filter(\.enabled), by: \.metricName)
+        byMetric[organization] = grouped
+        return grouped
+    }
+}
