@@ -22,7 +22,7 @@ struct ConnectionTimeoutTests {
         try await APITestHarness.run(configure: Self.shortDeadlines) { _, client in
             let connection = try RawConnection(port: try #require(client.port))
             #expect(connection.send(Self.ingestHead))
-            #expect(connection.isClosed(within: 5), "connection still open 5 s after a half-sent head")
+            #expect(await connection.isClosed(within: 5), "connection still open 5 s after a half-sent head")
         }
     }
 
@@ -34,7 +34,7 @@ struct ConnectionTimeoutTests {
             var closed = false
             for byte in Self.ingestHead + "X-Padding: " + String(repeating: "a", count: 200) {
                 guard connection.send(String(byte)) else { closed = true; break }
-                if connection.isClosed(within: 0.2) { closed = true; break }
+                if await connection.isClosed(within: 0.2) { closed = true; break }
                 if Date().timeIntervalSince(start) > 8 { break }
             }
             #expect(closed, "a head trickled for 8 s was never cut off")
@@ -47,7 +47,7 @@ struct ConnectionTimeoutTests {
         try await APITestHarness.run(configure: Self.shortDeadlines) { harness, client in
             let connection = try RawConnection(port: try #require(client.port))
             #expect(connection.send(Self.ingestHead + "X-API-Key: \(harness.keyA)\r\nContent-Length: 1000\r\n\r\n{\"points\":["))
-            #expect(connection.isClosed(within: 5), "connection still open 5 s after a half-sent body")
+            #expect(await connection.isClosed(within: 5), "connection still open 5 s after a half-sent body")
         }
     }
 
@@ -60,7 +60,7 @@ struct ConnectionTimeoutTests {
             var closed = false
             while Date().timeIntervalSince(start) < 8 {
                 guard connection.send(" ") else { closed = true; break }
-                if connection.isClosed(within: 0.2) { closed = true; break }
+                if await connection.isClosed(within: 0.2) { closed = true; break }
             }
             #expect(closed, "a body trickled for 8 s was never cut off")
             #expect(Date().timeIntervalSince(start) < 6)
@@ -74,12 +74,12 @@ struct ConnectionTimeoutTests {
             let body = batch(count: 3)
             let request = Self.ingestHead + "X-API-Key: \(harness.keyA)\r\nContent-Length: \(body.utf8.count)\r\n\r\n" + body
             #expect(connection.send(request))
-            let first = connection.receive(within: 10)
+            let first = await connection.receive(within: 10)
             #expect(first?.hasPrefix("HTTP/1.1 200") == true, "\(first ?? "closed")")
             // Idle between requests for longer than the header deadline: still open.
-            #expect(!connection.isClosed(within: 2))
+            #expect(await !connection.isClosed(within: 2))
             #expect(connection.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"))
-            let second = connection.receive(within: 10)
+            let second = await connection.receive(within: 10)
             #expect(second?.hasPrefix("HTTP/1.1 200") == true, "\(second ?? "closed")")
             // (The harness's own client is not used here: it connects when the test starts, and
             // a connection that sends nothing within the header deadline is closed by design.)
@@ -91,8 +91,8 @@ struct ConnectionTimeoutTests {
         try await APITestHarness.run(configure: { $0.idleTimeoutSeconds = 1 }) { _, client in
             let connection = try RawConnection(port: try #require(client.port))
             #expect(connection.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"))
-            #expect(connection.receive(within: 10)?.hasPrefix("HTTP/1.1 200") == true)
-            #expect(connection.isClosed(within: 5), "idle connection still open 5 s after its last response")
+            #expect(await connection.receive(within: 10)?.hasPrefix("HTTP/1.1 200") == true)
+            #expect(await connection.isClosed(within: 5), "idle connection still open 5 s after its last response")
         }
     }
 }

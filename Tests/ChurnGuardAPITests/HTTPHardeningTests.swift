@@ -69,16 +69,16 @@ struct HTTPHardeningTests {
     func trustedHosts() async throws {
         try await APITestHarness.run(backend: .sqlite, configure: { $0.trustedHosts = ["api.example.com", "*.internal.example"] }) { harness, client in
             let port = try #require(client.port)
-            func status(host: String, path: String) throws -> String {
+            func status(host: String, path: String) async throws -> String {
                 let connection = try RawConnection(port: port)
                 #expect(connection.send("GET \(path) HTTP/1.1\r\nHost: \(host)\r\nX-API-Key: \(harness.keyA)\r\nConnection: close\r\n\r\n"))
-                return String((connection.receive(within: 5) ?? "").prefix(12))
+                return String((await connection.receive(within: 5) ?? "").prefix(12))
             }
-            #expect(try status(host: "api.example.com:8000", path: "/api/v1/analytics/metrics") == "HTTP/1.1 200")
-            #expect(try status(host: "eu.internal.example", path: "/api/v1/analytics/metrics") == "HTTP/1.1 200")
-            #expect(try status(host: "attacker.example", path: "/api/v1/analytics/metrics") == "HTTP/1.1 400")
-            #expect(try status(host: "internal.example", path: "/api/v1/analytics/metrics") == "HTTP/1.1 400")
-            #expect(try status(host: "attacker.example", path: "/health") == "HTTP/1.1 200")
+            #expect(try await status(host: "api.example.com:8000", path: "/api/v1/analytics/metrics") == "HTTP/1.1 200")
+            #expect(try await status(host: "eu.internal.example", path: "/api/v1/analytics/metrics") == "HTTP/1.1 200")
+            #expect(try await status(host: "attacker.example", path: "/api/v1/analytics/metrics") == "HTTP/1.1 400")
+            #expect(try await status(host: "internal.example", path: "/api/v1/analytics/metrics") == "HTTP/1.1 400")
+            #expect(try await status(host: "attacker.example", path: "/health") == "HTTP/1.1 200")
         }
     }
 

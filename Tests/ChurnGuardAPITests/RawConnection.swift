@@ -47,7 +47,7 @@ final class RawConnection: @unchecked Sendable {
 
     /// Reads what arrives within `seconds`; `nil` when the server closed the connection
     /// (or reset it) before sending anything.
-    func receive(within seconds: Double) -> String? {
+    private func receiveBlocking(within seconds: Double) -> String? {
         var collected: [UInt8] = []
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
@@ -65,7 +65,7 @@ final class RawConnection: @unchecked Sendable {
 
     /// Whether the server closes the connection within `seconds` (reading and dropping
     /// anything it sends first).
-    func isClosed(within seconds: Double) -> Bool {
+    private func isClosedBlocking(within seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
@@ -77,6 +77,24 @@ final class RawConnection: @unchecked Sendable {
             if count <= 0 { return true }
         }
         return false
+    }
+
+    /// Reads what arrives within `seconds` (see ``receiveBlocking(within:)``). The wait runs on
+    /// a thread of its own: a blocking `poll` on one of the few cooperative threads would
+    /// starve the server under test, whose handlers need them to answer.
+    func receive(within seconds: Double) async -> String? {
+        await Self.offPool { self.receiveBlocking(within: seconds) }
+    }
+
+    /// Whether the server closes the connection within `seconds`, waiting off the pool.
+    func isClosed(within seconds: Double) async -> Bool {
+        await Self.offPool { self.isClosedBlocking(within: seconds) }
+    }
+
+    private static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
     }
 }
 
