@@ -85,12 +85,24 @@ struct CLIHarness {
     /// Runs to completion and captures both streams.
     func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Result {
         let (process, out, err) = try start(arguments, environment: extra)
-        async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+        // The blocking reads and the wait run on threads of their own: on the cooperative pool
+        // (two threads on a 2-core machine) they would stall every other test meanwhile.
+        async let stdout = Self.offPool { out.fileHandleForReading.readDataToEndOfFile() }
+        async let stderr = Self.offPool { err.fileHandleForReading.readDataToEndOfFile() }
         let (outData, errData) = await (stdout, stderr)
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        let status = await Self.offPool { () -> Int32 in
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        return Result(status: status, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs blocking `body` on a new thread and returns its result.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
     }
 
     /// Writes a file in the scratch directory and returns its path.

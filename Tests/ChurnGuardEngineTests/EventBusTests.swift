@@ -114,8 +114,11 @@ struct EventBusTests {
         let pipeline = IngestPipeline(store: InMemoryStore(), bus: bus)
         let org = OrganizationID.random()
         let slow = bus.subscribe("slow", bufferCapacity: 4)  // never reads until ingest is over
-        let fast = bus.subscribe("fast", bufferCapacity: 4)
         let requests = 300
+        // "Fast" means it never falls a whole buffer behind; with a buffer of only a few events
+        // that depended on scheduling (on a loaded 2-core machine it sometimes did fall behind,
+        // lost events and waited forever), so its buffer holds every event of the run.
+        let fast = bus.subscribe("fast", bufferCapacity: requests)
         try await withRunningPipeline(pipeline) {
             async let fastGroups = collect(fast, points: requests)
             // One request after another: one commit, one event each. The slow subscriber
