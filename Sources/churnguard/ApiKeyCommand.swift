@@ -46,15 +46,7 @@ struct ApiKeyCommand: AsyncParsableCommand {
         @Option(help: "Organization id.") var org: String
 
         struct Output: Encodable {
-            struct Key: Encodable {
-                let key_id: String
-                let tier: String
-                let scopes: [String]
-                let name: String?
-                let created_at: String
-                let revoked_at: String?
-            }
-            let api_keys: [Key]
+            let api_keys: [ApiKeySummary]
         }
 
         func run() async throws {
@@ -62,10 +54,7 @@ struct ApiKeyCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let runtime = try await Runtime.open(configPath: storeOptions.config)
                 let keys = try await OrganizationAdmin(store: runtime.backends.identity).listKeys(organization: organization)
-                print(jsonLine(Output(api_keys: keys.map {
-                    .init(key_id: $0.id, tier: $0.tier.rawValue, scopes: $0.scopes.sorted().map(\.rawValue), name: $0.name, created_at: Timestamp($0.createdAt).description,
-                          revoked_at: $0.revokedAt.map { Timestamp($0).description })
-                })))
+                print(jsonLine(Output(api_keys: keys.map(ApiKeySummary.init))))
             }
         }
     }

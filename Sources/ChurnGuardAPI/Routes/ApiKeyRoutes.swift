@@ -11,26 +11,8 @@ struct ApiKeyRoutes {
     let admin: OrganizationAdmin
     let authenticator: Authenticator
 
-    struct KeyJSON: Encodable {
-        let key_id: String
-        let tier: String
-        let scopes: [String]
-        let name: String?
-        let created_at: String
-        let revoked_at: String?
-
-        init(_ record: ApiKeyRecord) {
-            key_id = record.id
-            tier = record.tier.rawValue
-            scopes = record.scopes.sorted().map(\.rawValue)
-            name = record.name
-            created_at = Timestamp(record.createdAt).description
-            revoked_at = record.revokedAt.map { Timestamp($0).description }
-        }
-    }
-
     struct KeyList: Encodable {
-        let api_keys: [KeyJSON]
+        let api_keys: [ApiKeySummary]
     }
 
     struct Created: Encodable {
@@ -52,7 +34,7 @@ struct ApiKeyRoutes {
     func register(on group: RouterGroup<OrganizationContext>) {
         group.get("api-keys") { _, context in
             let keys = try await admin.listKeys(organization: context.organization)
-            return try JSONResponse.make(.ok, KeyList(api_keys: keys.map(KeyJSON.init)))
+            return try JSONResponse.make(.ok, KeyList(api_keys: keys.map(ApiKeySummary.init)))
         }
         group.post("api-keys") { request, context in
             try await create(request, context: context)
