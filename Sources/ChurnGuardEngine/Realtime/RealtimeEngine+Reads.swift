@@ -18,10 +18,9 @@ extension RealtimeEngine {
                          limit: Int = .max) -> Snapshot {
         let (windows, refused) = state.withLock { state -> ([(LiveSeriesKey, SeriesWindow)], Bool) in
             guard let organizationWindows = state.organizations[organization] else { return ([], false) }
-            let series = organizationWindows.metrics[metricName] ?? [:]
-            let matching = series.compactMap { tags, entry -> (LiveSeriesKey, SeriesWindow)? in
-                let key = LiveSeriesKey(metricName: metricName, tags: tags)
-                return key.matches(filter) ? (key, entry.window) : nil
+            let matching = organizationWindows.series.slots(ofMetric: metricName).compactMap { slot -> (LiveSeriesKey, SeriesWindow)? in
+                let key = slot.key
+                return key.matches(filter) ? (key, slot.window) : nil
             }
             return (matching, organizationWindows.refusedMetrics.contains(metricName))
         }
@@ -35,7 +34,7 @@ extension RealtimeEngine {
 
     /// Statistics of one exact series, `nil` when it is not live.
     public func statistics(organization: OrganizationID, key: LiveSeriesKey) -> WindowStatistics? {
-        let window = state.withLock { $0.organizations[organization]?.metrics[key.metricName]?[key.tags]?.window }
+        let window = state.withLock { $0.organizations[organization]?.series.window(of: key) }
         return window?.statistics()
     }
 
@@ -48,14 +47,7 @@ extension RealtimeEngine {
             var evicted = 0
             for organization in Array(state.organizations.keys) {
                 guard var windows = state.organizations.removeValue(forKey: organization) else { continue }
-                for metric in Array(windows.metrics.keys) {
-                    let before = windows.metrics[metric]?.count ?? 0
-                    windows.metrics[metric] = windows.metrics[metric]?.filter { $0.value.lastSeen >= cutoff }
-                    let removed = before - (windows.metrics[metric]?.count ?? 0)
-                    evicted += removed
-                    windows.seriesCount -= removed
-                    if windows.metrics[metric]?.isEmpty == true { windows.metrics[metric] = nil }
-                }
+                evicted += windows.series.removeAll { $0.lastSeen < cutoff }
                 if windows.seriesCount < options.maxSeriesPerOrganization { windows.refusedMetrics = [] }
                 if windows.seriesCount > 0 || windows.refusedSeries > 0 { state.organizations[organization] = windows }
             }
@@ -74,7 +66,7 @@ extension RealtimeEngine {
     public var windowBytes: Int {
         state.withLock { state in
             state.organizations.values.reduce(0) { sum, windows in
-                sum + windows.metrics.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.window.allocatedBytes } }
+                sum + windows.series.slots.reduce(0) { $0 + $1.window.allocatedBytes }
             }
         }
     }
@@ -99,10 +91,8 @@ extension RealtimeEngine {
     public func newestValues() -> [NewestValue] {
         state.withLock { state in
             state.organizations.flatMap { organization, windows in
-                windows.metrics.flatMap { metric, series in
-                    series.compactMap { tags, entry in
-                        entry.window.last.map { NewestValue(organization: organization, key: LiveSeriesKey(metricName: metric, tags: tags), value: $0.value) }
-                    }
+                windows.series.slots.compactMap { slot in
+                    slot.window.last.map { NewestValue(organization: organization, key: slot.key, value: $0.value) }
                 }
             }
         }

@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// One ``SeriesWindow`` per organization and series (metric plus exact tag set), capped at
 /// ``RealtimeOptions/maxPointsPerSeries`` points. Folding a commit takes one lock for the
-/// whole commit and costs O(1) per point (a hash lookup and the window's incremental update);
+/// whole commit and costs O(1) per point (a ``SeriesFingerprint``, one lookup in the
+/// organization's ``SeriesTable`` and the window's incremental update);
 /// reads copy the matching windows under the lock (copy-on-write, so no point is copied then)
 /// and compute percentiles and trends outside it.
 ///
@@ -16,20 +17,10 @@ import Synchronization
 /// live series (points of further series are refused, counted, and reported on reads), and
 /// ``evictIdle(now:)`` drops series that received nothing for a cleanup interval.
 public final class RealtimeEngine: Sendable {
-    struct Entry {
-        var window: SeriesWindow
-        var lastSeen: Int64
-
-        mutating func add(time: Int64, value: Double, now: Int64) {
-            window.push(time: time, value: value)
-            lastSeen = now
-        }
-    }
-
     struct OrganizationWindows {
-        /// metric → tags → window.
-        var metrics: [String: [[String: String]: Entry]] = [:]
-        var seriesCount = 0
+        /// Every live series of the organization.
+        var series = SeriesTable()
+        var seriesCount: Int { series.count }
         /// Metrics with at least one refused series since it was last under its cap (bounded).
         var refusedMetrics: Set<String> = []
         var refusedSeries = 0
@@ -87,8 +78,11 @@ public final class RealtimeEngine: Sendable {
             var outcome = FoldOutcome()
             for batch in batches where !batch.points.isEmpty {
                 var windows = state.organizations.removeValue(forKey: batch.organization) ?? OrganizationWindows()
-                for point in batch.points {
-                    fold(point, into: &windows, now: now, outcome: &outcome)
+                // Borrow each point from the buffer instead of copying it out of the array.
+                batch.points.withUnsafeBufferPointer { points in
+                    for position in points.indices {
+                        fold(points[position], into: &windows, now: now, outcome: &outcome)
+                    }
                 }
                 state.organizations[batch.organization] = windows
             }
@@ -107,7 +101,9 @@ public final class RealtimeEngine: Sendable {
 
     private func fold(_ point: MetricPoint, into windows: inout OrganizationWindows, now: Int64, outcome: inout FoldOutcome) {
         let time = point.timestamp.microseconds
-        if windows.metrics[point.metricName]?[point.tags]?.add(time: time, value: point.value, now: now) != nil {
+        let fingerprint = SeriesFingerprint(metricName: point.metricName, tags: point.tags)
+        if let slot = windows.series.slotIndex(of: fingerprint) {
+            windows.series.push(time: time, value: point.value, now: now, at: slot)
             outcome.folded += 1
             return
         }
@@ -119,8 +115,7 @@ public final class RealtimeEngine: Sendable {
         }
         var window = SeriesWindow(capacity: options.maxPointsPerSeries)
         window.push(time: time, value: point.value)
-        windows.metrics[point.metricName, default: [:]][point.tags] = Entry(window: window, lastSeen: now)
-        windows.seriesCount += 1
+        windows.series.insert(metricName: point.metricName, tags: point.tags, fingerprint: fingerprint, window: window, lastSeen: now)
         outcome.newSeries += 1
         outcome.folded += 1
     }
