@@ -66,6 +66,23 @@ final class CapturedLog: LogSink {
         }
     }
 
+    @Test("the alert transitions an ingest request causes are logged with that request's id")
+    func alertTransitionCarriesTheIngestRequestID() async throws {
+        let log = CapturedLog()
+        try await APITestHarness.run(logger: log.logger(format: "structured", level: "info")) { harness, client in
+            let body = #"{"points":[{"metric_name":"churn_risk_score","timestamp":1795939200,"value":0.95,"tags":{"customer_id":"c9"}}]}"#
+            let response = try await Self.send(client, .post, "/api/v1/analytics/metrics", key: harness.keyA, requestID: "ingest-req-9", json: body)
+            #expect(response.status == .ok)
+            let lines = try await eventually("the transition's log line") { () -> [[String: String]]? in
+                let found = log.objects.filter { $0["message"] == "alert transition" }
+                return found.isEmpty ? nil : found
+            }
+            #expect(lines.allSatisfy { $0["request_id"] == "ingest-req-9" })
+            #expect(lines.allSatisfy { $0["organization_id"] == harness.organizationA.description })
+            #expect(lines.contains { $0["transition"] == "pending" })
+        }
+    }
+
     @Test func requestIDIsGeneratedWhenMissingOrUnacceptable() async throws {
         let log = CapturedLog()
         try await APITestHarness.run(logger: log.logger(format: "structured", level: "info")) { _, client in

@@ -1,3 +1,5 @@
+import Hummingbird
+
 /// The request id that ties a request's log lines together and is returned in `X-Request-ID`.
 ///
 /// A caller's (or proxy's) id is kept when it is 1 to 128 characters of letters, digits and
@@ -31,5 +33,14 @@ public enum RequestID {
     private static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+extension RequestContext {
+    /// This request's id, as ``ObservabilityMiddleware`` put it in the logger's metadata;
+    /// `nil` outside that middleware.
+    var requestID: String? {
+        if case .string(let id)? = logger[metadataKey: "hb.request.id"] { return id }
+        return nil
     }
 }

@@ -54,7 +54,8 @@ struct MetricRoutes {
         let claim = try IdempotencyKeyHeader.claim(in: request.headers, body: body)
         let outcome: AppendOutcome
         do {
-            outcome = try await pipeline.submit(PointBatch(organization: context.organization, points: parsed.points, idempotency: claim))
+            outcome = try await pipeline.submit(PointBatch(organization: context.organization, points: parsed.points, idempotency: claim,
+                                                                 requestID: context.requestID))
         } catch let error as StoreError {
             throw IdempotencyKeyHeader.uncertain(error, hasKey: claim != nil)
         }

@@ -24,16 +24,38 @@ public struct StructuredLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields: [String: String] = [:]
-        for (key, value) in metadata { fields[LogFieldNames.name(of: key)] = "\(value)" }
-        for (key, value) in event.metadata ?? [:] { fields[LogFieldNames.name(of: key)] = "\(value)" }
-        var line = "{\"time\":\"\(Timestamp(Date()))\",\"level\":\"\(event.level)\",\"logger\":"
-        line += Self.quote(label) + ",\"message\":" + Self.quote("\(event.message)")
-        for key in fields.keys.sorted() {
-            line += "," + Self.quote(key) + ":" + Self.quote(fields[key] ?? "")
+        // Built in one string without intermediate dictionaries: this runs once per request
+        // for the access line. Handler metadata comes first, then the event's, which wins.
+        var line = ""
+        line.reserveCapacity(320)
+        line += "{\"time\":\""
+        line += Timestamp(Date()).description
+        line += "\",\"level\":\""
+        line += event.level.rawValue
+        line += "\",\"logger\":"
+        JSONText.appendString(label, to: &line)
+        line += ",\"message\":"
+        JSONText.appendString(event.message.description, to: &line)
+        let eventMetadata = event.metadata ?? [:]
+        for (key, value) in metadata where eventMetadata[key] == nil {
+            Self.appendField(key, value, to: &line)
+        }
+        for (key, value) in eventMetadata {
+            Self.appendField(key, value, to: &line)
         }
         line += "}\n"
         sink.write(line)
+    }
+
+    private static func appendField(_ key: String, _ value: Logger.MetadataValue, to line: inout String) {
+        line += ","
+        JSONText.appendString(LogFieldNames.name(of: key), to: &line)
+        line += ":"
+        if case .string(let text) = value {
+            JSONText.appendString(text, to: &line)
+        } else {
+            JSONText.appendString(value.description, to: &line)
+        }
     }
 
     static func quote(_ text: String) -> String {

@@ -94,7 +94,8 @@ public actor AlertEvaluator {
             for point in batch.points {
                 guard let watching = rules[point.metricName] else { continue }
                 for rule in watching where rule.watches(metricName: point.metricName, tags: point.tags) {
-                    changed = observe(point.value, organization: batch.organization, tags: point.tags, rule: rule, at: time) || changed
+                    changed = observe(point.value, organization: batch.organization, tags: point.tags, rule: rule, at: time,
+                                      requestID: batch.requestID) || changed
                 }
             }
         }
@@ -125,7 +126,7 @@ public actor AlertEvaluator {
 
     /// Records what the lifecycle said; `true` when something is to be stored.
     private func observe(_ value: Double, organization: OrganizationID, tags: [String: String], rule: AlertRule,
-                         at time: Timestamp) -> Bool {
+                         at time: Timestamp, requestID: String? = nil) -> Bool {
         let metricName = rule.metricName
         let key = Key(organization: organization, ruleID: rule.id, seriesKey: Alert.seriesKey(metricName: metricName, tags: tags))
         var lifecycle = lifecycles[key] ?? AlertLifecycle()
@@ -136,12 +137,22 @@ public actor AlertEvaluator {
                   startedAt: now, updatedAt: now)
         }
         if lifecycle.open == nil { lifecycles[key] = nil } else { lifecycles[key] = lifecycle }
-        return perform(action, key: key)
+        return perform(action, key: key, requestID: requestID)
     }
 
+    /// Stores, counts, logs and publishes a transition. `requestID` is the ingest request whose
+    /// points caused it (`nil` for a timer's transition), so its log line joins that request's.
     @discardableResult
-    private func perform(_ action: AlertLifecycle.Action, key: Key) -> Bool {
+    private func perform(_ action: AlertLifecycle.Action, key: Key, requestID: String? = nil) -> Bool {
         guard case .save(let alert, let history) = action else { return false }
+        for entry in history {
+            var metadata: Logger.Metadata = [
+                "organization_id": "\(alert.organization)", "alert_id": "\(alert.id)", "rule_id": "\(alert.ruleID)",
+                "transition": "\(entry.event.rawValue)", "state": "\(alert.state.rawValue)", "severity": "\(alert.severity.rawValue)",
+            ]
+            if let requestID { metadata["request_id"] = .string(requestID) }
+            logger.info("alert transition", metadata: metadata)
+        }
         if alert.state.isOpen { openByID[alert.id] = key } else { openByID[alert.id] = nil; lifecycles[key] = nil }
         enqueue(alert, history)
         for entry in history { transitions[entry.event]?.increment() }

@@ -8,12 +8,17 @@ public struct PointBatch: Sendable {
     public var points: [MetricPoint]
     /// The client's idempotency key, stored in the same transaction as the points.
     public var idempotency: IdempotencyClaim?
+    /// The id of the request that sent the points (`X-Request-ID`), carried to the log lines
+    /// of the work they trigger after the commit (alert transitions); never stored.
+    public var requestID: String?
 
     /// Creates a batch.
-    public init(organization: OrganizationID, points: [MetricPoint], idempotency: IdempotencyClaim? = nil) {
+    public init(organization: OrganizationID, points: [MetricPoint], idempotency: IdempotencyClaim? = nil,
+                requestID: String? = nil) {
         self.organization = organization
         self.points = points
         self.idempotency = idempotency
+        self.requestID = requestID
     }
 }
 
