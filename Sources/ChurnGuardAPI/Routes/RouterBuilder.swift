@@ -53,6 +53,8 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
         ForwardedProto.isHTTPS(request, remote: context.remoteAddress, policy: options.http)
     })
     router.add(middleware: CORSPolicyMiddleware(policy: options.http, apiKeyHeader: options.apiKeyHeader))
+    let methodTable = RouteMethodTable()
+    router.add(middleware: MethodNotAllowedMiddleware(table: methodTable))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: TrustedHostMiddleware(policy: options.http))
     router.add(middleware: HTTPSRedirectMiddleware(policy: options.http))
@@ -78,5 +80,6 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
         .register(on: tenant)
     AggregateRoutes(store: backends.rollups, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
     registerRealtimeRoutes(on: tenant, dependencies.realtime, options: dependencies.options)
+    methodTable.load(router.routes.map { (method: $0.method.rawValue, path: "\($0.path)") })
     return router
 }
