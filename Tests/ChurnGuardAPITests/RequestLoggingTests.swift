@@ -93,6 +93,7 @@ final class CapturedLog: LogSink {
                                              traceParent: "00-zz-00f067aa0ba902b7-01")
             let replaced = try #require(forged.headers[HTTPField.Name("X-Request-ID")!])
             #expect(replaced.count == 32 && replaced.allSatisfy(\.isHexDigit))
+            #expect(replaced != id)
             let lines = log.objects.filter { $0["message"] == "request completed" }
             #expect(lines.contains { $0["request_id"] == id && $0["route"] == "/health" && $0["status"] == "200" })
             #expect(lines.contains { $0["request_id"] == replaced && $0["trace_id"] == nil })

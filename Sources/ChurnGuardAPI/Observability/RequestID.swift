@@ -1,4 +1,5 @@
 import Hummingbird
+import Synchronization
 
 /// The request id that ties a request's log lines together and is returned in `X-Request-ID`.
 ///
@@ -22,13 +23,20 @@ public enum RequestID {
         }
     }
 
-    /// 32 random hex digits.
+    /// 32 hex digits: a random per-process prefix and a counter, unique within the process and,
+    /// with overwhelming likelihood, across processes. Request ids are for joining log lines,
+    /// not secrets, so they need not be unpredictable; this avoids two `getrandom` system
+    /// calls per request.
     public static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt64
-        return hex(high) + hex(low)
+        hex(processPrefix) + hex(counter.wrappingAdd(1, ordering: .relaxed).newValue)
     }
+
+    private static let processPrefix: UInt64 = {
+        var generator = SystemRandomNumberGenerator()
+        return generator.next()
+    }()
+
+    private static let counter = Atomic<UInt64>(0)
 
     private static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
