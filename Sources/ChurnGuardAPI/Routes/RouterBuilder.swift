@@ -80,6 +80,7 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
         .register(on: tenant)
     AggregateRoutes(store: backends.rollups, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
     registerRealtimeRoutes(on: tenant, dependencies.realtime, options: dependencies.options)
-    methodTable.load(router.routes.map { (method: $0.method.rawValue, path: "\($0.path)") })
+    // The stream's upgrade router serves GET on its path; any other method there is 405 too.
+    methodTable.load(router.routes.map { (method: $0.method.rawValue, path: "\($0.path)") } + [(method: "GET", path: streamPath)])
     return router
 }

@@ -28,6 +28,9 @@ public struct StreamOptions: Sendable {
     public init() {}
 }
 
+/// The path of the live stream, served by the upgrade router only.
+public let streamPath = "/ws/v1/stream"
+
 /// Builds the router of the WebSocket upgrade (a separate router, as hummingbird-websocket wants).
 public func makeStreamRouter(hub: StreamHub, authenticator: Authenticator, options: StreamOptions) -> Router<StreamRequestContext> {
     let router = Router(context: StreamRequestContext.self)
