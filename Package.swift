@@ -253,8 +253,9 @@ let package = Package(
             name: "ChurnGuardNotificationsTests",
             dependencies: [
                 "ChurnGuardNotifications", "ChurnGuardSMTP", "SMTPTesting", "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore",
-                "StorageSQLite", "StoragePostgres", "StoragePostgresTesting",
+                "ChurnGuardBootstrap", "StorageSQLite", "StoragePostgres", "StoragePostgresTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
