@@ -4,6 +4,7 @@ import ChurnGuardNotifications
 import ChurnGuardStorage
 import Foundation
 import MetricsTestKit
+import ServiceLifecycle
 import Testing
 
 /// The delivery service against a real local HTTP receiver, on every backend, with a clock
@@ -273,5 +274,36 @@ struct WebhookDeliveryTests {
             #expect(keys.count == 30 && Set(keys).count == 30, "\(keys.count) requests, \(Set(keys).count) distinct")
             #expect(try await store.notificationMessages(OutboxQuery(states: [.delivered]), organization: org).count == 30)
         }
+    }
+}
+
+/// The service's own loop under swift-service-lifecycle.
+@Suite("Delivery service lifecycle")
+struct DeliveryServiceLifecycleTests {
+    @Test("run() keeps delivering what is queued while it runs and stops promptly on graceful shutdown")
+    func runsAndStops() async throws {
+        let receiver = try await WebhookReceiver()
+        defer { Task { await receiver.stop() } }
+        let store = InMemoryStore(), org = OrganizationID.random()
+        try await store.replaceNotificationRoutes([WebhookDeliveryTests.hookRoute(receiver)], organization: org, at: Timestamp(Date()))
+        var options = Fixtures.options()
+        options.pollInterval = .milliseconds(50)
+        let service = NotificationDeliveryService(
+            store: store, routing: NotificationRouting(store: store, defaults: []),
+            senders: [.webhook: HTTPNotificationSender(client: .shared, format: .webhook, timeout: .seconds(2), dashboardURL: nil)],
+            options: options, logger: Fixtures.logger)
+        let group = ServiceGroup(configuration: .init(services: [service], logger: Fixtures.logger))
+        let running = Task { try await group.run() }
+        let outbox = NotificationOutbox(store: store, routing: NotificationRouting(store: store, defaults: []), logger: Fixtures.logger)
+        await outbox.notify(Fixtures.event(org, id: "alert:l1:firing", at: Timestamp(Date())))
+        for _ in 0..<300 where receiver.received.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(receiver.received.count == 1)
+        await outbox.notify(Fixtures.event(org, id: "alert:l2:firing", group: "other", at: Timestamp(Date())))
+        for _ in 0..<300 where receiver.received.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(receiver.received.count == 2)
+        let stopping = ContinuousClock.now
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(ContinuousClock.now - stopping < .seconds(2), "stopped while waiting for the next poll")
     }
 }
