@@ -68,8 +68,9 @@ enum Fixtures {
                           facts: [.init("metric", "churn_risk_score"), .init("value", "0.93"), .init("threshold", "above 0.8")])
     }
 
-    /// Options with short timeouts for tests.
-    static func options(timeout: Duration = .seconds(2), digest: Int64 = 60, rate: Int = 1000) -> NotificationDeliveryOptions {
+    /// Options for tests: a send timeout generous enough for a loaded machine (a send that
+    /// timed out although the receiver got it would be retried and skew the counts).
+    static func options(timeout: Duration = .seconds(20), digest: Int64 = 60, rate: Int = 1000) -> NotificationDeliveryOptions {
         var options = NotificationDeliveryOptions()
         options.sendTimeout = timeout
         options.digestWindowSeconds = digest

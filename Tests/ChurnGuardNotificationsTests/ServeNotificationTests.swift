@@ -58,7 +58,7 @@ struct ServeNotificationTests {
                 let ingest = try await client.execute(uri: "/api/v1/analytics/metrics", method: .post, headers: headers,
                                                       body: ByteBuffer(string: #"{"points":[\#(points.joined(separator: ","))]}"#))
                 #expect(ingest.status == .ok)
-                for _ in 0..<500 where receiver.received.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+                for _ in 0..<3000 where receiver.received.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
                 try await Task.sleep(for: .milliseconds(1500))
                 let received = receiver.received
                 #expect(received.count == 1, "one message per transition, not per point: \(received.count)")

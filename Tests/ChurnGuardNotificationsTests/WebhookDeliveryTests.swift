@@ -69,7 +69,7 @@ struct WebhookDeliveryTests {
         await outbox.notify(Fixtures.event(org, id: "alert:s1:firing", at: time.now))
         let service = NotificationDeliveryService(
             store: store, routing: NotificationRouting(store: store, defaults: defaults),
-            senders: [.slack: HTTPNotificationSender(client: .shared, format: .slack(defaultURL: nil), timeout: .seconds(2),
+            senders: [.slack: HTTPNotificationSender(client: .shared, format: .slack(defaultURL: nil), timeout: .seconds(20),
                                                      dashboardURL: "https://dash.example.com")],
             options: Fixtures.options(), now: { time.now }, jitter: { 1 }, logger: Fixtures.logger)
         #expect(await service.runOnce() == 1)
@@ -135,17 +135,20 @@ struct WebhookDeliveryTests {
 
     @Test("a slow receiver times out and is retried")
     func slowReceiver() async throws {
-        let receiver = try await WebhookReceiver(script: [.slow(.seconds(3), status: 200)])
+        let receiver = try await WebhookReceiver(script: [.slow(.seconds(30), status: 200)])
         defer { Task { await receiver.stop() } }
         let store = InMemoryStore(), org = OrganizationID.random(), time = ManualTime()
         try await store.replaceNotificationRoutes([Self.hookRoute(receiver)], organization: org, at: time.now)
         await Fixtures.outbox(store, time: time).notify(Fixtures.event(org, id: "alert:t1:firing", at: time.now))
-        let service = Fixtures.service(store, time: time, options: Fixtures.options(timeout: .milliseconds(500)))
-        await service.runOnce()
+        let impatient = Fixtures.service(store, time: time, options: Fixtures.options(timeout: .seconds(2)))
+        await impatient.runOnce()
         var message = try #require(try await store.notificationMessages(OutboxQuery(), organization: org).first)
-        #expect(message.state == .pending && message.lastError?.contains("timed out") == true, "\(String(describing: message.lastError))")
+        #expect(message.state == .pending && message.attempts == 1)
+        #expect(message.lastError?.contains("timed out") == true, "\(String(describing: message.lastError))")
+        // The receiver answers at once now; the retry (same service settings but a timeout that
+        // a loaded test machine cannot miss) delivers.
         time.advance(seconds: 5)
-        await service.runOnce()
+        await Fixtures.service(store, time: time).runOnce()
         message = try #require(try await store.notificationMessages(OutboxQuery(), organization: org).first)
         #expect(message.state == .delivered && message.attempts == 2)
     }
@@ -290,20 +293,20 @@ struct DeliveryServiceLifecycleTests {
         options.pollInterval = .milliseconds(50)
         let service = NotificationDeliveryService(
             store: store, routing: NotificationRouting(store: store, defaults: []),
-            senders: [.webhook: HTTPNotificationSender(client: .shared, format: .webhook, timeout: .seconds(2), dashboardURL: nil)],
+            senders: [.webhook: HTTPNotificationSender(client: .shared, format: .webhook, timeout: .seconds(20), dashboardURL: nil)],
             options: options, logger: Fixtures.logger)
         let group = ServiceGroup(configuration: .init(services: [service], logger: Fixtures.logger))
         let running = Task { try await group.run() }
         let outbox = NotificationOutbox(store: store, routing: NotificationRouting(store: store, defaults: []), logger: Fixtures.logger)
         await outbox.notify(Fixtures.event(org, id: "alert:l1:firing", at: Timestamp(Date())))
-        for _ in 0..<300 where receiver.received.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<3000 where receiver.received.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         #expect(receiver.received.count == 1)
         await outbox.notify(Fixtures.event(org, id: "alert:l2:firing", group: "other", at: Timestamp(Date())))
-        for _ in 0..<300 where receiver.received.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<3000 where receiver.received.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(receiver.received.count == 2)
         let stopping = ContinuousClock.now
         await group.triggerGracefulShutdown()
         try await running.value
-        #expect(ContinuousClock.now - stopping < .seconds(2), "stopped while waiting for the next poll")
+        #expect(ContinuousClock.now - stopping < .seconds(10), "stopped while waiting for the next poll")
     }
 }
