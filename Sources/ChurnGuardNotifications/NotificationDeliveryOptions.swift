@@ -19,6 +19,10 @@ public struct NotificationDeliveryOptions: Sendable {
     public var digestWindowSeconds: Int64 = 60
     /// Most messages (a digest counts once) per channel kind per minute; the rest wait.
     public var ratePerMinute = 30
+    /// Delivered and failed messages are deleted this long after they finished.
+    public var keepFinishedSeconds: Int64 = 30 * 86_400
+    /// Time between deletions of finished messages.
+    public var expiryIntervalSeconds: Int64 = 3600
 
     /// How long a lease lasts: longer than any attempt (send timeout plus margin), so a live
     /// worker never loses a message it is still sending.

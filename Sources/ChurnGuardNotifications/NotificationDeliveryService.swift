@@ -26,6 +26,7 @@ public final class NotificationDeliveryService: Service, Sendable {
     struct State {
         var limiter: ChannelRateLimiter
         var lastSent: [GroupKey: Timestamp] = [:]
+        var lastExpiry: Timestamp?
     }
 
     let store: any NotificationStore
@@ -77,6 +78,7 @@ public final class NotificationDeliveryService: Service, Sendable {
     public func run() async throws {
         logger.info("notification delivery started", metadata: ["owner": "\(owner)"])
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await expireFinishedIfDue()
             let handled = await runOnce()
             if handled == 0 {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.options.pollInterval) }
@@ -166,6 +168,33 @@ public final class NotificationDeliveryService: Service, Sendable {
                 }
             }
         }
+    }
+
+    /// Deletes delivered and failed messages older than ``NotificationDeliveryOptions/keepFinishedSeconds``
+    /// once per ``NotificationDeliveryOptions/expiryIntervalSeconds`` (in batches of 10,000, so
+    /// each statement stays within the query budget); the number deleted.
+    @discardableResult
+    public func expireFinishedIfDue() async -> Int {
+        let time = now()
+        let due = state.withLock { state -> Bool in
+            if let last = state.lastExpiry, time < last.adding(seconds: options.expiryIntervalSeconds) { return false }
+            state.lastExpiry = time
+            return true
+        }
+        guard due else { return 0 }
+        let cutoff = time.adding(seconds: -options.keepFinishedSeconds)
+        var total = 0
+        do {
+            while true {
+                let deleted = try await store.expireNotifications(finishedBefore: cutoff, limit: 10_000)
+                total += deleted
+                if deleted < 10_000 || Task.isCancelled { break }
+            }
+        } catch {
+            logger.warning("finished notifications not expired; retried at the next interval", metadata: ["error": "\(error)"])
+        }
+        if total > 0 { logger.info("finished notifications expired", metadata: ["count": "\(total)"]) }
+        return total
     }
 
     /// When a group must wait: inside the digest window after its last send, or over the

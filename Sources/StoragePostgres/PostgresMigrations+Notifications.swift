@@ -46,5 +46,6 @@ extension PostgresMigrations {
         "CREATE UNIQUE INDEX idx_notification_outbox_key ON notification_outbox (organization_id, idempotency_key)",
         "CREATE INDEX idx_notification_outbox_due ON notification_outbox (next_attempt_at) WHERE state = 'pending'",
         "CREATE INDEX idx_notification_outbox_org ON notification_outbox (organization_id, created_at DESC)",
+        "CREATE INDEX idx_notification_outbox_finished ON notification_outbox (finished_at) WHERE state <> 'pending'",
     ] + rowSecurity("notification_route_sets") + rowSecurity("notification_routes") + rowSecurity("notification_outbox")
 }

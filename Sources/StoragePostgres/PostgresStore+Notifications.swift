@@ -126,6 +126,23 @@ extension PostgresStore: NotificationStore {
         }
     }
 
+    /// Deletes in the system scope (every organization's finished messages).
+    @discardableResult
+    public func expireNotifications(finishedBefore cutoff: Timestamp, limit: Int) async throws -> Int {
+        let limit = Int64(max(0, limit))
+        return try await transaction(.system) { connection, logger in
+            let rows = try await connection.query("""
+                DELETE FROM notification_outbox WHERE id IN (
+                    SELECT id FROM notification_outbox WHERE state <> 'pending' AND finished_at < \(cutoff.microseconds)
+                    ORDER BY finished_at LIMIT \(limit))
+                RETURNING id
+                """, logger: logger)
+            var deleted = 0
+            for try await _ in rows.decode(String.self) { deleted += 1 }
+            return deleted
+        }
+    }
+
     private static func outboxMessages(_ rows: PostgresRowSequence) async throws -> [OutboxMessage] {
         var result: [OutboxMessage] = []
         for try await row in rows {

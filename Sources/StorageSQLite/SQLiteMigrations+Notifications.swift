@@ -44,5 +44,6 @@ extension SQLiteMigrations {
         CREATE UNIQUE INDEX idx_notification_outbox_key ON notification_outbox(organization_id, idempotency_key);
         CREATE INDEX idx_notification_outbox_due ON notification_outbox(next_attempt_at) WHERE state = 'pending';
         CREATE INDEX idx_notification_outbox_org ON notification_outbox(organization_id, created_at);
+        CREATE INDEX idx_notification_outbox_finished ON notification_outbox(finished_at) WHERE state <> 'pending';
         """
 }

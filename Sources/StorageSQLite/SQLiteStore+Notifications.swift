@@ -121,6 +121,17 @@ extension SQLiteStore: NotificationStore {
         }
     }
 
+    @discardableResult
+    public func expireNotifications(finishedBefore cutoff: Timestamp, limit: Int) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: """
+                DELETE FROM notification_outbox WHERE id IN (
+                    SELECT id FROM notification_outbox WHERE state <> 'pending' AND finished_at < ? ORDER BY finished_at LIMIT ?)
+                """, arguments: [cutoff.microseconds, max(0, limit)])
+            return db.changesCount
+        }
+    }
+
     static func outboxMessage(from row: Row) -> OutboxMessage? {
         guard let organization = OrganizationID(row[1] as String), let channel = NotificationChannel(rawValue: row[3]),
               let event = NotificationEvent(jsonText: row[4]), let state = OutboxState(rawValue: row[5]) else { return nil }

@@ -97,6 +97,26 @@ extension StoreConformance {
             try check(try await store.finishNotification(id: message.id, owner: "w1", outcome: .delivered(at: now)) == false,
                       "a finished message cannot change")
         },
+        Case(name: "finished messages expire after their time, pending ones never; an expired key can be queued again") { store in
+            let a = OrganizationID.random()
+            let now = Fixture.base.adding(seconds: 600)
+            let done = Fixture.outbox(organization: a, event: "alert:x1:firing", route: "slack", minute: 0)
+            let waiting = Fixture.outbox(organization: a, event: "alert:x2:firing", route: "slack", minute: 0)
+            var later = Fixture.outbox(organization: a, event: "alert:x3:firing", route: "slack", minute: 0)
+            later.nextAttemptAt = now.adding(seconds: 3600)
+            try await store.enqueueNotifications([done, waiting, later], organization: a)
+            _ = try await store.leaseNotifications(owner: "w", now: now, until: now.adding(seconds: 30), limit: 100)
+            try await store.finishNotification(id: done.id, owner: "w", outcome: .delivered(at: now))
+            try await store.finishNotification(id: waiting.id, owner: "w", outcome: .retry(next: now.adding(seconds: 5), error: "x",
+                                                                                            attempted: true, at: now))
+            try check(try await store.expireNotifications(finishedBefore: now, limit: 100) == 0, "finished at the cutoff is kept")
+            try check(try await store.expireNotifications(finishedBefore: now.adding(seconds: 1), limit: 100) == 1, "the delivered one")
+            let left = try await store.notificationMessages(OutboxQuery(), organization: a).map(\.id).sorted()
+            try check(left == [waiting.id, later.id].sorted(), "pending messages stay: \(left)")
+            var again = done
+            again.id = UUID().uuidString.lowercased()
+            try check(try await store.enqueueNotifications([again], organization: a) == 1, "its key is free again")
+        },
         Case(name: "concurrent leases never hand the same message to two owners") { store in
             let a = OrganizationID.random()
             let now = Fixture.base.adding(seconds: 600)

@@ -310,3 +310,27 @@ struct DeliveryServiceLifecycleTests {
         #expect(ContinuousClock.now - stopping < .seconds(10), "stopped while waiting for the next poll")
     }
 }
+
+@Suite("Outbox expiry")
+struct OutboxExpiryTests {
+    @Test("finished messages are deleted after keep_finished, at most once per interval; pending ones stay", arguments: NotifyBackend.available)
+    func expiry(_ backend: NotifyBackend) async throws {
+        try await backend.withStore { store in
+            let org = OrganizationID.random(), time = ManualTime()
+            try await store.replaceNotificationRoutes([NotificationRoute(id: "off", channel: .webhook, url: "http://127.0.0.1:9/x",
+                                                                         secret: Fixtures.secret, enabled: false)],
+                                                      organization: org, at: time.now)
+            let outbox = Fixtures.outbox(store, time: time)
+            _ = try await outbox.sendTest(organization: org, routeID: "off")
+            var options = Fixtures.options()
+            options.keepFinishedSeconds = 86_400
+            let service = Fixtures.service(store, time: time, options: options)
+            await service.runOnce()
+            #expect(try await store.notificationMessages(OutboxQuery(states: [.failed]), organization: org).count == 1, "disabled route")
+            #expect(await service.expireFinishedIfDue() == 0, "not a day old yet")
+            time.advance(seconds: 86_401)
+            #expect(await service.expireFinishedIfDue() == 1)
+            #expect(try await store.notificationMessages(OutboxQuery(), organization: org).isEmpty)
+        }
+    }
+}

@@ -201,6 +201,7 @@ public enum ConfigSchema {
     static let notifySendTimeout = ConfigSetting.duration("notifications.send_timeout", default: 10, range: 1...300, doc: "longest wait for a channel to accept one message (HTTP request, each SMTP reply)")
     static let notifyGiveUp = ConfigSetting.duration("notifications.give_up_after", default: 86_400, range: 60...(30 * 86_400), doc: "a message still failing this long after it was queued is given up (state failed, listed by the API)")
     static let notifyDigestWindow = ConfigSetting.duration("notifications.digest_window", default: 60, range: 0...86_400, doc: "similar events (same rule and route) due within this window after one was sent go out as one digest")
+    static let notifyKeepFinished = ConfigSetting.duration("notifications.keep_finished", default: 30 * 86_400, range: 3600...(365 * 86_400), doc: "delivered and failed messages are deleted this long after they finished (the deliveries listing goes back this far)")
     static let notifyRate = ConfigSetting.integer("notifications.rate_per_minute", default: 30, range: 1...10_000, doc: "most messages per minute per channel kind (slack, email, webhook); the rest wait and are grouped")
 
     /// Every declared key, in the order of the shipped YAML file.
@@ -223,7 +224,7 @@ public enum ConfigSchema {
         keyCacheTTL, keyCacheSize, logLevel, logFormat, logFile, logMaxSize, logBackups,
         monitoringEnabled, metricsEnabled, metricsPort, healthInterval, performanceMonitoring, alertOnErrors,
         smtpHost, smtpPort, smtpUser, smtpPassword, smtpSecurity, smtpCAFile, slackWebhook, emailTo, emailFrom, dashboardURL,
-        notifySendTimeout, notifyGiveUp, notifyDigestWindow, notifyRate,
+        notifySendTimeout, notifyGiveUp, notifyDigestWindow, notifyRate, notifyKeepFinished,
     ]
 
     /// Sections whose keys are free-form, with the YAML shipped for them.

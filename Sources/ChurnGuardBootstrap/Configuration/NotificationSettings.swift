@@ -31,6 +31,8 @@ public struct NotificationSettings: Sendable {
     public var digestWindowSeconds = ConfigSchema.notifyDigestWindow.defaultValue
     /// `notifications.rate_per_minute`.
     public var ratePerMinute = ConfigSchema.notifyRate.defaultValue
+    /// `notifications.keep_finished` in seconds.
+    public var keepFinishedSeconds = ConfigSchema.notifyKeepFinished.defaultValue
 
     /// The defaults (no channel configured).
     public init() {}
@@ -58,6 +60,7 @@ public struct NotificationSettings: Sendable {
         giveUpAfterSeconds = try S.notifyGiveUp.read(values)
         digestWindowSeconds = try S.notifyDigestWindow.read(values)
         ratePerMinute = try S.notifyRate.read(values)
+        keepFinishedSeconds = try S.notifyKeepFinished.read(values)
     }
 
     /// A plain address: one `@` with text on both sides, no spaces, commas or angle brackets.

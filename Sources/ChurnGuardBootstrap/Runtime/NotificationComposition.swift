@@ -23,6 +23,7 @@ public enum NotificationComposition {
         options.giveUpAfterSeconds = Int64(settings.giveUpAfterSeconds)
         options.digestWindowSeconds = Int64(settings.digestWindowSeconds)
         options.ratePerMinute = settings.ratePerMinute
+        options.keepFinishedSeconds = Int64(settings.keepFinishedSeconds)
         return options
     }
 

@@ -35,6 +35,10 @@ struct TimedNotificationStore: NotificationStore {
         try await timed(write) { try await base.finishNotification(id: id, owner: owner, outcome: outcome) }
     }
 
+    func expireNotifications(finishedBefore cutoff: Timestamp, limit: Int) async throws -> Int {
+        try await timed(write) { try await base.expireNotifications(finishedBefore: cutoff, limit: limit) }
+    }
+
     func notificationMessages(_ query: OutboxQuery, organization: OrganizationID) async throws -> [OutboxMessage] {
         try await timed(select) { try await base.notificationMessages(query, organization: organization) }
     }

@@ -58,6 +58,19 @@ extension InMemoryStore: NotificationStore {
         return true
     }
 
+    @discardableResult
+    public func expireNotifications(finishedBefore cutoff: Timestamp, limit: Int) async throws -> Int {
+        if let failure { throw failure }
+        let expired = notificationState.outbox.values
+            .filter { $0.state != .pending && ($0.finishedAt.map { $0 < cutoff } ?? false) }
+            .sorted { ($0.finishedAt ?? cutoff, $0.id) < ($1.finishedAt ?? cutoff, $1.id) }.prefix(max(0, limit))
+        for message in expired {
+            notificationState.outbox[message.id] = nil
+            notificationState.keys.remove(message.organization.description + " " + message.idempotencyKey)
+        }
+        return expired.count
+    }
+
     public func notificationMessages(_ query: OutboxQuery, organization: OrganizationID) async throws -> [OutboxMessage] {
         if let failure { throw failure }
         return notificationState.outbox.values

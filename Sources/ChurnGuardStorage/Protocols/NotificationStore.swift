@@ -63,4 +63,9 @@ public protocol NotificationStore: Sendable {
 
     /// The organization's messages selected by `query`, newest first.
     func notificationMessages(_ query: OutboxQuery, organization: OrganizationID) async throws -> [OutboxMessage]
+
+    /// Deletes up to `limit` delivered or failed messages of every organization finished
+    /// before `cutoff`; returns how many. Pending messages are never deleted.
+    @discardableResult
+    func expireNotifications(finishedBefore cutoff: Timestamp, limit: Int) async throws -> Int
 }
