@@ -161,24 +161,28 @@ public actor AlertEvaluator {
         queue.append((alert, history))
     }
 
-    /// Stores queued transitions in order; stops at the first failure (retried later).
+    /// Stores queued transitions in order; stops at the first failure (retried later). Those
+    /// stored are then handed to `stored` (the notification outbox), after the whole run, so
+    /// notifying never delays the next transition's store.
     func flush() async {
         guard !flushing else { return }
         flushing = true
-        defer { flushing = false }
+        var saved: [(Alert, [AlertHistoryEntry])] = []
         while let (alert, history) = queue.first {
             do {
                 try await store.saveAlert(alert, appending: history)
                 queue.removeFirst()
-                await stored(alert, history)
+                saved.append((alert, history))
             } catch {
                 storeFailures.increment()
                 logger.warning("alert transition not stored yet; retried on the next tick", metadata: [
                     "alert_id": "\(alert.id)", "organization_id": "\(alert.organization)", "error": "\(error)",
                 ])
-                return
+                break
             }
         }
+        flushing = false
+        for (alert, history) in saved { await stored(alert, history) }
     }
 
     func metricRules(_ organization: OrganizationID) -> [String: [AlertRule]] {
