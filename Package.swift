@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Domain values, validation and errors. Depends on nothing of ours.
@@ -107,6 +108,36 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // A small SMTP client on swift-nio and swift-nio-ssl (EHLO, STARTTLS, AUTH, dot-stuffing).
+        .target(
+            name: "ChurnGuardSMTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Throwaway SMTP servers (aiosmtpd, scripts/lib/smtp_test_server.py) for tests; linked into tests only.
+        .target(name: "SMTPTesting", swiftSettings: strict),
+
+        // Notification channels (Slack, signed webhooks, email) and the outbox delivery service.
+        .target(
+            name: "ChurnGuardNotifications",
+            dependencies: [
+                "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore", "ChurnGuardSMTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+
         // HTTP routes and middleware.
         .target(
             name: "ChurnGuardAPI",
@@ -130,7 +161,7 @@ let package = Package(
             name: "ChurnGuardBootstrap",
             dependencies: [
                 "ChurnGuardAPI", "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore",
-                "ChurnGuardAnalytics", "StorageSQLite", "StoragePostgres",
+                "ChurnGuardAnalytics", "StorageSQLite", "StoragePostgres", "ChurnGuardNotifications",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -205,6 +236,33 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChurnGuardSMTPTests",
+            dependencies: [
+                "ChurnGuardSMTP", "SMTPTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChurnGuardNotificationsTests",
+            dependencies: [
+                "ChurnGuardNotifications", "ChurnGuardSMTP", "SMTPTesting", "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore",
+                "ChurnGuardBootstrap", "StorageSQLite", "StoragePostgres", "StoragePostgresTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -69,6 +69,8 @@ enum PostgresMigrations {
                           """,
                           "CREATE INDEX idx_ingest_idempotency_created ON ingest_idempotency (created_at)",
                       ] + rowSecurity("ingest_idempotency")),
+            Migration(version: 7, name: "notification_route_sets, notification_routes, notification_outbox, row-level security",
+                      statements: notifications),
         ]
     }
 

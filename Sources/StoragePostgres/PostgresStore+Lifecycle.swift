@@ -37,14 +37,17 @@ extension PostgresStore: StoreLifecycle {
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                 """, logger: logger)
-            let current = try await Self.databaseVersion(connection, logger: logger)
+            let done = try await Self.appliedVersions(connection, logger: logger)
+            let current = done.max() ?? 0
             let known = PostgresMigrations.latestVersion
             guard current <= known else {
                 throw StoreError.schemaNotCurrent(
                     "database schema version \(current) is newer than this build knows (\(known)); upgrade churnguard")
             }
             let chosen = try await PostgresStorageMode.detect(connection, requested: requested, logger: logger)
-            guard let migration = PostgresMigrations.all(for: chosen).first(where: { $0.version > current }) else { return nil }
+            // The first migration not yet applied, even one numbered below the newest applied:
+            // features developed side by side may land in either order.
+            guard let migration = PostgresMigrations.all(for: chosen).first(where: { !done.contains($0.version) }) else { return nil }
             for statement in migration.statements {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
@@ -54,10 +57,11 @@ extension PostgresStore: StoreLifecycle {
         }
     }
 
-    private static func databaseVersion(_ connection: PostgresConnection, logger: Logger) async throws -> Int {
-        let rows = try await connection.query("SELECT COALESCE(MAX(version), 0)::INT8 FROM schema_migrations", logger: logger)
-        for try await version in rows.decode(Int64.self) { return Int(version) }
-        return 0
+    private static func appliedVersions(_ connection: PostgresConnection, logger: Logger) async throws -> Set<Int> {
+        let rows = try await connection.query("SELECT version::INT8 FROM schema_migrations", logger: logger)
+        var versions = Set<Int>()
+        for try await version in rows.decode(Int64.self) { versions.insert(Int(version)) }
+        return versions
     }
 
     public func migrationStatus() async throws -> MigrationStatus {

@@ -67,12 +67,26 @@ public enum TemporaryPostgresDatabase {
         do {
             let result = try await body(store, options)
             await store.shutdown()
-            try await admin(base, PostgresQuery(unsafeSQL: "DROP DATABASE \"\(name)\" WITH (FORCE)"))
+            await drop(name, base)
             return result
         } catch {
             await store.shutdown()
-            try? await admin(base, PostgresQuery(unsafeSQL: "DROP DATABASE \"\(name)\" WITH (FORCE)"))
+            await drop(name, base)
             throw error
+        }
+    }
+
+    /// Drops a test database, retrying a few times: `WITH (FORCE)` is refused while a session
+    /// of another role (autovacuum) is still attached. A database that cannot be dropped is
+    /// left to the throwaway server rather than failing a test that passed.
+    static func drop(_ name: String, _ base: PostgresStoreOptions) async {
+        for attempt in 1...5 {
+            do {
+                try await admin(base, PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)"))
+                return
+            } catch {
+                try? await Task.sleep(for: .milliseconds(200 * attempt))
+            }
         }
     }
 

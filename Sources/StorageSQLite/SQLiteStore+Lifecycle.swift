@@ -7,14 +7,17 @@ extension SQLiteStore: StoreLifecycle {
     public func migrate() async throws -> [String] {
         try await write { db in
             try Self.createMigrationsTable(db)
-            let current = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(version), 0) FROM schema_migrations") ?? 0
+            let done = Set(try Int.fetchAll(db, sql: "SELECT version FROM schema_migrations"))
+            let current = done.max() ?? 0
             let known = SQLiteMigrations.all.last?.version ?? 0
             guard current <= known else {
                 throw StoreError.schemaNotCurrent(
                     "database schema version \(current) is newer than this build knows (\(known)); upgrade churnguard")
             }
+            // Every migration not yet applied, in order, even one numbered below the newest
+            // applied: features developed side by side may land in either order.
             var applied: [String] = []
-            for migration in SQLiteMigrations.all where migration.version > current {
+            for migration in SQLiteMigrations.all where !done.contains(migration.version) {
                 try db.execute(sql: migration.sql)
                 try db.execute(sql: "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                                arguments: [migration.version, migration.name, Timestamp(Date()).microseconds])

@@ -20,6 +20,11 @@ struct PostgresConformanceTests {
         try await withMigrated { try await check.run($0) }
     }
 
+    @Test("PostgreSQL notifications", arguments: StoreConformance.notificationCases)
+    func notifications(_ check: StoreConformance.Case<any NotificationStore>) async throws {
+        try await withMigrated { try await check.run($0) }
+    }
+
     @Test("PostgreSQL rollups", arguments: StoreConformance.rollupCases)
     func rollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
         try await withMigrated { try await check.run(.init($0)) }

@@ -21,6 +21,11 @@ struct ConformanceTests {
         try await check.run(InMemoryStore())
     }
 
+    @Test("in-memory notifications", arguments: StoreConformance.notificationCases)
+    func inMemoryNotifications(_ check: StoreConformance.Case<any NotificationStore>) async throws {
+        try await check.run(InMemoryStore())
+    }
+
     @Test("in-memory rollups", arguments: StoreConformance.rollupCases)
     func inMemoryRollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
         try await check.run(.init(InMemoryStore()))
@@ -43,6 +48,11 @@ struct ConformanceTests {
 
     @Test("SQLite alerts", arguments: StoreConformance.alertCases)
     func sqliteAlerts(_ check: StoreConformance.Case<any AlertStore>) async throws {
+        try await withSQLite { try await check.run($0) }
+    }
+
+    @Test("SQLite notifications", arguments: StoreConformance.notificationCases)
+    func sqliteNotifications(_ check: StoreConformance.Case<any NotificationStore>) async throws {
         try await withSQLite { try await check.run($0) }
     }
 

@@ -70,6 +70,22 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("a missing migration numbered below the newest applied one is applied (features land in either order)")
+    func gapIsFilled() async throws {
+        try await TemporaryDirectory.with { directory in
+            let path = directory.appendingPathComponent("gap.sqlite").path
+            let store = try SQLiteStore(path: path)
+            _ = try await store.migrate()
+            // As if migration 5 had landed after 7 was applied: its table and record are gone.
+            try runSQL(path, "DROP TABLE ingest_idempotency; DELETE FROM schema_migrations WHERE version = 5;")
+            await #expect(throws: StoreError.self) { try await store.checkReady() }
+            let applied = try await store.migrate()
+            #expect(applied.count == 1 && applied.first?.hasPrefix("5: ") == true, "\(applied)")
+            try await store.checkReady()
+            #expect(try await store.migrate().isEmpty)
+        }
+    }
+
     @Test("an unmigrated database is not ready")
     func unmigratedNotReady() async throws {
         try await TemporaryDirectory.with { directory in

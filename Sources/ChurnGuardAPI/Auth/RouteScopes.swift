@@ -30,6 +30,10 @@ public enum RouteScopes {
         "DELETE /api/v1/analytics/alert-rules/{id}": .scope(.admin),
         "POST /api/v1/analytics/alerts/{id}/ack": .scope(.read),
         "POST /api/v1/analytics/alerts/{id}/snooze": .scope(.read),
+        "GET /api/v1/notifications/routes": .scope(.admin),
+        "PUT /api/v1/notifications/routes": .scope(.admin),
+        "POST /api/v1/notifications/test": .scope(.admin),
+        "GET /api/v1/notifications/deliveries": .scope(.read),
     ]
 
     /// What `method` on the route `template` requires.

@@ -28,6 +28,9 @@ public struct APIDependencies: Sendable {
     public var realtime: RealtimeAPI
     /// The authenticator to share with the stream; nil: the router makes its own.
     public var authenticator: Authenticator?
+    /// Notification routes, test sends and deliveries; nil: built over `backends` without
+    /// default routes.
+    public var notifications: NotificationsAPI?
 
     /// Creates the dependencies.
     public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: (any RateLimiter)? = nil,
@@ -80,6 +83,8 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
         .register(on: tenant)
     AggregateRoutes(store: backends.rollups, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
     registerRealtimeRoutes(on: tenant, dependencies.realtime, options: dependencies.options)
+    NotificationRoutes(api: dependencies.notifications ?? .standalone(backends.notifications, factory: factory), options: options)
+        .register(on: tenant)
     // The stream's upgrade router serves GET on its path; any other method there is 405 too.
     methodTable.load(router.routes.map { (method: $0.method.rawValue, path: "\($0.path)") } + [(method: "GET", path: streamPath)])
     return router

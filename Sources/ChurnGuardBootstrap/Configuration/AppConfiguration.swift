@@ -111,6 +111,8 @@ public struct AppConfiguration: Sendable {
     /// built-in defaults are the deployment guide's (`churn_risk_score` above 0.8 high,
     /// `customer_activity` below 50 medium); a configuration that sets the section replaces them.
     public var alertThresholds = AppConfiguration.guideAlertThresholds
+    /// `notifications.*`: channels, default recipients, pacing.
+    public var notifications = NotificationSettings()
     /// `data_aggregation.processing_interval_seconds`.
     public var aggregationIntervalSeconds = ConfigSchema.aggregationInterval.defaultValue
     /// `data_aggregation.batch_size`.
@@ -240,6 +242,7 @@ public struct AppConfiguration: Sendable {
         retentionDailySeconds = try S.dailyRetention.read(values)
         anomalySensitivity = try S.sensitivity.read(values)
         ensembleVotingThreshold = try S.votingThreshold.read(values)
+        notifications = try NotificationSettings(values)
     }
 
     /// Every declared key with its effective value (secrets `<redacted>`) and its source.

@@ -187,11 +187,22 @@ public enum ConfigSchema {
     static let healthInterval = ConfigSetting.integer("monitoring.health_check_interval", default: 30, range: 1...86_400, doc: "seconds between self-checks", pending: observability)
     static let performanceMonitoring = ConfigSetting.flag("monitoring.performance_monitoring", default: true, doc: "record request timings", pending: observability)
     static let alertOnErrors = ConfigSetting.flag("monitoring.alert_on_errors", default: true, doc: "notify on service errors", pending: notify)
-    static let smtpHost = ConfigSetting.optionalText("notifications.smtp.host", doc: "SMTP server for alert mail", aliases: ["SMTP_HOST"], pending: notify)
-    static let smtpPort = ConfigSetting.integer("notifications.smtp.port", default: 587, range: 1...65_535, doc: "SMTP port", aliases: ["SMTP_PORT"], pending: notify)
-    static let smtpUser = ConfigSetting.optionalText("notifications.smtp.username", doc: "SMTP user", aliases: ["SMTP_USERNAME"], pending: notify)
-    static let smtpPassword = ConfigSetting.optionalText("notifications.smtp.password", doc: "SMTP password", aliases: ["SMTP_PASSWORD"], secret: true, pending: notify)
-    static let slackWebhook = ConfigSetting.optionalText("notifications.slack_webhook_url", doc: "Slack incoming webhook", aliases: ["SLACK_WEBHOOK_URL"], secret: true, pending: notify)
+    static let smtpHost = ConfigSetting.optionalText("notifications.smtp.host", doc: "SMTP server for notification mail (unset: no email channel)", aliases: ["SMTP_HOST"])
+    static let smtpPort = ConfigSetting.integer("notifications.smtp.port", default: 587, range: 1...65_535, doc: "SMTP port (587 submission, 465 with security tls, 25 relay)", aliases: ["SMTP_PORT"])
+    static let smtpUser = ConfigSetting.optionalText("notifications.smtp.username", doc: "SMTP user for AUTH PLAIN or LOGIN (unset: no authentication)", aliases: ["SMTP_USERNAME"])
+    static let smtpPassword = ConfigSetting.optionalText("notifications.smtp.password", doc: "SMTP password (sent only over TLS)", aliases: ["SMTP_PASSWORD"], secret: true)
+    static let smtpSecurity = ConfigSetting.choice("notifications.smtp.security", default: "starttls", allowed: ["starttls", "starttls_required", "tls", "none"],
+        doc: "starttls (upgrade when offered), starttls_required (refuse to send without it), tls (TLS from the start, port 465) or none (a local relay)")
+    static let smtpCAFile = ConfigSetting.optionalText("notifications.smtp.ca_file", doc: "PEM file of the CAs to trust for the SMTP server (system store when unset)")
+    static let slackWebhook = ConfigSetting.optionalText("notifications.slack_webhook_url", doc: "Slack incoming webhook: every organization's alert transitions go there unless it set its own routes", aliases: ["SLACK_WEBHOOK_URL"], secret: true)
+    static let emailTo = ConfigSetting.list("notifications.email.to", default: [], doc: "default recipients of notification mail (comma-separated in the variable); with SMTP_HOST, every organization's alert transitions are mailed to them unless it set its own routes", aliases: ["ALERT_EMAIL_TO"])
+    static let emailFrom = ConfigSetting.text("notifications.email.from", default: "churnguard@localhost", doc: "sender address of notification mail", aliases: ["ALERT_EMAIL_FROM"])
+    static let dashboardURL = ConfigSetting.optionalText("notifications.dashboard_url", doc: "base address of the dashboard; messages link to the event's view under it (no links when unset)")
+    static let notifySendTimeout = ConfigSetting.duration("notifications.send_timeout", default: 10, range: 1...300, doc: "longest wait for a channel to accept one message (HTTP request, each SMTP reply)")
+    static let notifyGiveUp = ConfigSetting.duration("notifications.give_up_after", default: 86_400, range: 60...(30 * 86_400), doc: "a message still failing this long after it was queued is given up (state failed, listed by the API)")
+    static let notifyDigestWindow = ConfigSetting.duration("notifications.digest_window", default: 60, range: 0...86_400, doc: "similar events (same rule and route) due within this window after one was sent go out as one digest")
+    static let notifyKeepFinished = ConfigSetting.duration("notifications.keep_finished", default: 30 * 86_400, range: 3600...(365 * 86_400), doc: "delivered and failed messages are deleted this long after they finished (the deliveries listing goes back this far)")
+    static let notifyRate = ConfigSetting.integer("notifications.rate_per_minute", default: 30, range: 1...10_000, doc: "most messages per minute per channel kind (slack, email, webhook); the rest wait and are grouped")
 
     /// Every declared key, in the order of the shipped YAML file.
     public static let all: [any AnyConfigSetting] = [
@@ -212,7 +223,8 @@ public enum ConfigSchema {
         jwtSecret, jwtPreviousSecret, tokenLifetime, jwtIssuer, jwtAudience, httpsRedirect, trustedProxies, hstsMaxAge,
         keyCacheTTL, keyCacheSize, logLevel, logFormat, logFile, logMaxSize, logBackups,
         monitoringEnabled, metricsEnabled, metricsPort, healthInterval, performanceMonitoring, alertOnErrors,
-        smtpHost, smtpPort, smtpUser, smtpPassword, slackWebhook,
+        smtpHost, smtpPort, smtpUser, smtpPassword, smtpSecurity, smtpCAFile, slackWebhook, emailTo, emailFrom, dashboardURL,
+        notifySendTimeout, notifyGiveUp, notifyDigestWindow, notifyRate, notifyKeepFinished,
     ]
 
     /// Sections whose keys are free-form, with the YAML shipped for them.

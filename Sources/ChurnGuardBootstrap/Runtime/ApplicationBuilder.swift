@@ -35,6 +35,8 @@ public enum ApplicationBuilder {
         public let alerts: AlertEvaluator
         /// The live stream's connections.
         public let hub: StreamHub
+        /// Where alert transitions (and test sends) are queued for notification.
+        public let outbox: NotificationOutbox
 
         /// The application as a service whose graceful shutdown first closes every stream
         /// connection with 1001 "going away".
@@ -81,14 +83,18 @@ public enum ApplicationBuilder {
         let tokens = try await accessTokens(configuration, logger: logger)
         let engine = RealtimeEngine(options: configuration.realtimeOptions)
         let hub = StreamHub(outboxCapacity: configuration.streamSendQueue)
+        let routing = NotificationComposition.routing(configuration, store: timed.notifications)
+        let outbox = NotificationOutbox(store: timed.notifications, routing: routing, logger: logger,
+                                        metricsFactory: serviceMetrics.factory)
         let evaluator = AlertEvaluator(store: timed.alerts, defaults: configuration.alertThresholds,
-                                       publish: { hub.publish($0) }, logger: logger)
+                                       publish: { hub.publish($0) }, stored: NotificationComposition.alertSink(outbox), logger: logger)
         let pushed = StatisticsPushLog()
         // Off, nothing subscribes to the bus: ingest runs exactly as without the engine.
         let realtimeService = !configuration.realtimeEnabled ? nil : RealtimeService(
             engine: engine, bus: bus,
             onCommit: [{ hub.publish($0) }, { await evaluator.evaluate($0) }],
-            onTick: [{ _ in await evaluator.tick() }, { _ in hub.publishStatistics(from: engine, pushed: pushed) }],
+            onTick: [{ _ in await evaluator.tick() }, { _ in hub.publishStatistics(from: engine, pushed: pushed) },
+                     { _ in await outbox.retryWaiting() }],
             logger: logger)
         // One authenticator for the API and the stream: a key revoked through the API is
         // forgotten by both at once.
@@ -98,6 +104,7 @@ public enum ApplicationBuilder {
         var dependencies = APIDependencies(backends: timed, pipeline: pipeline, options: options, tokens: tokens, metrics: serviceMetrics,
                                            realtime: RealtimeAPI(engine: engine, evaluator: evaluator, alerts: timed.alerts))
         dependencies.authenticator = authenticator
+        dependencies.notifications = NotificationsAPI(store: timed.notifications, routing: routing, outbox: outbox)
         if let prometheus {
             dependencies.httpMetrics = HTTPMetrics(factory: serviceMetrics.factory)
             if configuration.metricsPort == 0 { dependencies.exposition = prometheus.exposition }
@@ -129,7 +136,7 @@ public enum ApplicationBuilder {
         // The worker's services, when `serve` runs them in-process (see BackgroundServices).
         application.addServices(backgroundServices)
         return Built(application: application, pipeline: pipeline, bus: bus, routes: routes, metrics: prometheus,
-                     realtime: engine, alerts: evaluator, hub: hub)
+                     realtime: engine, alerts: evaluator, hub: hub, outbox: outbox)
     }
 
     /// The metrics a process counts into according to `configuration`: the process-wide

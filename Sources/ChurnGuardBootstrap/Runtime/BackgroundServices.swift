@@ -6,7 +6,8 @@ public import ChurnGuardEngine
 import Foundation
 import Metrics
 
-/// Builds the worker's services (aggregation, retention, storage preparation, maintenance)
+/// Builds the worker's services (aggregation, retention, storage preparation, maintenance,
+/// notification delivery)
 /// from configuration, for `churnguard worker` and for `serve`, which runs them in-process
 /// unless told not to (`--no-worker`).
 public enum BackgroundServices {
@@ -51,7 +52,9 @@ public enum BackgroundServices {
         let idempotency = IdempotencyExpiryService(
             store: timed.points, ttlSeconds: Int64(configuration.idempotencyKeyTTLSeconds), interval: timing.retentionInterval,
             clock: clock, now: { Timestamp(Date()) }, logger: logger, metrics: workerMetrics)
-        return [aggregation, retention, preparation, maintenance, idempotency]
+        let notifications = NotificationComposition.deliveryService(configuration, store: timed.notifications, logger: logger,
+                                                                    metricsFactory: factory)
+        return [aggregation, retention, preparation, maintenance, idempotency, notifications]
     }
 
     /// Runs the services until SIGTERM or SIGINT, then stops them gracefully: a rollup

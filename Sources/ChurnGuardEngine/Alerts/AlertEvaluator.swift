@@ -26,6 +26,7 @@ public actor AlertEvaluator {
     let store: any AlertStore
     let defaults: [AlertRule]
     let publish: @Sendable (Alert) -> Void
+    let stored: @Sendable (Alert, [AlertHistoryEntry]) async -> Void
     let now: @Sendable () -> Timestamp
     let makeID: @Sendable () -> String
     let logger: Logger
@@ -41,13 +42,16 @@ public actor AlertEvaluator {
     let dropped: Counter
 
     /// Creates an evaluator with the configuration's `defaults`.
+    /// `stored` is told of each transition once it is stored (the notification outbox).
     public init(store: any AlertStore, defaults: [AlertRule], publish: @escaping @Sendable (Alert) -> Void = { _ in },
+                stored: @escaping @Sendable (Alert, [AlertHistoryEntry]) async -> Void = { _, _ in },
                 now: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) },
                 makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
                 logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.store = store
         self.defaults = defaults
         self.publish = publish
+        self.stored = stored
         self.now = now
         self.makeID = makeID
         self.logger = logger
@@ -168,23 +172,28 @@ public actor AlertEvaluator {
         queue.append((alert, history))
     }
 
-    /// Stores queued transitions in order; stops at the first failure (retried later).
+    /// Stores queued transitions in order; stops at the first failure (retried later). Those
+    /// stored are then handed to `stored` (the notification outbox), after the whole run, so
+    /// notifying never delays the next transition's store.
     func flush() async {
         guard !flushing else { return }
         flushing = true
-        defer { flushing = false }
+        var saved: [(Alert, [AlertHistoryEntry])] = []
         while let (alert, history) = queue.first {
             do {
                 try await store.saveAlert(alert, appending: history)
                 queue.removeFirst()
+                saved.append((alert, history))
             } catch {
                 storeFailures.increment()
                 logger.warning("alert transition not stored yet; retried on the next tick", metadata: [
                     "alert_id": "\(alert.id)", "organization_id": "\(alert.organization)", "error": "\(error)",
                 ])
-                return
+                break
             }
         }
+        flushing = false
+        for (alert, history) in saved { await stored(alert, history) }
     }
 
     func metricRules(_ organization: OrganizationID) -> [String: [AlertRule]] {

@@ -32,6 +32,22 @@ public enum MetricNames {
     public static let workerRuns = "churnguard_worker_runs_total"
     /// Background service runs that failed, by `service`.
     public static let workerFailures = "churnguard_worker_failures_total"
+    /// Notification messages queued in the outbox, by `channel` and `kind`.
+    public static let notificationsQueued = "churnguard_notifications_queued_total"
+    /// Notification messages delivered, by `channel`.
+    public static let notificationsDelivered = "churnguard_notifications_delivered_total"
+    /// Failed delivery attempts (retried later), by `channel`.
+    public static let notificationsAttemptFailures = "churnguard_notifications_attempt_failures_total"
+    /// Notification messages given up, by `channel`.
+    public static let notificationsFailed = "churnguard_notifications_failed_total"
+    /// Messages held back by the per-channel rate limit, by `channel`.
+    public static let notificationsRateLimited = "churnguard_notifications_rate_limited_total"
+    /// Messages sent as part of a digest (grouped with others), by `channel`.
+    public static let notificationsDigested = "churnguard_notifications_digested_total"
+    /// Events that could not be queued yet (the store was down; retried), by `kind`.
+    public static let notificationsEnqueueFailures = "churnguard_notifications_enqueue_failures_total"
+    /// Time to deliver one message (or digest) to its channel, by `channel`, a histogram.
+    public static let notificationsDeliveryDuration = "churnguard_notifications_delivery_duration_seconds"
 }
 
 extension MetricNames {
@@ -53,6 +69,14 @@ extension MetricNames {
         rollupPending: "Points stored but not yet rolled up (sampled by the maintenance run).",
         workerRuns: "Background service runs, by service.",
         workerFailures: "Background service runs that failed, by service.",
+        notificationsQueued: "Notification messages queued in the outbox, by channel and event kind.",
+        notificationsDelivered: "Notification messages delivered, by channel.",
+        notificationsAttemptFailures: "Failed notification delivery attempts (retried later), by channel.",
+        notificationsFailed: "Notification messages given up (permanent refusal or past the give-up time), by channel.",
+        notificationsRateLimited: "Notification messages held back by the per-channel rate limit, by channel.",
+        notificationsDigested: "Notification messages sent grouped with others in one digest, by channel.",
+        notificationsEnqueueFailures: "Notification events not queued yet because the store failed (retried), by event kind.",
+        notificationsDeliveryDuration: "Time to deliver one notification message or digest, by channel.",
         "churnguard_rate_limited_total": "Requests refused by the per-key rate limit.",
         "churnguard_api_key_cache_total": "API key verifications answered by the cache (hit) or the store (miss).",
         "churnguard_query_concurrency_refusals_total": "Reads refused because the organization already ran its maximum of concurrent queries.",
