@@ -21,6 +21,11 @@ struct ConformanceTests {
         try await check.run(InMemoryStore())
     }
 
+    @Test("in-memory anomalies", arguments: StoreConformance.anomalyCases)
+    func inMemoryAnomalies(_ check: StoreConformance.Case<any AnomalyStore>) async throws {
+        try await check.run(InMemoryStore())
+    }
+
     @Test("in-memory rollups", arguments: StoreConformance.rollupCases)
     func inMemoryRollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
         try await check.run(.init(InMemoryStore()))
@@ -43,6 +48,11 @@ struct ConformanceTests {
 
     @Test("SQLite alerts", arguments: StoreConformance.alertCases)
     func sqliteAlerts(_ check: StoreConformance.Case<any AlertStore>) async throws {
+        try await withSQLite { try await check.run($0) }
+    }
+
+    @Test("SQLite anomalies", arguments: StoreConformance.anomalyCases)
+    func sqliteAnomalies(_ check: StoreConformance.Case<any AnomalyStore>) async throws {
         try await withSQLite { try await check.run($0) }
     }
 

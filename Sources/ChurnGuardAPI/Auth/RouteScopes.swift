@@ -30,6 +30,8 @@ public enum RouteScopes {
         "DELETE /api/v1/analytics/alert-rules/{id}": .scope(.admin),
         "POST /api/v1/analytics/alerts/{id}/ack": .scope(.read),
         "POST /api/v1/analytics/alerts/{id}/snooze": .scope(.read),
+        "POST /api/v1/analytics/anomalies/{id}/feedback": .scope(.read),
+        "POST /api/v1/analytics/anomalies/detect": .scope(.read),
     ]
 
     /// What `method` on the route `template` requires.

@@ -78,5 +78,8 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
         .register(on: tenant)
     AggregateRoutes(store: backends.rollups, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
     registerRealtimeRoutes(on: tenant, dependencies.realtime, options: dependencies.options)
+    AnomalyRoutes(store: backends.anomalies, options: dependencies.options).register(on: tenant)
+    AnomalyDetectRoutes(points: backends.points, anomalies: backends.anomalies, options: dependencies.options, queryLimiter: queryLimiter)
+        .register(on: tenant)
     return router
 }

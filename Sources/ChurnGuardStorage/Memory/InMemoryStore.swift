@@ -13,6 +13,8 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
     var idempotency: [OrganizationID: [String: (hash: [UInt8], accepted: Int, at: Timestamp)]] = [:]
     /// Alert rules, alerts and their history (see InMemoryStore+Alerts).
     var alertState = InMemoryAlertState()
+    /// Anomalies and the monitor's series states (see InMemoryStore+Anomalies).
+    var anomalyState = InMemoryAnomalyState()
     var failure: StoreError?
 
     /// An empty store.
