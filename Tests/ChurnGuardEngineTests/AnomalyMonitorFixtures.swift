@@ -11,8 +11,9 @@ enum MonitorFixture {
     /// The monitor's "now": well after every fixture point.
     static let now = base.adding(seconds: 40 * 86_400)
 
-    /// `rows` hourly values of one series: 50 + 10·sin(day) + N(0, 1) noise, plus `spikes` (row → added value).
-    static func series(_ metric: String, customer: String, rows: Range<Int>, seed: UInt64, spikes: [Int: Double] = [:]) -> [MetricPoint] {
+    /// `rows` hourly values of one series: 50 + `cycle`·sin(day) + N(0, 1) noise, plus `spikes` (row → added value).
+    static func series(_ metric: String, customer: String, rows: Range<Int>, seed: UInt64, spikes: [Int: Double] = [:],
+                       cycle: Double = 10) -> [MetricPoint] {
         var state = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         func uniform() -> Double {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -24,8 +25,8 @@ enum MonitorFixture {
             values.append(noise)
         }
         return rows.map { row in
-            let cycle = 10 * sin(2 * Double.pi * Double(row % 24) / 24)
-            let value = 50 + cycle + values[row] + (spikes[row] ?? 0)
+            let daily = cycle * sin(2 * Double.pi * Double(row % 24) / 24)
+            let value = 50 + daily + values[row] + (spikes[row] ?? 0)
             return MetricPoint(metricName: metric, timestamp: base.adding(seconds: Int64(row) * 3600), value: (value * 100).rounded() / 100,
                                tags: ["customer_id": customer, "segment": "smb"])
         }

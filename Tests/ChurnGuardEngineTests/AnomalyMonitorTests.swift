@@ -148,7 +148,9 @@ struct AnomalyMonitorTests {
 
     @Test("a series marked false positive stops alarming at the same level")
     func falsePositiveMakesStricter() {
-        let points = MonitorFixture.series("m", customer: "c1", rows: 0..<360, seed: 21, spikes: [300: 6])
+        // A flat noisy series (σ = 1) and a 4.5σ spike: over every threshold at the configured
+        // sensitivity, under most of them once the series is at the strictest tuning (× 2).
+        let points = MonitorFixture.series("m", customer: "c1", rows: 0..<360, seed: 21, spikes: [300: 4.5], cycle: 0)
         let rows = points.enumerated().map { MonitorRow(timestamp: $0.element.timestamp, sequence: Int64($0.offset), value: $0.element.value) }
         let state = AnomalySeriesState(metricName: "m", tags: ["customer_id": "c1"])
         func flags(_ factor: Double) -> Bool {

@@ -247,7 +247,7 @@ struct AnomalyDetectRoutes {
         } else if backtest {
             request.backtestDays = 30
         }
-        if request.posted != nil {
+        if object["points"] != nil {
             if object["metric_name"] != nil || object["from"] != nil || object["to"] != nil || backtest {
                 problems.append(ErrorDetail(field: "points", message: "give either points or a stored series (metric_name, tags, from, to, backtest), not both"))
             }

@@ -98,7 +98,10 @@ public struct AnomalyEventBuilder: Sendable {
         event.endedAt = row.timestamp
         event.anomalousPoints += 1
         event.updatedAt = now
-        if verdict.score > event.score { setPeak(&event, row: row, verdict: verdict) }
+        event.score = max(event.score, verdict.score)
+        let candidate = Self.expectation(verdict).map { abs(row.value - $0) }
+        let peak = event.expectedValue.map { abs(event.peakValue - $0) }
+        if let candidate, candidate > (peak ?? -1) { setPeak(&event, row: row, verdict: verdict) }
         for part in verdict.methods {
             if let index = event.methods.firstIndex(where: { $0.method == part.method.rawValue }) {
                 event.methods[index].score = max(event.methods[index].score, part.result.score)
@@ -110,14 +113,25 @@ public struct AnomalyEventBuilder: Sendable {
         finish(&event)
     }
 
+    /// The peak is the anomalous row farthest from what the methods expected (the spike, the
+    /// deepest point of a drop), not the highest score: after a spike the regime detector keeps
+    /// scoring the rows whose recent window holds it.
     private func setPeak(_ event: inout Anomaly, row: MonitorRow, verdict: EnsemblePoint) {
-        event.score = verdict.score
         event.peakAt = row.timestamp
         event.peakValue = row.value
-        let expectations = verdict.methods.compactMap(\.result.expected).filter(\.isFinite).sorted()
+        let expectations = Self.expectations(verdict)
         event.expectedValue = expectations.isEmpty ? nil : Self.median(expectations)
         event.expectedLow = expectations.first
         event.expectedHigh = expectations.last
+    }
+
+    static func expectations(_ verdict: EnsemblePoint) -> [Double] {
+        verdict.methods.compactMap(\.result.expected).filter(\.isFinite).sorted()
+    }
+
+    static func expectation(_ verdict: EnsemblePoint) -> Double? {
+        let values = expectations(verdict)
+        return values.isEmpty ? nil : median(values)
     }
 
     private func finish(_ event: inout Anomaly) {
