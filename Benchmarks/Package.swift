@@ -44,7 +44,6 @@ let package = Package(
             dependencies: [
                 .product(name: "ChurnGuardEngine", package: "churnguard"),
                 .product(name: "ChurnGuardAnalytics", package: "churnguard"),
-                .product(name: "ChurnGuardBootstrap", package: "churnguard"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),

@@ -1,8 +1,7 @@
 // monitor-bench: the anomaly monitor's cost per interval when every watched series gets one
 // new point per interval, against the bare ensemble on the same windows in the same run.
 //
-// Usage: monitor-bench [--series N] [--history H] [--intervals K] [--store memory|sqlite]
-//                      [--methods all|statistical] [--context C]
+// Usage: monitor-bench [--series N] [--history H] [--intervals K] [--methods all|statistical] [--context C]
 // Seeds N series (one metric, tag customer_id) with H points each, one minute apart, ending
 // now; runs the monitor once to catch up (timed: the cold start), then K times: appends one
 // point to every series and runs the monitor (timed). Figures are process CPU time (all
@@ -17,13 +16,12 @@ import ChurnGuardCore
 import ChurnGuardEngine
 import ChurnGuardStorage
 import Foundation
-import ChurnGuardBootstrap
 import Logging
 
 var seriesCount = 10_000
 var history = 200
 var intervals = 3
-var storeKind = "sqlite"
+let storeKind = "memory"
 var methodSet = "all"
 var contextRows = AnomalyMonitorOptions().contextRows
 var arguments = CommandLine.arguments.dropFirst()
@@ -33,7 +31,6 @@ while let argument = arguments.popFirst() {
     case "--series": seriesCount = Int(value) ?? seriesCount
     case "--history": history = Int(value) ?? history
     case "--intervals": intervals = Int(value) ?? intervals
-    case "--store": storeKind = value
     case "--methods": methodSet = value
     case "--context": contextRows = Int(value) ?? contextRows
     default:
@@ -44,10 +41,9 @@ while let argument = arguments.popFirst() {
 
 /// CPU time of the whole process, in seconds.
 func processCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    var now = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
 func wallSeconds(_ start: ContinuousClock.Instant) -> Double {
@@ -58,12 +54,12 @@ func wallSeconds(_ start: ContinuousClock.Instant) -> Double {
 let now = Timestamp(Date())
 let step: Int64 = 60
 let start = now.adding(seconds: -Int64(history + intervals + 1) * step)
-func value(_ series: Int, _ row: Int) -> Double {
+@MainActor func value(_ series: Int, _ row: Int) -> Double {
     // A daily cycle with a per-series phase and a deterministic jitter.
     let base = 100 + 20 * sin(2 * Double.pi * Double(row % 1440) / 1440 + Double(series % 17))
     return (base + Double((row * 7919 + series * 104_729) % 23) / 4 - 2.75).rounded()
 }
-func points(rows: Range<Int>) -> [MetricPoint] {
+@MainActor func points(rows: Range<Int>) -> [MetricPoint] {
     var result: [MetricPoint] = []
     result.reserveCapacity(seriesCount * rows.count)
     for row in rows {
@@ -75,18 +71,8 @@ func points(rows: Range<Int>) -> [MetricPoint] {
     return result
 }
 
-let directory = FileManager.default.temporaryDirectory.appendingPathComponent("monitor-bench-\(UUID().uuidString)")
-try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: directory) }
-var configuration = AppConfiguration()
-configuration.backend = storeKind == "memory" ? .memory : .sqlite
-configuration.sqlitePath = directory.appendingPathComponent("bench.sqlite").path
-var quiet = Logger(label: "monitor-bench")
-quiet.logLevel = .critical
-let backends = try StoreFactory.open(configuration, logger: quiet)
-_ = try await backends.lifecycle.migrate()
-let store = backends.points
-let organization = try await OrganizationAdmin(store: backends.identity).createOrganization(name: "bench", tier: .enterprise).organization.id
+let store = InMemoryStore()
+let organization = try await OrganizationAdmin(store: store).createOrganization(name: "bench", tier: .enterprise).organization.id
 var row = 0
 while row < history {
     let chunk = min(50, history - row)
@@ -100,7 +86,7 @@ if methodSet == "statistical" { options.methods = [.zscore, .mad, .iqr, .seasona
 var logger = Logger(label: "monitor-bench")
 logger.logLevel = .critical
 let clock = ContinuousClock()
-let monitor = AnomalyMonitor(identity: backends.identity, points: backends.points, anomalies: backends.anomalies, bus: nil, options: options,
+let monitor = AnomalyMonitor(identity: store, points: store, anomalies: store, bus: nil, options: options,
                              now: { now }, logger: logger)
 let label = #""store":"\#(storeKind)","methods":"\#(methodSet)","series":\#(seriesCount),"history":\#(history),"context_rows":\#(contextRows)"#
 
