@@ -142,7 +142,7 @@ let package = Package(
         .target(
             name: "ChurnGuardAPI",
             dependencies: [
-                "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore",
+                "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore", "ChurnGuardAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

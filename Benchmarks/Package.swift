@@ -38,5 +38,14 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The anomaly monitor's cost per interval, for scripts/bench-monitor.
+        .executableTarget(
+            name: "monitor-bench",
+            dependencies: [
+                .product(name: "ChurnGuardEngine", package: "churnguard"),
+                .product(name: "ChurnGuardAnalytics", package: "churnguard"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
     ]
 )

@@ -69,6 +69,7 @@ enum PostgresMigrations {
                           """,
                           "CREATE INDEX idx_ingest_idempotency_created ON ingest_idempotency (created_at)",
                       ] + rowSecurity("ingest_idempotency")),
+            Migration(version: 6, name: "anomalies, anomaly_series, row-level security", statements: anomalies),
             Migration(version: 7, name: "notification_route_sets, notification_routes, notification_outbox, row-level security",
                       statements: notifications),
         ]

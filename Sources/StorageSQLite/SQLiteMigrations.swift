@@ -67,6 +67,7 @@ enum SQLiteMigrations {
             ) WITHOUT ROWID;
             CREATE INDEX idx_ingest_idempotency_created ON ingest_idempotency(created_at);
             """),
+        Migration(version: 6, name: "anomalies, anomaly_series", sql: anomaliesSQL),
         Migration(version: 7, name: "notification_route_sets, notification_routes, notification_outbox", sql: notificationsSQL),
     ]
 }

@@ -14,6 +14,8 @@ struct DemoCommand: AsyncParsableCommand {
         let organization_id: String
         let api_key: String
         let points_loaded: Int
+        /// Anomalies the monitor stored while catching up on the history just loaded.
+        let anomalies_found: Int
     }
 
     func run() async throws {
@@ -25,8 +27,18 @@ struct DemoCommand: AsyncParsableCommand {
             let result = try await DemoSeeder(backends: runtime.backends).seed(days: days, customers: customers) { day, days in
                 showProgress("seeding demo data: day \(day)/\(days)", done: day == days)
             }
+            // The monitor catches up on the history just loaded, so the planted incidents are
+            // stored anomalies before any service (and retention) runs.
+            var found = 0
+            if result.pointsLoaded > 0,
+               let monitor = BackgroundServices.anomalyMonitor(configuration: runtime.configuration, backends: runtime.backends,
+                                                               logger: runtime.logger) {
+                showProgress("anomaly monitor: catching up on the demo history", done: false)
+                found = try await monitor.runOnce().created
+                showProgress("anomaly monitor: \(found) anomalies stored", done: true)
+            }
             print(jsonLine(Output(organization_id: result.organization.id.description, api_key: result.apiKey,
-                                  points_loaded: result.pointsLoaded)))
+                                  points_loaded: result.pointsLoaded, anomalies_found: found)))
         }
     }
 }

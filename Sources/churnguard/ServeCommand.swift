@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Seed the demo organization first (idempotent) and print an API key for it.")
     var demo = false
 
-    @Flag(help: "Do not run the background services (aggregation, retention, maintenance) in-process.")
+    @Flag(help: "Do not run the background services (aggregation, retention, maintenance, anomaly monitor) in-process.")
     var noWorker = false
 
     @Option(help: "Override api.host.") var host: String?
@@ -32,14 +32,28 @@ struct ServeCommand: AsyncParsableCommand {
                     showProgress("seeding demo data: day \(day)/\(days)", done: day == days)
                 }
                 printDemoBanner(result, configuration: runtime.configuration)
+                // The monitor catches up on the seeded history before anything else runs, so the
+                // planted incidents are stored anomalies when the API answers (and retention,
+                // which deletes raw points older than its period, cannot race it).
+                if result.pointsLoaded > 0, !noWorker,
+                   let monitor = BackgroundServices.anomalyMonitor(configuration: runtime.configuration, backends: runtime.backends,
+                                                                   logger: runtime.logger) {
+                    showProgress("anomaly monitor: catching up on the demo history", done: false)
+                    let report = try await monitor.runOnce()
+                    showProgress("anomaly monitor: \(report.created) anomalies in \(report.series) series", done: true)
+                }
             }
             // The worker's services run in-process unless --no-worker (replicas behind a
             // dedicated `churnguard worker`); concurrent workers are safe on every backend.
             let metrics = ApplicationBuilder.processMetrics(runtime.configuration)
+            // One bus for the API and the in-process worker: anomalies the monitor finds go
+            // out on the stream.
+            let bus = ApplicationBuilder.eventBus(metrics: metrics)
             let background = noWorker ? [] : BackgroundServices.make(
-                configuration: runtime.configuration, backends: runtime.backends, logger: runtime.logger, metrics: metrics?.service)
+                configuration: runtime.configuration, backends: runtime.backends, logger: runtime.logger, metrics: metrics?.service, bus: bus)
             let built = try await ApplicationBuilder.build(configuration: runtime.configuration, backends: runtime.backends,
-                                                           logger: runtime.logger, backgroundServices: background, metrics: metrics)
+                                                           logger: runtime.logger, eventBus: bus, backgroundServices: background,
+                                                           metrics: metrics)
             try await built.runService()
             await runtime.close()
         }

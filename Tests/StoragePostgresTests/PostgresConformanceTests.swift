@@ -25,6 +25,11 @@ struct PostgresConformanceTests {
         try await withMigrated { try await check.run($0) }
     }
 
+    @Test("PostgreSQL anomalies", arguments: StoreConformance.anomalyCases)
+    func anomalies(_ check: StoreConformance.Case<any AnomalyStore>) async throws {
+        try await withMigrated { try await check.run($0) }
+    }
+
     @Test("PostgreSQL rollups", arguments: StoreConformance.rollupCases)
     func rollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
         try await withMigrated { try await check.run(.init($0)) }

@@ -26,6 +26,11 @@ struct ConformanceTests {
         try await check.run(InMemoryStore())
     }
 
+    @Test("in-memory anomalies", arguments: StoreConformance.anomalyCases)
+    func inMemoryAnomalies(_ check: StoreConformance.Case<any AnomalyStore>) async throws {
+        try await check.run(InMemoryStore())
+    }
+
     @Test("in-memory rollups", arguments: StoreConformance.rollupCases)
     func inMemoryRollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
         try await check.run(.init(InMemoryStore()))
@@ -53,6 +58,11 @@ struct ConformanceTests {
 
     @Test("SQLite notifications", arguments: StoreConformance.notificationCases)
     func sqliteNotifications(_ check: StoreConformance.Case<any NotificationStore>) async throws {
+        try await withSQLite { try await check.run($0) }
+    }
+
+    @Test("SQLite anomalies", arguments: StoreConformance.anomalyCases)
+    func sqliteAnomalies(_ check: StoreConformance.Case<any AnomalyStore>) async throws {
         try await withSQLite { try await check.run($0) }
     }
 

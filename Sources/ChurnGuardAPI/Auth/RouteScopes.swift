@@ -34,6 +34,8 @@ public enum RouteScopes {
         "PUT /api/v1/notifications/routes": .scope(.admin),
         "POST /api/v1/notifications/test": .scope(.admin),
         "GET /api/v1/notifications/deliveries": .scope(.read),
+        "POST /api/v1/analytics/anomalies/{id}/feedback": .scope(.read),
+        "POST /api/v1/analytics/anomalies/detect": .scope(.read),
     ]
 
     /// What `method` on the route `template` requires.

@@ -1,5 +1,6 @@
 public import HTTPTypes
 public import ChurnGuardCore
+public import ChurnGuardEngine
 import Foundation
 import Hummingbird
 
@@ -36,6 +37,9 @@ public struct APIOptions: Sendable {
     public var http = HTTPPolicy()
     /// The current time, for the accepted time range of points (a fixed clock in tests).
     public var now: @Sendable () -> Timestamp = { Timestamp(Date()) }
+
+    /// The anomaly monitor's settings: the current setting of on-demand detection and backtests.
+    public var anomalyDetection = AnomalyMonitorOptions()
 
     /// The defaults.
     public init() {}

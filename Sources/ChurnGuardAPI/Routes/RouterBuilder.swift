@@ -83,6 +83,9 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
         .register(on: tenant)
     AggregateRoutes(store: backends.rollups, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
     registerRealtimeRoutes(on: tenant, dependencies.realtime, options: dependencies.options)
+    AnomalyRoutes(store: backends.anomalies, options: dependencies.options).register(on: tenant)
+    AnomalyDetectRoutes(points: backends.points, anomalies: backends.anomalies, options: dependencies.options, queryLimiter: queryLimiter)
+        .register(on: tenant)
     NotificationRoutes(api: dependencies.notifications ?? .standalone(backends.notifications, factory: factory), options: options)
         .register(on: tenant)
     // The stream's upgrade router serves GET on its path; any other method there is 405 too.

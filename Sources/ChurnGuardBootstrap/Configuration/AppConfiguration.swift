@@ -1,5 +1,6 @@
 public import ChurnGuardCore
 public import ChurnGuardEngine
+import ChurnGuardAnalytics
 import ChurnGuardAPI
 
 /// The service's typed configuration, read and validated once at start-up.
@@ -129,6 +130,18 @@ public struct AppConfiguration: Sendable {
     public var anomalySensitivity = ConfigSchema.sensitivity.defaultValue
     /// `anomaly_detection.ensemble_voting_threshold`.
     public var ensembleVotingThreshold = ConfigSchema.votingThreshold.defaultValue
+    /// `anomaly_detection.enabled` / `ANOMALY_DETECTION_ENABLED`: run the anomaly monitor.
+    public var anomalyMonitorEnabled = ConfigSchema.anomalyEnabled.defaultValue
+    /// `anomaly_detection.monitoring_interval_seconds` / `ANALYTICS_MONITORING_INTERVAL`.
+    public var anomalyMonitoringIntervalSeconds = ConfigSchema.monitoringInterval.defaultValue
+    /// `anomaly_detection.methods.statistical.enabled`.
+    public var anomalyStatisticalEnabled = ConfigSchema.statisticalEnabled.defaultValue
+    /// `anomaly_detection.methods.isolation_forest.enabled`.
+    public var anomalyForestEnabled = ConfigSchema.forestEnabled.defaultValue
+    /// `anomaly_detection.methods.local_outlier_factor.enabled`.
+    public var anomalyLOFEnabled = ConfigSchema.lofEnabled.defaultValue
+    /// `anomaly_detection.methods.local_outlier_factor.n_neighbors`.
+    public var anomalyLOFNeighbors = ConfigSchema.neighbors.defaultValue
     /// Where each value came from, for `churnguard config` style diagnostics.
     public var values = ConfigValues()
 
@@ -243,6 +256,15 @@ public struct AppConfiguration: Sendable {
         anomalySensitivity = try S.sensitivity.read(values)
         ensembleVotingThreshold = try S.votingThreshold.read(values)
         notifications = try NotificationSettings(values)
+        anomalyMonitorEnabled = try S.anomalyEnabled.read(values)
+        anomalyMonitoringIntervalSeconds = try S.monitoringInterval.read(values)
+        anomalyStatisticalEnabled = try S.statisticalEnabled.read(values)
+        anomalyForestEnabled = try S.forestEnabled.read(values)
+        anomalyLOFEnabled = try S.lofEnabled.read(values)
+        anomalyLOFNeighbors = try S.neighbors.read(values)
+        if !anomalyStatisticalEnabled && !anomalyForestEnabled && !anomalyLOFEnabled {
+            throw values.fail(S.statisticalEnabled.path, "at least one anomaly_detection.methods.*.enabled must be true")
+        }
     }
 
     /// Every declared key with its effective value (secrets `<redacted>`) and its source.
@@ -270,7 +292,25 @@ public struct AppConfiguration: Sendable {
 }
 
 extension AppConfiguration {
-    /// The real-time engine's settings (`real_time_engine.*`).
+    /// The anomaly monitor's settings (`anomaly_detection.*`): statistical methods, Isolation
+    /// Forest and LOF as enabled, the sensitivity, voting threshold and LOF neighbours.
+    public var anomalyMonitorOptions: AnomalyMonitorOptions {
+        var options = AnomalyMonitorOptions()
+        options.interval = .seconds(anomalyMonitoringIntervalSeconds)
+        options.settings.sensitivity = anomalySensitivity
+        options.settings.votingThreshold = ensembleVotingThreshold
+        options.settings.multivariate.neighbors = anomalyLOFNeighbors
+        options.methods = DetectionMethod.allCases.filter { method in
+            switch method {
+            case .isolationForest: anomalyForestEnabled
+            case .lof: anomalyLOFEnabled
+            case .zscore, .mad, .iqr, .seasonal, .regime: anomalyStatisticalEnabled
+            }
+        }
+        return options
+    }
+
+    /// The real-time engine's options.
     public var realtimeOptions: RealtimeOptions {
         var options = RealtimeOptions()
         options.maxPointsPerSeries = maxPointsPerMetric

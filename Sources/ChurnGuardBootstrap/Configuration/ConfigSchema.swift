@@ -10,7 +10,8 @@ import ChurnGuardAnalytics
 public enum ConfigSchema {
     static let redis = "Redis"
     static let influx = "the InfluxDB backend"
-    static let monitor = "the anomaly monitor"
+    static let monitorOneMethod = "choosing a single statistical method (the monitor runs every enabled method, as churnguard detect)"
+    static let monitorContamination = "a contamination share for Isolation Forest (the ensemble calibrates it by its score tail)"
     static let insightsFeature = "insights"
     static let recommendationsFeature = "recommendations"
     static let security = "JWT tokens and CORS"
@@ -85,21 +86,22 @@ public enum ConfigSchema {
         range: AppConfiguration.retentionRange, doc: "how long daily rollups are kept")
 
     // MARK: anomaly detection
-    static let anomalyEnabled = ConfigSetting.flag("anomaly_detection.enabled", default: true, doc: "run the anomaly monitor", aliases: ["ANOMALY_DETECTION_ENABLED"], pending: monitor)
+    static let anomalyEnabled = ConfigSetting.flag("anomaly_detection.enabled", default: true, doc: "run the anomaly monitor (in the worker, and in serve unless --no-worker)", aliases: ["ANOMALY_DETECTION_ENABLED"])
     static let monitoringInterval = ConfigSetting.integer("anomaly_detection.monitoring_interval_seconds", default: 60, range: 1...86_400,
-        doc: "seconds between monitor runs", aliases: ["ANALYTICS_MONITORING_INTERVAL"], pending: monitor)
+        doc: "seconds between anomaly monitor runs", aliases: ["ANALYTICS_MONITORING_INTERVAL"])
     static let sensitivity = ConfigSetting.number("anomaly_detection.default_sensitivity", default: DetectionSettings.defaultSensitivity,
-        range: 0.1...10, doc: "detector sensitivity: every threshold × sensitivity / 2, so higher flags fewer; the same default as churnguard detect", pending: monitor)
-    static let votingThreshold = ConfigSetting.integer("anomaly_detection.ensemble_voting_threshold", default: 2, range: 1...6, doc: "methods that must agree", pending: monitor)
-    static let statisticalEnabled = ConfigSetting.flag("anomaly_detection.methods.statistical.enabled", default: true, doc: "use the statistical detectors", pending: monitor)
+        range: 0.1...10, doc: "detector sensitivity: every threshold × sensitivity / 2, so higher flags fewer; the same default as churnguard detect")
+    static let votingThreshold = ConfigSetting.integer("anomaly_detection.ensemble_voting_threshold", default: 2, range: 1...6, doc: "methods that must agree")
+    static let statisticalEnabled = ConfigSetting.flag("anomaly_detection.methods.statistical.enabled", default: true,
+        doc: "use the statistical detectors (z-score, MAD, IQR, seasonal baseline, regime)")
     static let statisticalMethod = ConfigSetting.choice("anomaly_detection.methods.statistical.default_method", default: "zscore",
-        allowed: ["zscore", "mad", "iqr", "seasonal"], doc: "the statistical detector", pending: monitor)
-    static let forestEnabled = ConfigSetting.flag("anomaly_detection.methods.isolation_forest.enabled", default: true, doc: "use Isolation Forest", pending: monitor)
+        allowed: ["zscore", "mad", "iqr", "seasonal"], doc: "the statistical detector", pending: monitorOneMethod)
+    static let forestEnabled = ConfigSetting.flag("anomaly_detection.methods.isolation_forest.enabled", default: true, doc: "use Isolation Forest")
     static let contamination = ConfigSetting.number("anomaly_detection.methods.isolation_forest.contamination", default: 0.1, range: 0...0.5,
-        doc: "expected share of anomalies", pending: monitor)
-    static let lofEnabled = ConfigSetting.flag("anomaly_detection.methods.local_outlier_factor.enabled", default: true, doc: "use Local Outlier Factor", pending: monitor)
+        doc: "expected share of anomalies", pending: monitorContamination)
+    static let lofEnabled = ConfigSetting.flag("anomaly_detection.methods.local_outlier_factor.enabled", default: true, doc: "use Local Outlier Factor")
     static let neighbors = ConfigSetting.integer("anomaly_detection.methods.local_outlier_factor.n_neighbors", default: 20, range: 1...1000,
-        doc: "LOF neighbours", pending: monitor)
+        doc: "LOF neighbours")
 
     // MARK: insights and recommendations
     static let insightsEnabled = ConfigSetting.flag("insights.enabled", default: true, doc: "generate insights", aliases: ["INSIGHTS_GENERATION_ENABLED"], pending: insightsFeature)

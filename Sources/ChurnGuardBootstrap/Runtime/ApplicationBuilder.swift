@@ -79,6 +79,7 @@ public enum ApplicationBuilder {
         options.rateLimits = configuration.rateLimits.mapValues { RateLimit(count: $0.count, windowSeconds: $0.windowSeconds) }
         options.keyCacheCapacity = configuration.keyCacheSize
         options.http = httpPolicy(configuration)
+        options.anomalyDetection = configuration.anomalyMonitorOptions
         options.metricCatalogTTL = .milliseconds(Int64(configuration.metricListCacheSeconds * 1000))
         let tokens = try await accessTokens(configuration, logger: logger)
         let engine = RealtimeEngine(options: configuration.realtimeOptions)
@@ -122,6 +123,7 @@ public enum ApplicationBuilder {
             logger: logger)
         application.addServices(pipeline)
         if let realtimeService { application.addServices(realtimeService) }
+        application.addServices(AnomalyStreamRelay(bus: bus, hub: hub))
         if let prometheus, configuration.metricsPort != 0 {
             application.addServices(MetricsServer.make(prometheus, host: configuration.host, port: configuration.metricsPort, logger: logger))
         }
@@ -137,6 +139,12 @@ public enum ApplicationBuilder {
         application.addServices(backgroundServices)
         return Built(application: application, pipeline: pipeline, bus: bus, routes: routes, metrics: prometheus,
                      realtime: engine, alerts: evaluator, hub: hub, outbox: outbox)
+    }
+
+    /// The in-process event bus, counting into `metrics` (or nowhere): `serve` makes one for
+    /// the API and its in-process worker together.
+    public static func eventBus(metrics: PrometheusMetrics?) -> any EventBus {
+        InProcessEventBus(metricsFactory: (metrics?.service ?? .disabled()).factory)
     }
 
     /// The metrics a process counts into according to `configuration`: the process-wide

@@ -4,7 +4,7 @@ public import ServiceLifecycle
 import ChurnGuardCore
 public import ChurnGuardEngine
 import Foundation
-import Metrics
+public import Metrics
 
 /// Builds the worker's services (aggregation, retention, storage preparation, maintenance,
 /// notification delivery)
@@ -26,8 +26,11 @@ public enum BackgroundServices {
 
     /// The services, sharing one set of counters; the caller runs them in a `ServiceGroup`.
     /// With `metrics`, their runs, failures, rollup lag and database calls are counted there.
+    /// With `anomaly_detection.enabled`, the anomaly monitor is among them; it publishes new
+    /// anomalies on `bus` (the API's, when `serve` runs the worker in-process, so the stream
+    /// sends them live).
     public static func make(configuration: AppConfiguration, backends: Backends, logger: Logger,
-                            timing: Timing = Timing(), metrics: ServiceMetrics? = nil) -> [any Service] {
+                            timing: Timing = Timing(), metrics: ServiceMetrics? = nil, bus: (any EventBus)? = nil) -> [any Service] {
         let timed = metrics.map { TimedBackends.wrap(backends, metrics: $0) } ?? backends
         let workerMetrics = metrics.map { WorkerMetrics($0) }
         let factory = metrics?.factory ?? MetricsSystem.factory
@@ -54,7 +57,20 @@ public enum BackgroundServices {
             clock: clock, now: { Timestamp(Date()) }, logger: logger, metrics: workerMetrics)
         let notifications = NotificationComposition.deliveryService(configuration, store: timed.notifications, logger: logger,
                                                                     metricsFactory: factory)
-        return [aggregation, retention, preparation, maintenance, idempotency, notifications]
+        var services: [any Service] = [aggregation, retention, preparation, maintenance, idempotency, notifications]
+        if let monitor = anomalyMonitor(configuration: configuration, backends: timed, logger: logger, factory: factory, bus: bus) {
+            services.append(AnomalyMonitorService(monitor: monitor, logger: logger, metrics: workerMetrics))
+        }
+        return services
+    }
+
+    /// The anomaly monitor of `configuration`, or nil when `anomaly_detection.enabled` is false.
+    public static func anomalyMonitor(configuration: AppConfiguration, backends: Backends, logger: Logger,
+                                      factory: any MetricsFactory = MetricsSystem.factory, bus: (any EventBus)? = nil) -> AnomalyMonitor? {
+        guard configuration.anomalyMonitorEnabled else { return nil }
+        return AnomalyMonitor(identity: backends.identity, points: backends.points, anomalies: backends.anomalies, bus: bus,
+                              options: configuration.anomalyMonitorOptions, now: { Timestamp(Date()) }, logger: logger,
+                              metricsFactory: factory)
     }
 
     /// Runs the services until SIGTERM or SIGINT, then stops them gracefully: a rollup

@@ -1,4 +1,5 @@
 public import ChurnGuardStorage
+public import ChurnGuardCore
 
 /// Something that already happened in the engine, as published on an ``EventBus``.
 ///
@@ -7,6 +8,8 @@ public import ChurnGuardStorage
 public enum BusEvent: Sendable {
     /// A group of ingest batches was committed to the store (published after the commit).
     case pointsCommitted(CommittedPoints)
+    /// The anomaly monitor stored a new anomaly (published after its commit).
+    case anomalyDetected(Anomaly)
 }
 
 /// One committed group: every batch of one store transaction, and its commit sequence.

@@ -14,6 +14,8 @@ public enum MetricNames {
     public static let insightsGenerated = "churnguard_insights_generated_total"
     /// Anomalies detected by `organization_id`, `severity` and `method` (the guide's name).
     public static let anomaliesDetected = "churnguard_anomalies_detected_total"
+    /// Anomaly monitor failures, by `scope` (organization, metric, series).
+    public static let anomalyMonitorFailures = "churnguard_anomaly_monitor_failures_total"
     /// Points committed by the ingest pipeline.
     public static let ingestAccepted = "churnguard_ingest_points_accepted_total"
     /// Points refused, by `reason` (validation, overloaded, shutting_down, store_error).
@@ -60,6 +62,7 @@ extension MetricNames {
         databaseQueryDuration: "Duration of database calls, by query type (failures included).",
         insightsGenerated: "Insights generated, by organization and severity.",
         anomaliesDetected: "Anomalies detected, by organization, severity and method.",
+        anomalyMonitorFailures: "Anomaly monitor work that failed and is retried at the next run, by scope (organization, metric, series).",
         ingestAccepted: "Points committed by the ingest pipeline.",
         ingestRejected: "Points refused, by reason (validation, overloaded, shutting_down, store_error).",
         ingestQueueDepth: "Points waiting for the next group commit.",

@@ -17,6 +17,7 @@ public enum TimedBackends {
             identity: TimedOrganizationStore(base: backends.identity, timers: timers),
             alerts: TimedAlertStore(base: backends.alerts, factory: metrics.factory),
             notifications: TimedNotificationStore(base: backends.notifications, factory: metrics.factory),
+            anomalies: TimedAnomalyStore(base: backends.anomalies, factory: metrics.factory),
             lifecycle: backends.lifecycle)
     }
 }

@@ -129,3 +129,19 @@ public final class StatisticsPushLog: Sendable {
         }
     }
 }
+
+extension StreamHub {
+    /// Sends a new anomaly to the connections subscribed to its series (`{"type":"anomaly","anomaly":{…}}`).
+    public func publish(_ anomaly: Anomaly) {
+        deliver(organization: anomaly.organization, metricName: anomaly.metricName, tags: anomaly.tags) {
+            StreamMessage.encode(StreamMessage.AnomalyMessage(anomaly: AnomalyJSON(anomaly)))
+        }
+    }
+}
+
+extension StreamMessage {
+    struct AnomalyMessage: Encodable {
+        let type = "anomaly"
+        let anomaly: AnomalyJSON
+    }
+}

@@ -15,6 +15,8 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
     var alertState = InMemoryAlertState()
     /// Notification routes and the outbox (see InMemoryStore+Notifications).
     var notificationState = InMemoryNotificationState()
+    /// Anomalies and the monitor's series states (see InMemoryStore+Anomalies).
+    var anomalyState = InMemoryAnomalyState()
     var failure: StoreError?
 
     /// An empty store.

@@ -19,26 +19,30 @@ public struct Backends: Sendable {
     public let alerts: any AlertStore
     /// Notification routes and the outbox.
     public let notifications: any NotificationStore
+    /// Stored anomalies and the anomaly monitor's per-series state.
+    public let anomalies: any AnomalyStore
     /// Migrations, readiness, storage preparation, start-up checks and shutdown of every
     /// distinct backend above.
     public let lifecycle: any StoreLifecycle
 
     /// Assembles roles that may come from different backends.
     public init(name: String, points: any MetricStore, rollups: any RollupStore, identity: any OrganizationStore,
-                alerts: any AlertStore, notifications: any NotificationStore, lifecycle: any StoreLifecycle) {
+                alerts: any AlertStore, notifications: any NotificationStore, anomalies: any AnomalyStore,
+                lifecycle: any StoreLifecycle) {
         self.name = name
         self.points = points
         self.rollups = rollups
         self.identity = identity
         self.alerts = alerts
         self.notifications = notifications
+        self.anomalies = anomalies
         self.lifecycle = lifecycle
     }
 
     /// Every role served by one backend.
-    public static func single(_ store: some MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & StoreLifecycle,
-                              name: String) -> Backends {
+    public static func single(_ store: some MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore
+                                & StoreLifecycle, name: String) -> Backends {
         Backends(name: name, points: store, rollups: store, identity: store, alerts: store, notifications: store,
-                 lifecycle: store)
+                 anomalies: store, lifecycle: store)
     }
 }

@@ -1,0 +1,268 @@
+public import ChurnGuardCore
+public import ChurnGuardStorage
+public import Logging
+public import Metrics
+import Foundation
+
+/// Watches every stored series of every organization: each run reads the points stored since
+/// each series' checkpoint, scores them with the ensemble (causally, with the series' recent
+/// rows as context), stores new and extended anomaly events together with the new
+/// checkpoints, then publishes the new anomalies on the bus and counts them.
+///
+/// Failures are isolated: an organization, a metric or a series that fails is logged and
+/// counted (`churnguard_anomaly_monitor_failures_total{scope}`) and retried at the next run;
+/// the others go on. A restart resumes from the stored checkpoints: nothing is reported twice,
+/// nothing skipped.
+public actor AnomalyMonitor {
+    /// What one run did.
+    public struct Report: Sendable, Equatable {
+        /// Organizations examined.
+        public var organizations = 0
+        /// Metrics with new data.
+        public var metrics = 0
+        /// Series with new points.
+        public var series = 0
+        /// New points scored.
+        public var points = 0
+        /// Anomalies created.
+        public var created = 0
+        /// Anomalies extended.
+        public var extended = 0
+        /// Organizations, metrics or series that failed.
+        public var failures = 0
+    }
+
+    struct SeriesWindow {
+        var rows: [MonitorRow]
+    }
+
+    struct MetricCache {
+        /// The catalog entry last processed in full (nil: run the metric again even if unchanged).
+        var summary: MetricSummary?
+        var windows: [String: SeriesWindow]
+        /// The latest point time read for the metric: the next warm run reads from there.
+        var readThrough: Timestamp?
+    }
+
+    let identity: any OrganizationStore
+    let points: any MetricStore
+    let store: any AnomalyStore
+    let bus: (any EventBus)?
+    /// The options it runs with.
+    public let options: AnomalyMonitorOptions
+    let now: NowFunction
+    let logger: Logger
+    let factory: any MetricsFactory
+    var cache: [OrganizationID: [String: MetricCache]] = [:]
+
+    /// Creates a monitor over the given roles; new anomalies are published on `bus` when given.
+    public init(identity: any OrganizationStore, points: any MetricStore, anomalies: any AnomalyStore, bus: (any EventBus)?,
+                options: AnomalyMonitorOptions, now: @escaping NowFunction, logger: Logger,
+                metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.identity = identity
+        self.points = points
+        self.store = anomalies
+        self.bus = bus
+        self.options = options
+        self.now = now
+        self.logger = logger
+        self.factory = metricsFactory
+    }
+
+    /// One pass over every organization.
+    public func runOnce() async throws -> Report {
+        var report = Report()
+        let organizations = try await identity.allOrganizations()
+        cache = cache.filter { entry in organizations.contains { $0.id == entry.key } }
+        for organization in organizations {
+            try Task.checkCancellation()
+            report.organizations += 1
+            do {
+                try await monitor(organization.id, report: &report)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                fail("organization", organization.id, error, report: &report)
+            }
+        }
+        return report
+    }
+
+    private func monitor(_ organization: OrganizationID, report: inout Report) async throws {
+        let metrics = try await points.metrics(organization: organization)
+        for summary in metrics {
+            try Task.checkCancellation()
+            if let cached = cache[organization]?[summary.metricName], cached.summary == summary { continue }
+            report.metrics += 1
+            do {
+                try await monitor(organization, summary, report: &report)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                cache[organization]?[summary.metricName] = nil
+                fail("metric", organization, error, metric: summary.metricName, report: &report)
+            }
+        }
+    }
+
+    private func monitor(_ organization: OrganizationID, _ summary: MetricSummary, report: inout Report) async throws {
+        let metric = summary.metricName
+        let states = Dictionary(try await store.anomalySeriesStates(metricName: metric, organization: organization).map { ($0.seriesKey, $0) },
+                                uniquingKeysWith: { first, _ in first })
+        let cached = cache[organization]?[metric]
+        let current = now()
+        // Warm: only what lies past the series' checkpoints. Cold (first run, restart): the
+        // context before them too, or the catch-up window for a metric never examined.
+        let checkpoints = states.values.compactMap(\.checkpoint?.timestamp)
+        let from: Timestamp
+        if let cached, let through = cached.readThrough {
+            from = through
+        } else if let oldest = checkpoints.min() {
+            from = oldest.adding(seconds: -options.contextSeconds)
+        } else {
+            from = current.adding(seconds: -options.catchUpSeconds)
+        }
+        var grouped: [[String: String]: [MonitorRow]] = [:]
+        var readThrough = cached?.readThrough
+        var query = PointQuery(metricName: metric, from: from, limit: options.pageSize)
+        while true {
+            try Task.checkCancellation()
+            let page = try await points.points(query, organization: organization)
+            for stored in page.points {
+                grouped[stored.point.tags, default: []].append(MonitorRow(stored))
+                readThrough = max(readThrough ?? stored.point.timestamp, stored.point.timestamp)
+            }
+            guard let next = page.nextCursor, !page.points.isEmpty else { break }
+            query.after = next
+        }
+        var windows = cached?.windows ?? [:]
+        var work: [ScanWork] = []
+        for (tags, rows) in grouped {
+            let key = Alert.seriesKey(metricName: metric, tags: tags)
+            var state = states[key] ?? AnomalySeriesState(metricName: metric, tags: tags)
+            state.tags = tags
+            let fresh = rows.filter { $0.isAfter(state.checkpoint) }
+            var context = (cached?.windows[key]?.rows) ?? rows.filter { !$0.isAfter(state.checkpoint) }
+            if let baseline = state.tuning.baselineFrom { context.removeAll { $0.timestamp < baseline } }
+            context = Array(context.suffix(options.contextRows))
+            guard !fresh.isEmpty else {
+                windows[key] = SeriesWindow(rows: context)
+                continue
+            }
+            var open: Anomaly?
+            if let id = state.openAnomalyID {
+                do { open = try await store.anomaly(id: id, organization: organization) } catch {
+                    fail("series", organization, error, metric: metric, report: &report)
+                    continue
+                }
+            }
+            work.append(ScanWork(key: key, context: context, fresh: fresh, state: state, open: open))
+        }
+        let outcomes = await Self.scan(work, options: options, organization: organization, now: current)
+        var anomalies: [Anomaly] = []
+        var created: [Anomaly] = []
+        var nextStates: [AnomalySeriesState] = []
+        for (item, outcome) in zip(work, outcomes) {
+            report.series += 1
+            report.points += item.fresh.count
+            anomalies += outcome.anomalies
+            created += outcome.anomalies.filter { outcome.created.contains($0.id) }
+            report.extended += outcome.anomalies.count - outcome.created.count
+            nextStates.append(outcome.state)
+            windows[item.key] = SeriesWindow(rows: Array((item.context + item.fresh).suffix(options.contextRows)))
+        }
+        let failed = try await commit(anomalies: anomalies, states: nextStates, organization: organization, report: &report)
+        // A series whose progress was not stored keeps its window, and the next run reads
+        // again from its first new point (the others' checkpoints filter what they saw).
+        for item in work where failed.contains(item.key) {
+            windows[item.key] = SeriesWindow(rows: item.context)
+            if let first = item.fresh.first?.timestamp { readThrough = min(readThrough ?? first, first) }
+        }
+        cache[organization, default: [:]][metric] = MetricCache(summary: failed.isEmpty ? summary : nil, windows: windows,
+                                                                readThrough: readThrough)
+        let announced = created.filter { !failed.contains($0.seriesKey) }
+        report.created += announced.count
+        for anomaly in announced { announce(anomaly) }
+    }
+
+    /// One series' scan to do.
+    struct ScanWork: Sendable {
+        let key: String
+        let context: [MonitorRow]
+        let fresh: [MonitorRow]
+        let state: AnomalySeriesState
+        let open: Anomaly?
+    }
+
+    /// Scans the series on every core (the scans are pure), answering in `work`'s order.
+    static func scan(_ work: [ScanWork], options: AnomalyMonitorOptions, organization: OrganizationID,
+                     now: Timestamp) async -> [AnomalyEventBuilder.Outcome] {
+        let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, work.count))
+        return await withTaskGroup(of: [(Int, AnomalyEventBuilder.Outcome)].self) { group in
+            for lane in 0..<lanes {
+                group.addTask {
+                    var done: [(Int, AnomalyEventBuilder.Outcome)] = []
+                    for index in stride(from: lane, to: work.count, by: lanes) {
+                        let item = work[index]
+                        let builder = AnomalyEventBuilder(ensemble: options.ensemble(sensitivityFactor: item.state.tuning.sensitivityFactor),
+                                                          mergeGapRows: options.mergeGapRows)
+                        done.append((index, builder.scan(context: item.context, fresh: item.fresh, state: item.state, open: item.open,
+                                                         organization: organization, now: now)))
+                    }
+                    return done
+                }
+            }
+            var results = [AnomalyEventBuilder.Outcome?](repeating: nil, count: work.count)
+            for await lane in group { for (index, outcome) in lane { results[index] = outcome } }
+            return results.compactMap { $0 }
+        }
+    }
+
+    /// Commits a metric's progress in one transaction; when the store refuses it, each
+    /// series is committed alone so that one series cannot hold back the others.
+    /// - Returns: the keys of the series whose progress was not stored.
+    private func commit(anomalies: [Anomaly], states: [AnomalySeriesState], organization: OrganizationID,
+                        report: inout Report) async throws -> Set<String> {
+        guard !states.isEmpty else { return [] }
+        do {
+            try await store.commitMonitorRun(anomalies: anomalies, states: states, organization: organization)
+            return []
+        } catch StoreError.conflict, StoreError.invalidRequest {
+            // Fall through to the per-series commits below.
+        }
+        var failed: Set<String> = []
+        for state in states {
+            try Task.checkCancellation()
+            let own = anomalies.filter { $0.seriesKey == state.seriesKey }
+            do {
+                try await store.commitMonitorRun(anomalies: own, states: [state], organization: organization)
+            } catch {
+                failed.insert(state.seriesKey)
+                fail("series", organization, error, metric: state.metricName, report: &report)
+            }
+        }
+        return failed
+    }
+
+    private func announce(_ anomaly: Anomaly) {
+        bus?.publish(.anomalyDetected(anomaly))
+        let voters = anomaly.methods.filter(\.vote).map(\.method)
+        for method in voters.isEmpty ? ["ensemble"] : voters {
+            Counter(label: MetricNames.anomaliesDetected, dimensions: [
+                ("organization_id", anomaly.organization.description), ("severity", anomaly.severity.rawValue), ("method", method),
+            ], factory: factory).increment()
+        }
+        logger.info("anomaly detected", metadata: [
+            "organization_id": "\(anomaly.organization)", "anomaly_id": "\(anomaly.id)", "series": "\(anomaly.seriesKey)",
+            "severity": "\(anomaly.severity.rawValue)", "started_at": "\(anomaly.startedAt)",
+        ])
+    }
+
+    private func fail(_ scope: String, _ organization: OrganizationID, _ error: any Error, metric: String? = nil, report: inout Report) {
+        report.failures += 1
+        Counter(label: MetricNames.anomalyMonitorFailures, dimensions: [("scope", scope)], factory: factory).increment()
+        logger.error("anomaly monitor failed; retrying at the next run", metadata: [
+            "scope": "\(scope)", "organization_id": "\(organization)", "metric": "\(metric ?? "-")", "error": "\(error)",
+        ])
+    }
+}
