@@ -94,7 +94,9 @@ public enum ConfigSchema {
     static let statisticalEnabled = ConfigSetting.flag("anomaly_detection.methods.statistical.enabled", default: true, doc: "use the statistical detectors", pending: monitor)
     static let statisticalMethod = ConfigSetting.choice("anomaly_detection.methods.statistical.default_method", default: "zscore",
         allowed: ["zscore", "mad", "iqr", "seasonal"], doc: "the statistical detector", pending: monitor)
-    static let forestEnabled = ConfigSetting.flag("anomaly_detection.methods.isolation_forest.enabled", default: true, doc: "use Isolation Forest", pending: monitor)
+    static let forestEnabled = ConfigSetting.flag("anomaly_detection.methods.isolation_forest.enabled",
+        default: EnsembleDetector.defaultMethods.contains(.isolationForest),
+        doc: "use Isolation Forest; off by default, as in churnguard detect (leaving it out scored higher when cross-validated)", pending: monitor)
     static let contamination = ConfigSetting.number("anomaly_detection.methods.isolation_forest.contamination", default: 0.1, range: 0...0.5,
         doc: "expected share of anomalies", pending: monitor)
     static let lofEnabled = ConfigSetting.flag("anomaly_detection.methods.local_outlier_factor.enabled", default: true, doc: "use Local Outlier Factor", pending: monitor)
