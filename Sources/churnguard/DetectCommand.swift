@@ -19,7 +19,7 @@ struct DetectCommand: AsyncParsableCommand {
     @Argument(help: "CSV file with timestamp and value columns ('-' reads standard input).")
     var file: String
 
-    @Option(help: "Comma-separated methods: zscore,mad,iqr,seasonal,isolation_forest,lof,regime (default: all seven).")
+    @Option(help: "Comma-separated methods: zscore,mad,iqr,seasonal,isolation_forest,lof,regime (default: all but isolation_forest).")
     var methods: String?
 
     @Option(help: "Threshold scale shared by every method; larger means fewer detections (default: 1.75).")

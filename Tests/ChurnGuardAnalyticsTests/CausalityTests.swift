@@ -25,7 +25,8 @@ struct CausalityTests {
         settings.rarityWindow = 200
         settings.multivariate.refitInterval = 97
         let full = TestSeries.spiky(1_200, spikes: [500, 510, 900])
-        let ensemble = EnsembleDetector(settings: settings)
+        // Every method, Isolation Forest included (it is not a default but stays available).
+        let ensemble = EnsembleDetector(methods: DetectionMethod.allCases, settings: settings)
         let whole = ensemble.detect(full)
         let part = ensemble.detect(full.prefix(905))
         #expect(part == Array(whole.prefix(905)))
@@ -35,7 +36,8 @@ struct CausalityTests {
     func carriesEveryMethod() {
         let series = TestSeries.spiky(900, spikes: [700])
         let result = EnsembleDetector().detect(series)
-        #expect(result.allSatisfy { $0.methods.map(\.method) == DetectionMethod.allCases })
+        #expect(result.allSatisfy { $0.methods.map(\.method) == EnsembleDetector.defaultMethods })
+        #expect(!EnsembleDetector.defaultMethods.contains(.isolationForest))
         let spike = result[700]
         #expect(spike.isAnomaly)
         #expect(spike.votes == spike.methods.filter(\.result.vote).count)

@@ -103,4 +103,42 @@ struct RegimeDetectorTests {
         settings.regimeThreshold = -1   // invalid: the table's 3.5
         #expect(abs(settings.threshold(for: .regime) - 2.8) < 1e-12)
     }
+
+    @Test("causal mode judges against two histories: the strength is the mean of the two deviations")
+    func twoHistories() {
+        // A level that drifts up after row 1,500, then a busy stretch: the 1,000-row and the
+        // 2,000-row histories disagree about how unusual each row is.
+        var noise = TestNoise(state: 11)
+        let n = 3_200
+        var values: [Double] = []
+        for i in 0..<n {
+            let drift = i > 1_500 ? Double(i - 1_500) * 0.004 : 0
+            let swing: Double = i >= 3_000 && i < 3_030 ? (i % 2 == 0 ? 3 : -3) : 0
+            values.append(100 + noise.gaussian() + drift + swing)
+        }
+        let series = TimeSeries(timestamps: TestSeries.times(n), values: values)
+        var settings = DetectionSettings()
+        #expect(settings.regimeShortHistory == 1_000 && settings.regimeHistory == 2_000)
+        let both = RegimeDetector(settings: settings).scores(series, mode: .causal)
+        settings.regimeShortHistory = 0
+        let long = RegimeDetector(settings: settings).scores(series, mode: .causal)
+        settings.regimeHistory = 1_000
+        let short = RegimeDetector(settings: settings).scores(series, mode: .causal)
+        settings.regimeHistory = 2_000
+        settings.regimeShortHistory = 2_000   // not shorter: one history
+        #expect(RegimeDetector(settings: settings).scores(series, mode: .causal) == long)
+
+        func ratio(_ s: Double) -> Double { (s / (1 - s)).squareRoot() }   // strength / threshold
+        var differ = 0
+        for i in 0..<n where long[i].score > 0 && long[i].score < 1 && short[i].score < 1 {
+            let expected = (ratio(long[i].score) + ratio(short[i].score)) / 2
+            #expect(abs(ratio(both[i].score) - expected) <= 1e-9 * max(1, expected), "row \(i)")
+            if abs(long[i].score - short[i].score) > 0.05 { differ += 1 }
+        }
+        #expect(differ > 100, "the two histories should disagree somewhere (\(differ) rows)")
+        #expect(both[3_010].explanation.contains("against the last 1000 rows"), "\(both[3_010].explanation)")
+        #expect(both.indices.filter { both[$0].vote }.contains { $0 >= 3_000 && $0 < 3_030 })
+        // Batch mode has one history, all rows.
+        #expect(RegimeDetector().scores(series, mode: .batch) == RegimeDetector(settings: settings).scores(series, mode: .batch))
+    }
 }

@@ -6,7 +6,7 @@ extension DetectionSettings {
     public static let overrideNames: [String] = [
         "sensitivity", "voting_threshold", "window", "minimum_history", "minimum_absolute_change",
         "relative_scale_floor", "absolute_scale_floor", "cooldown", "rarity_quantile", "rarity_window",
-        "rarity_margin", "rarity_warmup", "regime_window", "regime_history", "regime_threshold", "seasonal.period", "seasonal.bucket_width", "seasonal.values_per_bucket",
+        "rarity_margin", "rarity_warmup", "regime_window", "regime_history", "regime_short_history", "regime_threshold", "seasonal.period", "seasonal.bucket_width", "seasonal.values_per_bucket",
         "seasonal.minimum_bucket_values", "seasonal.minimum_cycles", "seasonal.weekly",
         "multivariate.training_window", "multivariate.refit_interval", "multivariate.trees",
         "multivariate.max_samples", "multivariate.neighbors", "multivariate.seed",
@@ -33,6 +33,7 @@ extension DetectionSettings {
         case "rarity_warmup": rarityWarmup = count
         case "regime_window": regimeWindow = count
         case "regime_history": regimeHistory = count
+        case "regime_short_history": regimeShortHistory = count
         case "regime_threshold": regimeThreshold = value
         case "seasonal.period": seasonal.period = value
         case "seasonal.bucket_width": seasonal.bucketWidth = value

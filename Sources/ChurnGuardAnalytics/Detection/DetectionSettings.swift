@@ -57,6 +57,12 @@ public struct DetectionSettings: Sendable, Equatable {
     public var regimeWindow: Int = 12
     /// Trailing rows of short-window statistics the regime detector compares against.
     public var regimeHistory: Int = 2_000
+    /// A second, shorter history (rows) the regime detector also compares against; its strength
+    /// is the mean of the two deviations, so "unusual for the last few days" and "unusual for the
+    /// last week or two" both count and neither horizon alone decides. 0 (or a value ≥
+    /// `regimeHistory`) uses one history. Default 1,000, chosen by cross-validation
+    /// (docs/ANOMALY_DETECTION.md).
+    public var regimeShortHistory: Int = 1_000
     /// Seasonal baseline options.
     public var seasonal = SeasonalOptions()
     /// Isolation Forest and LOF options.

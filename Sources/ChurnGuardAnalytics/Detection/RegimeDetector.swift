@@ -7,7 +7,10 @@
 /// quiet series, a series that starts oscillating, or a sustained shift of level stand out even
 /// when no single value is extreme (the contextual idea: unusual for recent patterns, not only
 /// in magnitude). Activity counts upward only (a series falling quiet is rarely an incident);
-/// the level counts both ways. Causal mode uses only rows up to the scored one.
+/// the level counts both ways. In causal mode each row is also judged against a shorter history
+/// (`regimeShortHistory`, the last 1,000 rows) and the strength is the mean of the two
+/// deviations: unusual for the last few days and for the last week or two. Causal mode uses only
+/// rows up to the scored one; batch mode judges against all rows.
 public struct RegimeDetector: AnomalyDetector {
     /// Shared settings; `regimeWindow` and `regimeHistory` size the two windows.
     public let settings: DetectionSettings
@@ -29,11 +32,16 @@ public struct RegimeDetector: AnomalyDetector {
             return zip(series.values, stats).map { x, stat in
                 guard x.isFinite, let stat else { return .silent(x, x.isFinite ? "warming up" : "not a finite value; skipped") }
                 guard activity.count >= needed else { return .silent(x, "too little history") }
-                return judge(x, stat, activity: activity, level: level)
+                return judge(x, deviation(stat, activity: activity, level: level), also: nil)
             }
         case .causal:
             var activity = RollingQuantiles(capacity: capacity)
             var level = RollingQuantiles(capacity: capacity)
+            // The shorter history, when it is shorter at all.
+            let short = settings.regimeShortHistory > 0 && settings.regimeShortHistory < capacity
+                ? max(8, settings.regimeShortHistory) : nil
+            var shortActivity = short.map { RollingQuantiles(capacity: $0) }
+            var shortLevel = short.map { RollingQuantiles(capacity: $0) }
             var out: [PointScore] = []
             out.reserveCapacity(series.count)
             for (x, stat) in zip(series.values, stats) {
@@ -41,19 +49,39 @@ public struct RegimeDetector: AnomalyDetector {
                     out.append(.silent(x, x.isFinite ? "warming up" : "not a finite value; skipped")); continue
                 }
                 if activity.count >= needed {
-                    out.append(judge(x, stat, activity: activity.sortedValues, level: level.sortedValues))
+                    let long = deviation(stat, activity: activity.sortedValues, level: level.sortedValues)
+                    if let a = shortActivity, let l = shortLevel {
+                        out.append(judge(x, long, also: deviation(stat, activity: a.sortedValues, level: l.sortedValues)))
+                    } else {
+                        out.append(judge(x, long, also: nil))
+                    }
                 } else {
                     out.append(.silent(x, "warming up"))
                 }
                 activity.push(stat.activity)
                 level.push(stat.level)
+                shortActivity?.push(stat.activity)
+                shortLevel?.push(stat.level)
             }
             return out
         }
     }
 
-    /// One row's verdict: the stronger of the activity and level deviations.
-    private func judge(_ x: Double, _ stat: Statistic, activity: [Double], level: [Double]) -> PointScore {
+    /// How far one row's recent behaviour lies from one history: the stronger of the activity
+    /// and level deviations, with what the explanation needs.
+    struct Deviation {
+        /// Deviation over scale (a tail-calibrated z).
+        let strength: Double
+        /// The raw deviation (activity above its median, or level minus its median).
+        let deviation: Double
+        /// The history's median level (the row's expected value).
+        let expected: Double
+        /// "recent activity … vs typical … ± …" or "recent level …".
+        let text: String
+    }
+
+    /// The deviation of `stat` from one history of activities and levels (sorted).
+    func deviation(_ stat: Statistic, activity: [Double], level: [Double]) -> Deviation {
         let levelCenter = Quantile.sorted(level, 0.5) ?? stat.level
         let floor = settings.scaleFloor(around: levelCenter)
         let activityCenter = Quantile.sorted(activity, 0.5) ?? stat.activity
@@ -63,15 +91,27 @@ public struct RegimeDetector: AnomalyDetector {
         let busy = max(0, stat.activity - activityCenter)
         let shift = stat.level - levelCenter
         if busy / activityScale >= abs(shift) / levelScale {
-            var v = ScoreScale.verdict(method: .regime, observed: x, expected: levelCenter, deviation: busy,
-                                       scale: activityScale, unit: "activity z", settings: settings)
-            v.explanation = "recent activity \(ScoreScale.format(stat.activity)) vs typical \(ScoreScale.format(activityCenter)) ± \(ScoreScale.format(activityScale)) (z \(ScoreScale.format(busy / activityScale)))"
-            return v
+            return Deviation(strength: busy / activityScale, deviation: busy, expected: levelCenter,
+                             text: "recent activity \(ScoreScale.format(stat.activity)) vs typical \(ScoreScale.format(activityCenter)) ± \(ScoreScale.format(activityScale))")
         }
-        var v = ScoreScale.verdict(method: .regime, observed: x, expected: levelCenter, deviation: shift,
-                                   scale: levelScale, unit: "level z", settings: settings)
-        v.explanation = "recent level \(ScoreScale.format(stat.level)) vs typical \(ScoreScale.format(levelCenter)) ± \(ScoreScale.format(levelScale)) (z \(ScoreScale.format(abs(shift) / levelScale)))"
-        return v
+        return Deviation(strength: abs(shift) / levelScale, deviation: shift, expected: levelCenter,
+                         text: "recent level \(ScoreScale.format(stat.level)) vs typical \(ScoreScale.format(levelCenter)) ± \(ScoreScale.format(levelScale))")
+    }
+
+    /// One row's verdict from the long history's deviation and, when kept, the short one's: the
+    /// strength is their mean; the explanation is the long history's, with both z.
+    private func judge(_ x: Double, _ long: Deviation, also short: Deviation?) -> PointScore {
+        let strength = short.map { (long.strength + $0.strength) / 2 } ?? long.strength
+        var s = ScoreScale.score(strength: strength, threshold: settings.threshold(for: .regime))
+        var vote = s >= 0.5
+        if vote, abs(long.deviation) < settings.minimumAbsoluteChange {
+            vote = false
+            s = min(s, 0.49)
+        }
+        var text = long.text + " (z \(ScoreScale.format(long.strength))"
+        if let short { text += "; \(ScoreScale.format(short.strength)) against the last \(settings.regimeShortHistory) rows" }
+        text += ")"
+        return PointScore(score: s, vote: vote, expected: long.expected, observed: x, explanation: text)
     }
 
     /// The σ of a normal with the same median and 99th (or 1st) percentile as `sorted`; 0 when

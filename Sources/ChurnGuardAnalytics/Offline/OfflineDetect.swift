@@ -1,6 +1,6 @@
 /// What `detect` runs: which methods, with which settings, in which mode.
 public struct OfflineDetectOptions: Sendable, Equatable {
-    /// Methods of the ensemble (default: all six).
+    /// Methods of the ensemble (default: `EnsembleDetector.defaultMethods`).
     public var methods: [DetectionMethod] = EnsembleDetector.defaultMethods
     /// Shared settings (sensitivity, voting threshold, windows, gates).
     public var settings = DetectionSettings()

@@ -96,7 +96,9 @@ public enum ConfigSchema {
         doc: "use the statistical detectors (z-score, MAD, IQR, seasonal baseline, regime)")
     static let statisticalMethod = ConfigSetting.choice("anomaly_detection.methods.statistical.default_method", default: "zscore",
         allowed: ["zscore", "mad", "iqr", "seasonal"], doc: "the statistical detector", pending: monitorOneMethod)
-    static let forestEnabled = ConfigSetting.flag("anomaly_detection.methods.isolation_forest.enabled", default: true, doc: "use Isolation Forest")
+    static let forestEnabled = ConfigSetting.flag("anomaly_detection.methods.isolation_forest.enabled",
+        default: EnsembleDetector.defaultMethods.contains(.isolationForest),
+        doc: "use Isolation Forest; off by default, as in churnguard detect (leaving it out scored higher when cross-validated)")
     static let contamination = ConfigSetting.number("anomaly_detection.methods.isolation_forest.contamination", default: 0.1, range: 0...0.5,
         doc: "expected share of anomalies", pending: monitorContamination)
     static let lofEnabled = ConfigSetting.flag("anomaly_detection.methods.local_outlier_factor.enabled", default: true, doc: "use Local Outlier Factor")
