@@ -69,6 +69,7 @@ enum PostgresMigrations {
                           """,
                           "CREATE INDEX idx_ingest_idempotency_created ON ingest_idempotency (created_at)",
                       ] + rowSecurity("ingest_idempotency")),
+            Migration(version: 8, name: "insights, row-level security", statements: insights),
         ]
     }
 

@@ -67,5 +67,6 @@ enum SQLiteMigrations {
             ) WITHOUT ROWID;
             CREATE INDEX idx_ingest_idempotency_created ON ingest_idempotency(created_at);
             """),
+        Migration(version: 8, name: "insights", sql: insightsSQL),
     ]
 }

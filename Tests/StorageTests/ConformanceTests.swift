@@ -21,6 +21,11 @@ struct ConformanceTests {
         try await check.run(InMemoryStore())
     }
 
+    @Test("in-memory insights", arguments: StoreConformance.insightCases)
+    func inMemoryInsights(_ check: StoreConformance.Case<any InsightStore>) async throws {
+        try await check.run(InMemoryStore())
+    }
+
     @Test("in-memory rollups", arguments: StoreConformance.rollupCases)
     func inMemoryRollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
         try await check.run(.init(InMemoryStore()))
@@ -43,6 +48,11 @@ struct ConformanceTests {
 
     @Test("SQLite alerts", arguments: StoreConformance.alertCases)
     func sqliteAlerts(_ check: StoreConformance.Case<any AlertStore>) async throws {
+        try await withSQLite { try await check.run($0) }
+    }
+
+    @Test("SQLite insights", arguments: StoreConformance.insightCases)
+    func sqliteInsights(_ check: StoreConformance.Case<any InsightStore>) async throws {
         try await withSQLite { try await check.run($0) }
     }
 

@@ -16,6 +16,7 @@ public enum TimedBackends {
             rollups: TimedRollupStore(base: backends.rollups, timers: timers),
             identity: TimedOrganizationStore(base: backends.identity, timers: timers),
             alerts: TimedAlertStore(base: backends.alerts, factory: metrics.factory),
+            insights: TimedInsightStore(base: backends.insights, factory: metrics.factory),
             lifecycle: backends.lifecycle)
     }
 }

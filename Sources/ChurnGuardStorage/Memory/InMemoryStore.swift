@@ -13,6 +13,8 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
     var idempotency: [OrganizationID: [String: (hash: [UInt8], accepted: Int, at: Timestamp)]] = [:]
     /// Alert rules, alerts and their history (see InMemoryStore+Alerts).
     var alertState = InMemoryAlertState()
+    /// Insights by organization and id (see InMemoryStore+Insights).
+    var insightState: [OrganizationID: [String: Insight]] = [:]
     var failure: StoreError?
 
     /// An empty store.

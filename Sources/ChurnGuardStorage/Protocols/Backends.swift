@@ -17,24 +17,27 @@ public struct Backends: Sendable {
     public let identity: any OrganizationStore
     /// Alert rules, alerts and their history.
     public let alerts: any AlertStore
+    /// Generated insights.
+    public let insights: any InsightStore
     /// Migrations, readiness, storage preparation, start-up checks and shutdown of every
     /// distinct backend above.
     public let lifecycle: any StoreLifecycle
 
     /// Assembles roles that may come from different backends.
     public init(name: String, points: any MetricStore, rollups: any RollupStore, identity: any OrganizationStore,
-                alerts: any AlertStore, lifecycle: any StoreLifecycle) {
+                alerts: any AlertStore, insights: any InsightStore, lifecycle: any StoreLifecycle) {
         self.name = name
         self.points = points
         self.rollups = rollups
         self.identity = identity
         self.alerts = alerts
+        self.insights = insights
         self.lifecycle = lifecycle
     }
 
     /// Every role served by one backend.
-    public static func single(_ store: some MetricStore & RollupStore & OrganizationStore & AlertStore & StoreLifecycle,
+    public static func single(_ store: some MetricStore & RollupStore & OrganizationStore & AlertStore & InsightStore & StoreLifecycle,
                               name: String) -> Backends {
-        Backends(name: name, points: store, rollups: store, identity: store, alerts: store, lifecycle: store)
+        Backends(name: name, points: store, rollups: store, identity: store, alerts: store, insights: store, lifecycle: store)
     }
 }
