@@ -30,6 +30,8 @@ public enum RouteScopes {
         "DELETE /api/v1/analytics/alert-rules/{id}": .scope(.admin),
         "POST /api/v1/analytics/alerts/{id}/ack": .scope(.read),
         "POST /api/v1/analytics/alerts/{id}/snooze": .scope(.read),
+        // A run only recomputes what the caller may already read; bounded and one at a time.
+        "POST /api/v1/insights/generate": .scope(.read),
     ]
 
     /// What `method` on the route `template` requires.

@@ -28,6 +28,8 @@ public struct APIDependencies: Sendable {
     public var realtime: RealtimeAPI
     /// The authenticator to share with the stream; nil: the router makes its own.
     public var authenticator: Authenticator?
+    /// Generation runs and the listing cache of the insight routes; nil: no insight routes.
+    public var insights: InsightRunner?
 
     /// Creates the dependencies.
     public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: (any RateLimiter)? = nil,
@@ -78,5 +80,8 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
         .register(on: tenant)
     AggregateRoutes(store: backends.rollups, options: dependencies.options, queryLimiter: queryLimiter).register(on: tenant)
     registerRealtimeRoutes(on: tenant, dependencies.realtime, options: dependencies.options)
+    if let runner = dependencies.insights {
+        InsightRoutes(runner: runner, store: backends.insights, options: dependencies.options).register(on: tenant)
+    }
     return router
 }

@@ -35,6 +35,8 @@ public enum ApplicationBuilder {
         public let alerts: AlertEvaluator
         /// The live stream's connections.
         public let hub: StreamHub
+        /// Insight generation runs (the API's and, with the schedule, the periodic ones).
+        public let insights: InsightRunner
 
         /// The application as a service whose graceful shutdown first closes every stream
         /// connection with 1001 "going away".
@@ -53,12 +55,16 @@ public enum ApplicationBuilder {
     /// policy; without `eventBus`, an ``InProcessEventBus``. Without `metrics` (and with
     /// `monitoring.metrics_enabled`) it counts into the process-wide registry, bootstrapping
     /// swift-metrics with it on first use; tests hand in ``PrometheusMetrics/isolated()``.
+    /// With `insightSchedule` (`serve` running the worker in-process) and `insights.enabled`,
+    /// insights are also generated periodically.
+    /// - Throws: ``InsightTemplateError`` for a broken narrative template, naming file and line.
     public static func build(
         configuration: AppConfiguration, backends: Backends, logger: Logger,
         pipelineOptions: IngestPipeline.Options? = nil,
         eventBus: (any EventBus)? = nil,
         backgroundServices: [any Service] = [],
-        metrics: PrometheusMetrics? = nil
+        metrics: PrometheusMetrics? = nil,
+        insightSchedule: Bool = false
     ) async throws -> Built {
         let prometheus = configuration.metricsEnabled ? (metrics ?? .processWide()) : nil
         let serviceMetrics = prometheus?.service ?? .disabled()
@@ -84,6 +90,11 @@ public enum ApplicationBuilder {
         let evaluator = AlertEvaluator(store: timed.alerts, defaults: configuration.alertThresholds,
                                        publish: { hub.publish($0) }, logger: logger)
         let pushed = StatisticsPushLog()
+        let narrator = try InsightAssembly.narrator(configuration, logger: logger)
+        let insightRunner = InsightAssembly.runner(configuration, backends: timed, narrator: narrator, publish: { insights in
+            bus.publish(.insightsGenerated(insights))
+            for insight in insights { hub.publish(insight) }
+        }, factory: serviceMetrics.factory, logger: logger)
         // Off, nothing subscribes to the bus: ingest runs exactly as without the engine.
         let realtimeService = !configuration.realtimeEnabled ? nil : RealtimeService(
             engine: engine, bus: bus,
@@ -98,6 +109,7 @@ public enum ApplicationBuilder {
         var dependencies = APIDependencies(backends: timed, pipeline: pipeline, options: options, tokens: tokens, metrics: serviceMetrics,
                                            realtime: RealtimeAPI(engine: engine, evaluator: evaluator, alerts: timed.alerts))
         dependencies.authenticator = authenticator
+        dependencies.insights = insightRunner
         if let prometheus {
             dependencies.httpMetrics = HTTPMetrics(factory: serviceMetrics.factory)
             if configuration.metricsPort == 0 { dependencies.exposition = prometheus.exposition }
@@ -128,8 +140,12 @@ public enum ApplicationBuilder {
         }
         // The worker's services, when `serve` runs them in-process (see BackgroundServices).
         application.addServices(backgroundServices)
+        if insightSchedule, configuration.insightsEnabled {
+            application.addServices(InsightService(runner: insightRunner, organizations: timed.identity, interval: InsightAssembly.interval,
+                                                   now: { Timestamp(Date()) }, logger: logger, metrics: WorkerMetrics(serviceMetrics)))
+        }
         return Built(application: application, pipeline: pipeline, bus: bus, routes: routes, metrics: prometheus,
-                     realtime: engine, alerts: evaluator, hub: hub)
+                     realtime: engine, alerts: evaluator, hub: hub, insights: insightRunner)
     }
 
     /// The metrics a process counts into according to `configuration`: the process-wide

@@ -1,3 +1,4 @@
+public import ChurnGuardCore
 public import ChurnGuardStorage
 
 /// Something that already happened in the engine, as published on an ``EventBus``.
@@ -7,6 +8,8 @@ public import ChurnGuardStorage
 public enum BusEvent: Sendable {
     /// A group of ingest batches was committed to the store (published after the commit).
     case pointsCommitted(CommittedPoints)
+    /// A generation run stored insights no earlier run had found (one organization's, best first).
+    case insightsGenerated([Insight])
 }
 
 /// One committed group: every batch of one store transaction, and its commit sequence.

@@ -71,6 +71,8 @@ public struct RealtimeService: Service {
                 lastSequence = committed.sequence
                 engine.fold(committed, now: now())
                 for consumer in onCommit { await consumer(committed) }
+            case .insightsGenerated:
+                continue
             }
         }
     }
