@@ -8,9 +8,11 @@ import Testing
 struct DemoInsightsTests {
     static let dataset = DemoDataset(start: Timestamp(seconds: 1_760_000_400), days: 45)
 
-    /// The findings as of `hour` (from the dataset's start), over the two weeks before it.
-    static func findings(asOfHour hour: Int) -> [InsightFinding] {
-        let settings = InsightSettings()
+    /// The findings as of `hour` (from the dataset's start), comparing the `periodDays` before it
+    /// with the `periodDays` before those.
+    static func findings(asOfHour hour: Int, periodDays: Int = 7) -> [InsightFinding] {
+        var settings = InsightSettings()
+        settings.periodDays = periodDays
         let asOf = dataset.start.adding(seconds: Int64(hour) * 3_600)
         var builders = Dictionary(uniqueKeysWithValues: DemoDataset.metricNames.map {
             ($0, MetricWindowBuilder(metricName: $0, asOf: asOf, periodDays: settings.periodDays))
@@ -42,7 +44,11 @@ struct DemoInsightsTests {
     @Test("mid_market_churn_risk_surge: churn risk driven by segment mid_market and plan growth")
     func midMarketSurge() {
         let incident = DemoDataset.incidents[1]
-        let findings = Self.findings(asOfHour: incident.endHour)
+        // The surge lasts two days and starts 63 hours after the smb incident ends: with 7-day
+        // periods the smb incident straddles the two compared weeks and smb's risk rises about as
+        // much, in proportion, as mid_market's (measured: smb +16 %, mid_market +23 %; no driver
+        // by the rule). Periods as long as the incident compare it with the two days before it.
+        let findings = Self.findings(asOfHour: incident.endHour, periodDays: 2)
         let risk = Self.drivers(findings, metric: "churn_risk_score")
         #expect(risk.contains(InsightSegment(dimension: "segment", value: "mid_market")), "\(findings.map(\.title))")
         #expect(risk.contains(InsightSegment(dimension: "plan", value: "growth")), "\(findings.map(\.title))")
