@@ -38,6 +38,9 @@ struct DemoInsightsTests {
         let smb = findings.first { $0.kind == .segmentContribution && $0.segment?.value == "smb" && $0.metricName == "customer_activity" }
         if case .number(let share)? = smb?.evidence["share_of_change"] { #expect(share > 0.5) } else { Issue.record("no share") }
         #expect(!findings.contains { $0.segment?.value == "enterprise" }, "\(findings.map(\.title))")
+        if ProcessInfo.processInfo.environment["INSIGHTS_PRINT"] != nil, let narrator = try? InsightNarrator(texts: BuiltInInsightTemplates.texts) {
+            for finding in findings { print("NARRATIVE \(finding.kind.rawValue) \(finding.confidence): \(narrator.narrate(finding)) \(finding.evidence)") }
+        }
         #expect(findings.allSatisfy { $0.confidence >= InsightSettings().confidenceThreshold })
     }
 
