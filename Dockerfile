@@ -28,6 +28,8 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /staging/bin/ /app/bin/
 COPY config/analytics.yaml /app/config/analytics.yaml
+# The narrative templates, editable without rebuilding (insights.narrative_templates).
+COPY templates/insights /app/templates/insights
 RUN mkdir -p /app/data /var/log/churnguard \
     && chown -R churnguard:churnguard /app/data /var/log/churnguard
 USER 10001:10001

@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(name: "churnguard", path: ".."),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
@@ -44,6 +46,16 @@ let package = Package(
             dependencies: [
                 .product(name: "ChurnGuardEngine", package: "churnguard"),
                 .product(name: "ChurnGuardAnalytics", package: "churnguard"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // One insight generation run of the demo organization, for scripts/bench-insights.
+        .executableTarget(
+            name: "insights-bench",
+            dependencies: [
+                .product(name: "ChurnGuardEngine", package: "churnguard"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),

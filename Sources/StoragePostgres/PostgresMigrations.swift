@@ -72,6 +72,7 @@ enum PostgresMigrations {
             Migration(version: 6, name: "anomalies, anomaly_series, row-level security", statements: anomalies),
             Migration(version: 7, name: "notification_route_sets, notification_routes, notification_outbox, row-level security",
                       statements: notifications),
+            Migration(version: 8, name: "insights, row-level security", statements: insights),
         ]
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChurnGuardBootstrap
+import ChurnGuardCore
 import Foundation
 import Hummingbird
 
@@ -27,6 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
             let runtime = try await Runtime.open(configPath: storeOptions.config, overrides: overrides)
             try runtime.configuration.validateForServing()
             try await runtime.backends.lifecycle.checkReady()
+            var seeded: DemoSeeder.Result?
             if demo {
                 let result = try await DemoSeeder(backends: runtime.backends).seed { day, days in
                     showProgress("seeding demo data: day \(day)/\(days)", done: day == days)
@@ -42,6 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
                     let report = try await monitor.runOnce()
                     showProgress("anomaly monitor: \(report.created) anomalies in \(report.series) series", done: true)
                 }
+                seeded = result
             }
             // The worker's services run in-process unless --no-worker (replicas behind a
             // dedicated `churnguard worker`); concurrent workers are safe on every backend.
@@ -53,7 +56,14 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: runtime.configuration, backends: runtime.backends, logger: runtime.logger, metrics: metrics?.service, bus: bus)
             let built = try await ApplicationBuilder.build(configuration: runtime.configuration, backends: runtime.backends,
                                                            logger: runtime.logger, eventBus: bus, backgroundServices: background,
-                                                           metrics: metrics)
+                                                           metrics: metrics, insightSchedule: !noWorker)
+            if let seeded {
+                // The demo's insights are ready when the API opens: rollups first (trends and
+                // leading indicators read them), then one generation run.
+                _ = try await BackgroundServices.rollUpOnce(runtime)
+                let run = try await built.insights.run(organization: seeded.organization.id, asOf: Timestamp(Date()))
+                print("demo insights: \(run.insights.count) (GET /api/v1/insights)")
+            }
             try await built.runService()
             await runtime.close()
         }

@@ -12,7 +12,8 @@ import StorageSQLite
 import Testing
 
 /// A store serving every role, as each backend under test does.
-typealias FullStore = MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore & StoreLifecycle
+typealias FullStore = MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore & InsightStore
+    & StoreLifecycle
 
 /// Backends the HTTP tests run against.
 enum TestBackend: String, CaseIterable, Sendable {

@@ -34,7 +34,8 @@ enum CLIBackend: String, CaseIterable, Sendable {
 extension CLIHarness {
     /// Runs `body` with a store opened on the same database the commands use, to check from
     /// outside what they stored; a PostgreSQL pool is closed afterwards.
-    func withStore<T>(_ body: (any MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore & StoreLifecycle) async throws -> T) async throws -> T {
+    func withStore<T>(_ body: (any MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore & InsightStore
+                                  & StoreLifecycle) async throws -> T) async throws -> T {
         guard let url = backendEnvironment["TIMESCALEDB_URL"] else {
             return try await body(try SQLiteStore(path: directory.appendingPathComponent("data/churnguard.sqlite").path))
         }

@@ -30,6 +30,11 @@ struct PostgresConformanceTests {
         try await withMigrated { try await check.run($0) }
     }
 
+    @Test("PostgreSQL insights", arguments: StoreConformance.insightCases)
+    func insights(_ check: StoreConformance.Case<any InsightStore>) async throws {
+        try await withMigrated { try await check.run($0) }
+    }
+
     @Test("PostgreSQL rollups", arguments: StoreConformance.rollupCases)
     func rollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
         try await withMigrated { try await check.run(.init($0)) }

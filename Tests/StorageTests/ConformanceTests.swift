@@ -31,6 +31,11 @@ struct ConformanceTests {
         try await check.run(InMemoryStore())
     }
 
+    @Test("in-memory insights", arguments: StoreConformance.insightCases)
+    func inMemoryInsights(_ check: StoreConformance.Case<any InsightStore>) async throws {
+        try await check.run(InMemoryStore())
+    }
+
     @Test("in-memory rollups", arguments: StoreConformance.rollupCases)
     func inMemoryRollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
         try await check.run(.init(InMemoryStore()))
@@ -63,6 +68,11 @@ struct ConformanceTests {
 
     @Test("SQLite anomalies", arguments: StoreConformance.anomalyCases)
     func sqliteAnomalies(_ check: StoreConformance.Case<any AnomalyStore>) async throws {
+        try await withSQLite { try await check.run($0) }
+    }
+
+    @Test("SQLite insights", arguments: StoreConformance.insightCases)
+    func sqliteInsights(_ check: StoreConformance.Case<any InsightStore>) async throws {
         try await withSQLite { try await check.run($0) }
     }
 

@@ -36,6 +36,8 @@ public enum RouteScopes {
         "GET /api/v1/notifications/deliveries": .scope(.read),
         "POST /api/v1/analytics/anomalies/{id}/feedback": .scope(.read),
         "POST /api/v1/analytics/anomalies/detect": .scope(.read),
+        // A run only recomputes what the caller may already read; bounded and one at a time.
+        "POST /api/v1/insights/generate": .scope(.read),
     ]
 
     /// What `method` on the route `template` requires.

@@ -31,6 +31,8 @@ public struct APIDependencies: Sendable {
     /// Notification routes, test sends and deliveries; nil: built over `backends` without
     /// default routes.
     public var notifications: NotificationsAPI?
+    /// Generation runs and the listing cache of the insight routes; nil: no insight routes.
+    public var insights: InsightRunner?
 
     /// Creates the dependencies.
     public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: (any RateLimiter)? = nil,
@@ -88,6 +90,9 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
         .register(on: tenant)
     NotificationRoutes(api: dependencies.notifications ?? .standalone(backends.notifications, factory: factory), options: options)
         .register(on: tenant)
+    if let runner = dependencies.insights {
+        InsightRoutes(runner: runner, store: backends.insights, options: dependencies.options).register(on: tenant)
+    }
     // The stream's upgrade router serves GET on its path; any other method there is 405 too.
     methodTable.load(router.routes.map { (method: $0.method.rawValue, path: "\($0.path)") } + [(method: "GET", path: streamPath)])
     return router

@@ -62,6 +62,16 @@ public struct AppConfiguration: Sendable {
     public var metricListCacheSeconds = ConfigSchema.metricListCache.defaultValue
     /// `api.idempotency_key_ttl`, in seconds.
     public var idempotencyKeyTTLSeconds = ConfigSchema.idempotencyTTL.defaultValue
+    /// `insights.enabled` / `INSIGHTS_GENERATION_ENABLED`: the periodic generation (the API stays).
+    public var insightsEnabled = ConfigSchema.insightsEnabled.defaultValue
+    /// `insights.max_insights_per_org` / `MAX_INSIGHTS_PER_ORG`.
+    public var maxInsightsPerOrganization = ConfigSchema.maxInsights.defaultValue
+    /// `insights.confidence_threshold`.
+    public var insightConfidenceThreshold = ConfigSchema.insightConfidence.defaultValue
+    /// `insights.cache_ttl_seconds` / `ANALYTICS_CACHE_TTL`.
+    public var insightCacheTTLSeconds = ConfigSchema.insightTTL.defaultValue
+    /// `insights.narrative_templates`: the folder of `<kind>.mustache` templates.
+    public var insightTemplatesDirectory = ConfigSchema.templates.defaultValue
     /// `security.jwt_secret_key_previous` / `JWT_SECRET_KEY_PREVIOUS`: accepted during a rotation.
     public var jwtPreviousSecretKey: String?
     /// `security.access_token_expire_seconds`.
@@ -211,6 +221,11 @@ public struct AppConfiguration: Sendable {
         keyCacheSize = try S.keyCacheSize.read(values)
         idempotencyKeyTTLSeconds = try S.idempotencyTTL.read(values)
         metricListCacheSeconds = try S.metricListCache.read(values)
+        insightsEnabled = try S.insightsEnabled.read(values)
+        maxInsightsPerOrganization = try S.maxInsights.read(values)
+        insightConfidenceThreshold = try S.insightConfidence.read(values)
+        insightCacheTTLSeconds = try S.insightTTL.read(values)
+        insightTemplatesDirectory = try S.templates.read(values)
         jwtPreviousSecretKey = try S.jwtPreviousSecret.read(values)
         for (setting, secret) in [(S.jwtSecret, jwtSecretKey), (S.jwtPreviousSecret, jwtPreviousSecretKey)] {
             if let secret, secret.utf8.count < 32 {
@@ -329,4 +344,14 @@ extension AppConfiguration {
         AlertRule(id: "default.churn_risk_score", metricName: "churn_risk_score", condition: .above, threshold: 0.8, severity: .high),
         AlertRule(id: "default.customer_activity", metricName: "customer_activity", condition: .below, threshold: 50, severity: .medium),
     ]
+}
+
+extension AppConfiguration {
+    /// The insight generator's settings (`insights.*`; the rest are documented defaults).
+    public var insightSettings: InsightSettings {
+        var settings = InsightSettings()
+        settings.maxPerOrganization = maxInsightsPerOrganization
+        settings.confidenceThreshold = insightConfidenceThreshold
+        return settings
+    }
 }

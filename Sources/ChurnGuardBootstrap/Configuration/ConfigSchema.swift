@@ -12,7 +12,6 @@ public enum ConfigSchema {
     static let influx = "the InfluxDB backend"
     static let monitorOneMethod = "choosing a single statistical method (the monitor runs every enabled method, as churnguard detect)"
     static let monitorContamination = "a contamination share for Isolation Forest (the ensemble calibrates it by its score tail)"
-    static let insightsFeature = "insights"
     static let recommendationsFeature = "recommendations"
     static let security = "JWT tokens and CORS"
     static let observability = "Prometheus metrics and log files"
@@ -106,13 +105,13 @@ public enum ConfigSchema {
         doc: "LOF neighbours")
 
     // MARK: insights and recommendations
-    static let insightsEnabled = ConfigSetting.flag("insights.enabled", default: true, doc: "generate insights", aliases: ["INSIGHTS_GENERATION_ENABLED"], pending: insightsFeature)
+    static let insightsEnabled = ConfigSetting.flag("insights.enabled", default: true, doc: "generate insights (docs/INSIGHTS.md)", aliases: ["INSIGHTS_GENERATION_ENABLED"])
     static let maxInsights = ConfigSetting.integer("insights.max_insights_per_org", default: 100, range: 1...100_000, doc: "insights kept per organization",
-        aliases: ["MAX_INSIGHTS_PER_ORG"], pending: insightsFeature)
-    static let insightConfidence = ConfigSetting.number("insights.confidence_threshold", default: 0.6, range: 0...1, doc: "least confidence shown", pending: insightsFeature)
-    static let insightTTL = ConfigSetting.integer("insights.cache_ttl_seconds", default: 300, range: 0...86_400, doc: "seconds insights are cached",
-        aliases: ["ANALYTICS_CACHE_TTL"], pending: insightsFeature)
-    static let templates = ConfigSetting.text("insights.narrative_templates", default: "templates/insights/", doc: "folder of narrative templates", pending: insightsFeature)
+        aliases: ["MAX_INSIGHTS_PER_ORG"])
+    static let insightConfidence = ConfigSetting.number("insights.confidence_threshold", default: 0.6, range: 0...1, doc: "least confidence of an insight stored and shown")
+    static let insightTTL = ConfigSetting.integer("insights.cache_ttl_seconds", default: 300, range: 0...86_400, doc: "seconds insight listings are cached (0: no cache)",
+        aliases: ["ANALYTICS_CACHE_TTL"])
+    static let templates = ConfigSetting.text("insights.narrative_templates", default: "templates/insights/", doc: "folder of the narrative templates, one <kind>.mustache per kind, checked at start-up")
     static let recommendationsEnabled = ConfigSetting.flag("recommendations.enabled", default: true, doc: "generate recommendations",
         aliases: ["RECOMMENDATIONS_ENABLED"], pending: recommendationsFeature)
     static let maxRecommendations = ConfigSetting.integer("recommendations.max_recommendations", default: 50, range: 1...100_000, doc: "recommendations kept per organization",

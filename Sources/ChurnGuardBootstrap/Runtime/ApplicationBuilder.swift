@@ -37,6 +37,8 @@ public enum ApplicationBuilder {
         public let hub: StreamHub
         /// Where alert transitions (and test sends) are queued for notification.
         public let outbox: NotificationOutbox
+        /// Insight generation runs (the API's and, with the schedule, the periodic ones).
+        public let insights: InsightRunner
 
         /// The application as a service whose graceful shutdown first closes every stream
         /// connection with 1001 "going away".
@@ -55,12 +57,16 @@ public enum ApplicationBuilder {
     /// policy; without `eventBus`, an ``InProcessEventBus``. Without `metrics` (and with
     /// `monitoring.metrics_enabled`) it counts into the process-wide registry, bootstrapping
     /// swift-metrics with it on first use; tests hand in ``PrometheusMetrics/isolated()``.
+    /// With `insightSchedule` (`serve` running the worker in-process) and `insights.enabled`,
+    /// insights are also generated periodically.
+    /// - Throws: ``InsightTemplateError`` for a broken narrative template, naming file and line.
     public static func build(
         configuration: AppConfiguration, backends: Backends, logger: Logger,
         pipelineOptions: IngestPipeline.Options? = nil,
         eventBus: (any EventBus)? = nil,
         backgroundServices: [any Service] = [],
-        metrics: PrometheusMetrics? = nil
+        metrics: PrometheusMetrics? = nil,
+        insightSchedule: Bool = false
     ) async throws -> Built {
         let prometheus = configuration.metricsEnabled ? (metrics ?? .processWide()) : nil
         let serviceMetrics = prometheus?.service ?? .disabled()
@@ -90,6 +96,11 @@ public enum ApplicationBuilder {
         let evaluator = AlertEvaluator(store: timed.alerts, defaults: configuration.alertThresholds,
                                        publish: { hub.publish($0) }, stored: NotificationComposition.alertSink(outbox), logger: logger)
         let pushed = StatisticsPushLog()
+        let narrator = try InsightAssembly.narrator(configuration, logger: logger)
+        let insightRunner = InsightAssembly.runner(configuration, backends: timed, narrator: narrator, publish: { insights in
+            bus.publish(.insightsGenerated(insights))
+            for insight in insights { hub.publish(insight) }
+        }, factory: serviceMetrics.factory, logger: logger)
         // Off, nothing subscribes to the bus: ingest runs exactly as without the engine.
         let realtimeService = !configuration.realtimeEnabled ? nil : RealtimeService(
             engine: engine, bus: bus,
@@ -106,6 +117,7 @@ public enum ApplicationBuilder {
                                            realtime: RealtimeAPI(engine: engine, evaluator: evaluator, alerts: timed.alerts))
         dependencies.authenticator = authenticator
         dependencies.notifications = NotificationsAPI(store: timed.notifications, routing: routing, outbox: outbox)
+        dependencies.insights = insightRunner
         if let prometheus {
             dependencies.httpMetrics = HTTPMetrics(factory: serviceMetrics.factory)
             if configuration.metricsPort == 0 { dependencies.exposition = prometheus.exposition }
@@ -137,8 +149,12 @@ public enum ApplicationBuilder {
         }
         // The worker's services, when `serve` runs them in-process (see BackgroundServices).
         application.addServices(backgroundServices)
+        if insightSchedule, configuration.insightsEnabled {
+            application.addServices(InsightService(runner: insightRunner, organizations: timed.identity, interval: InsightAssembly.interval,
+                                                   now: { Timestamp(Date()) }, logger: logger, metrics: WorkerMetrics(serviceMetrics)))
+        }
         return Built(application: application, pipeline: pipeline, bus: bus, routes: routes, metrics: prometheus,
-                     realtime: engine, alerts: evaluator, hub: hub, outbox: outbox)
+                     realtime: engine, alerts: evaluator, hub: hub, outbox: outbox, insights: insightRunner)
     }
 
     /// The in-process event bus, counting into `metrics` (or nowhere): `serve` makes one for

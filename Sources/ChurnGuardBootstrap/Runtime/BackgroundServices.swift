@@ -73,6 +73,21 @@ public enum BackgroundServices {
                               metricsFactory: factory)
     }
 
+    /// The periodic insight generation of `churnguard worker` (`serve` builds its own beside
+    /// the API, sharing the API's runner). New insights are counted and logged; with no API in
+    /// this process there is no stream to send them to.
+    /// - Throws: ``InsightTemplateError`` for a broken narrative template.
+    public static func insightService(configuration: AppConfiguration, backends: Backends, logger: Logger,
+                                      metrics: ServiceMetrics?) throws -> any Service {
+        let timed = metrics.map { TimedBackends.wrap(backends, metrics: $0) } ?? backends
+        let narrator = try InsightAssembly.narrator(configuration, logger: logger)
+        let runner = InsightAssembly.runner(configuration, backends: timed, narrator: narrator, publish: { insights in
+            logger.info("new insights", metadata: ["count": "\(insights.count)"])
+        }, factory: metrics?.factory ?? MetricsSystem.factory, logger: logger)
+        return InsightService(runner: runner, organizations: timed.identity, interval: InsightAssembly.interval,
+                              now: { Timestamp(Date()) }, logger: logger, metrics: metrics.map { WorkerMetrics($0) })
+    }
+
     /// Runs the services until SIGTERM or SIGINT, then stops them gracefully: a rollup
     /// transaction in progress is rolled back or committed whole, never half.
     /// With `monitoring.metrics_port` set, it also serves `/metrics` there.
@@ -81,6 +96,10 @@ public enum BackgroundServices {
         let metrics = ApplicationBuilder.processMetrics(configuration)
         var services = make(configuration: configuration, backends: runtime.backends, logger: runtime.logger,
                             metrics: metrics?.service)
+        if configuration.insightsEnabled {
+            services.append(try insightService(configuration: configuration, backends: runtime.backends, logger: runtime.logger,
+                                               metrics: metrics?.service))
+        }
         if let metrics, configuration.metricsPort != 0 {
             services.append(MetricsServer.make(metrics, host: configuration.host, port: configuration.metricsPort, logger: runtime.logger))
         }

@@ -1,3 +1,4 @@
+public import ChurnGuardCore
 public import ChurnGuardStorage
 public import ChurnGuardCore
 
@@ -10,6 +11,8 @@ public enum BusEvent: Sendable {
     case pointsCommitted(CommittedPoints)
     /// The anomaly monitor stored a new anomaly (published after its commit).
     case anomalyDetected(Anomaly)
+    /// A generation run stored insights no earlier run had found (one organization's, best first).
+    case insightsGenerated([Insight])
 }
 
 /// One committed group: every batch of one store transaction, and its commit sequence.

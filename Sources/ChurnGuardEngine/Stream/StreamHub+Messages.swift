@@ -23,6 +23,11 @@ public enum StreamMessage {
         let alert: AlertJSON
     }
 
+    struct InsightMessage: Encodable {
+        let type = "insight"
+        let insight: InsightJSON
+    }
+
     struct Problem: Encodable {
         let type = "error"
         let code: String
@@ -68,6 +73,15 @@ extension StreamHub {
                                                              timestamp: point.timestamp.description, value: point.value))
                 }
             }
+        }
+    }
+
+    /// Sends a new insight to the connections subscribed to its metric (with no tag filter, or
+    /// one naming the insight's segment).
+    public func publish(_ insight: Insight) {
+        let tags = insight.segment.map { [$0.dimension: $0.value] } ?? [:]
+        deliver(organization: insight.organization, metricName: insight.metricName, tags: tags) {
+            StreamMessage.encode(StreamMessage.InsightMessage(insight: InsightJSON(insight)))
         }
     }
 

@@ -17,6 +17,8 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
     var notificationState = InMemoryNotificationState()
     /// Anomalies and the monitor's series states (see InMemoryStore+Anomalies).
     var anomalyState = InMemoryAnomalyState()
+    /// Insights by organization and id (see InMemoryStore+Insights).
+    var insightState: [OrganizationID: [String: Insight]] = [:]
     var failure: StoreError?
 
     /// An empty store.

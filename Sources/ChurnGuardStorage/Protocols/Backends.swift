@@ -21,6 +21,8 @@ public struct Backends: Sendable {
     public let notifications: any NotificationStore
     /// Stored anomalies and the anomaly monitor's per-series state.
     public let anomalies: any AnomalyStore
+    /// Generated insights.
+    public let insights: any InsightStore
     /// Migrations, readiness, storage preparation, start-up checks and shutdown of every
     /// distinct backend above.
     public let lifecycle: any StoreLifecycle
@@ -28,7 +30,7 @@ public struct Backends: Sendable {
     /// Assembles roles that may come from different backends.
     public init(name: String, points: any MetricStore, rollups: any RollupStore, identity: any OrganizationStore,
                 alerts: any AlertStore, notifications: any NotificationStore, anomalies: any AnomalyStore,
-                lifecycle: any StoreLifecycle) {
+                insights: any InsightStore, lifecycle: any StoreLifecycle) {
         self.name = name
         self.points = points
         self.rollups = rollups
@@ -36,13 +38,14 @@ public struct Backends: Sendable {
         self.alerts = alerts
         self.notifications = notifications
         self.anomalies = anomalies
+        self.insights = insights
         self.lifecycle = lifecycle
     }
 
     /// Every role served by one backend.
     public static func single(_ store: some MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore
-                                & StoreLifecycle, name: String) -> Backends {
+                                & InsightStore & StoreLifecycle, name: String) -> Backends {
         Backends(name: name, points: store, rollups: store, identity: store, alerts: store, notifications: store,
-                 anomalies: store, lifecycle: store)
+                 anomalies: store, insights: store, lifecycle: store)
     }
 }
