@@ -38,7 +38,10 @@ public enum TemporaryPostgresDatabase {
         }
         var options = try PostgresStoreOptions(url: serverURL)
         options.maximumConnections = 2
-        options.queryTimeout = .seconds(30)
+        // Generous: the whole suite runs its tests in parallel on two cores, where a statement
+        // queued behind a busy pool of 2 connections (migrations of a fresh database take
+        // several) can wait tens of seconds. Tests of timeouts set their own short ones.
+        options.queryTimeout = .seconds(90)
         return options
     }
 

@@ -72,7 +72,7 @@ struct HTTPHardeningTests {
             func status(host: String, path: String) async throws -> String {
                 let connection = try RawConnection(port: port)
                 #expect(connection.send("GET \(path) HTTP/1.1\r\nHost: \(host)\r\nX-API-Key: \(harness.keyA)\r\nConnection: close\r\n\r\n"))
-                return String((await connection.receive(within: 5) ?? "").prefix(12))
+                return String((await connection.receive(within: 30) ?? "").prefix(12))
             }
             #expect(try await status(host: "api.example.com:8000", path: "/api/v1/analytics/metrics") == "HTTP/1.1 200")
             #expect(try await status(host: "eu.internal.example", path: "/api/v1/analytics/metrics") == "HTTP/1.1 200")
