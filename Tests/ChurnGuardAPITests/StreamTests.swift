@@ -54,8 +54,10 @@ struct MessageReader {
 
 @Suite("Live stream")
 struct StreamTests {
+    // The time limit turns a lost message (the readers wait without their own deadline) into a
+    // failure instead of a stalled run; alone the test takes about 2 s.
     @Test("a subscriber receives posted points, their stats and the alert; another organization's subscriber receives nothing",
-          arguments: TestBackend.available)
+          .timeLimit(.minutes(3)), arguments: TestBackend.available)
     func pointsStatsAndAlert(backend: TestBackend) async throws {
         try await APITestHarness.run(backend: backend) { harness, client in
             let port = try #require(client.port)
