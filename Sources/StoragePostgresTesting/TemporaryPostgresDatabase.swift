@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 public import PostgresNIO
 public import StoragePostgres
+import Synchronization
 
 /// Throwaway databases on the PostgreSQL server the tests run against, for every test target
 /// that needs a real PostgreSQL (the backend's own tests, the HTTP tests on PostgreSQL).
@@ -69,11 +70,11 @@ public enum TemporaryPostgresDatabase {
         let store = try PostgresStore.open(options, logger: logger)
         do {
             let result = try await body(store, options)
-            await store.shutdown()
+            await finishes(within: 20, "pool shutdown") { await store.shutdown() }
             await drop(name, base)
             return result
         } catch {
-            await store.shutdown()
+            await finishes(within: 20, "pool shutdown") { await store.shutdown() }
             await drop(name, base)
             throw error
         }
@@ -84,12 +85,15 @@ public enum TemporaryPostgresDatabase {
     /// left to the throwaway server rather than failing a test that passed.
     static func drop(_ name: String, _ base: PostgresStoreOptions) async {
         for attempt in 1...5 {
-            do {
-                try await admin(base, PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)"))
-                return
-            } catch {
-                try? await Task.sleep(for: .milliseconds(200 * attempt))
+            let dropped = Once()
+            await finishes(within: 30, "drop database") {
+                do {
+                    try await admin(base, PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)"))
+                    _ = dropped.claim()
+                } catch {}
             }
+            if !dropped.claim() { return }
+            try? await Task.sleep(for: .milliseconds(200 * attempt))
         }
     }
 
@@ -115,6 +119,43 @@ public enum TemporaryPostgresDatabase {
         } catch {
             try? await connection.close()
             throw error
+        }
+    }
+}
+
+/// Waits for `operation` at most `seconds`, then goes on without it (it keeps running, detached).
+///
+/// The throwaway databases' housekeeping (stopping a store's pool, the admin statements) must
+/// never hold a test forever: a full parallel run once stalled with every task idle and no
+/// connection open on the server, in tests that all used these databases. A bounded wait turns
+/// such a stall into a logged warning; `DROP DATABASE … WITH (FORCE)` then ends any session left.
+/// Returns whether `operation` finished in time.
+@discardableResult
+func finishes(within seconds: Int, _ what: String, _ operation: @escaping @Sendable () async -> Void) async -> Bool {
+    let once = Once()
+    let inTime: Bool = await withCheckedContinuation { continuation in
+        Task {
+            await operation()
+            if once.claim() { continuation.resume(returning: true) }
+        }
+        Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            if once.claim() { continuation.resume(returning: false) }
+        }
+    }
+    if !inTime { TemporaryPostgresDatabase.logger.error("test database housekeeping did not finish in time; going on", metadata: ["step": "\(what)"]) }
+    return inTime
+}
+
+/// A flag that lets exactly one of several racers through.
+private final class Once: Sendable {
+    private let taken = Mutex(false)
+
+    /// True for the first caller only.
+    func claim() -> Bool {
+        taken.withLock { taken in
+            defer { taken = true }
+            return !taken
         }
     }
 }
