@@ -21,6 +21,12 @@ import Testing
             #expect(templated.status == .methodNotAllowed)
             #expect(templated.headers[.allow] == "GET")
 
+            // A literal segment wins over a parameter: /anomalies/detect is POST only, not
+            // also the GET of /anomalies/{id}.
+            let literal = try await client.send(.delete, "/api/v1/analytics/anomalies/detect", key: harness.keyA)
+            #expect(literal.status == .methodNotAllowed)
+            #expect(literal.headers[.allow] == "POST")
+
             #expect(try await client.send(.get, "/no/such/route", key: nil).status == .notFound)
             #expect(try await client.send(.get, "/api/v1/analytics/alerts/no-such-alert", key: harness.keyA).status == .notFound)
             #expect(try await client.send(.get, "/health", key: nil).status == .ok)

@@ -21,19 +21,26 @@ final class RouteMethodTable: Sendable {
     }
 
     /// The methods some route serves `path` with, sorted; empty when no route has this path.
+    /// When templates of different specificity match (`/anomalies/detect` and
+    /// `/anomalies/{id}`), only the most specific count, as the router prefers a literal
+    /// segment to a parameter.
     func methods(for path: String) -> [String] {
         let segments = path.split(separator: "/")
-        let methods = templates.withLock { templates in
-            templates.filter { Self.matches($0.segments, segments) }.map(\.method)
+        let matching = templates.withLock { templates in
+            templates.filter { Self.matches($0.segments, segments) }
         }
-        return Array(Set(methods)).sorted()
+        let literals = { (template: Template) in template.segments.filter { !Self.isParameter($0) }.count }
+        guard let best = matching.map(literals).max() else { return [] }
+        return Array(Set(matching.filter { literals($0) == best }.map(\.method))).sorted()
+    }
+
+    private static func isParameter(_ segment: Substring) -> Bool {
+        segment.hasPrefix("{") || segment.hasPrefix(":") || segment == "*"
     }
 
     private static func matches(_ template: [Substring], _ path: [Substring]) -> Bool {
         guard template.count == path.count else { return false }
-        return zip(template, path).allSatisfy { pattern, segment in
-            pattern.hasPrefix("{") || pattern.hasPrefix(":") || pattern == "*" || pattern == segment
-        }
+        return zip(template, path).allSatisfy { pattern, segment in isParameter(pattern) || pattern == segment }
     }
 }
 
