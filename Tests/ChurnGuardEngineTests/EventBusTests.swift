@@ -31,6 +31,29 @@ func sequence(of event: BusEvent?) -> UInt64? {
 
 @Suite("Event bus")
 struct EventBusTests {
+    @Test("a subscriber of some kinds gets only those: a flood of commits neither fills its buffer nor pushes out its anomaly")
+    func kindsFilter() async throws {
+        let bus = InProcessEventBus(metricsFactory: NOOPMetricsHandler.instance)
+        let anomalies = bus.subscribe("anomalies", bufferCapacity: 2, kinds: [.anomalyDetected])
+        let everything = bus.subscribe("everything", bufferCapacity: 2)
+        let organization = OrganizationID.random()
+        let time = Timestamp(seconds: 1_764_600_000)
+        let anomaly = Anomaly(id: "a-1", organization: organization, metricName: "logins", tags: [:], startedAt: time, endedAt: time,
+                              peakAt: time, peakValue: 1, expectedValue: nil, expectedLow: nil, expectedHigh: nil, score: 0.9,
+                              severity: .high, anomalousPoints: 1, methods: [], explanation: "x", detectedAt: time, updatedAt: time)
+        bus.publish(.anomalyDetected(anomaly))
+        for number in 1...100 { bus.publish(event(UInt64(number))) }
+        var iterator = anomalies.makeAsyncIterator()
+        guard case .anomalyDetected(let received)? = await iterator.next() else {
+            Issue.record("the anomaly was not delivered")
+            return
+        }
+        #expect(received.id == "a-1" && anomalies.dropped == 0)
+        #expect(everything.dropped == 99, "the unfiltered subscriber kept the newest two of 101")
+        anomalies.unsubscribe()
+        everything.unsubscribe()
+    }
+
     @Test("concurrent submitters: every committed point is published once, in commit order, sequences 1, 2, 3, …")
     func orderingAcrossConcurrentSubmitters() async throws {
         let bus = InProcessEventBus()

@@ -67,7 +67,7 @@ enum NotificationRouteJSON {
                !kinds.contains(.test) {
                 events = Set(kinds)
             } else {
-                problems.append(ErrorDetail(field: prefix + "events", message: "must be a non-empty list of alert.firing, alert.resolved"))
+                problems.append(ErrorDetail(field: prefix + "events", message: "must be a non-empty list of alert.firing, alert.resolved, anomaly.detected, insight.generated"))
             }
         }
         var severity = AlertSeverity.low

@@ -135,7 +135,7 @@ public enum ApplicationBuilder {
             logger: logger)
         application.addServices(pipeline)
         if let realtimeService { application.addServices(realtimeService) }
-        application.addServices(AnomalyStreamRelay(bus: bus, hub: hub))
+        application.addServices(AnomalyStreamRelay(bus: bus, hub: hub), NotificationRelay(bus: bus, outbox: outbox))
         if let prometheus, configuration.metricsPort != 0 {
             application.addServices(MetricsServer.make(prometheus, host: configuration.host, port: configuration.metricsPort, logger: logger))
         }

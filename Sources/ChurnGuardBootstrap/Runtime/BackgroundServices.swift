@@ -74,18 +74,30 @@ public enum BackgroundServices {
     }
 
     /// The periodic insight generation of `churnguard worker` (`serve` builds its own beside
-    /// the API, sharing the API's runner). New insights are counted and logged; with no API in
-    /// this process there is no stream to send them to.
+    /// the API, sharing the API's runner). New insights are counted, logged and published on
+    /// `bus` (for the notification relay); with no API in this process there is no stream.
     /// - Throws: ``InsightTemplateError`` for a broken narrative template.
     public static func insightService(configuration: AppConfiguration, backends: Backends, logger: Logger,
-                                      metrics: ServiceMetrics?) throws -> any Service {
+                                      metrics: ServiceMetrics?, bus: (any EventBus)? = nil) throws -> any Service {
         let timed = metrics.map { TimedBackends.wrap(backends, metrics: $0) } ?? backends
         let narrator = try InsightAssembly.narrator(configuration, logger: logger)
         let runner = InsightAssembly.runner(configuration, backends: timed, narrator: narrator, publish: { insights in
             logger.info("new insights", metadata: ["count": "\(insights.count)"])
+            bus?.publish(.insightsGenerated(insights))
         }, factory: metrics?.factory ?? MetricsSystem.factory, logger: logger)
         return InsightService(runner: runner, organizations: timed.identity, interval: InsightAssembly.interval,
                               now: { Timestamp(Date()) }, logger: logger, metrics: metrics.map { WorkerMetrics($0) })
+    }
+
+    /// The worker's relay from its bus to the notification outbox (`serve` runs one over the
+    /// API's outbox instead).
+    static func notificationRelay(_ configuration: AppConfiguration, backends: Backends, bus: any EventBus, logger: Logger,
+                                  metrics: ServiceMetrics?) -> any Service {
+        let timed = metrics.map { TimedBackends.wrap(backends, metrics: $0) } ?? backends
+        let routing = NotificationComposition.routing(configuration, store: timed.notifications)
+        let outbox = NotificationOutbox(store: timed.notifications, routing: routing, logger: logger,
+                                        metricsFactory: metrics?.factory ?? MetricsSystem.factory)
+        return NotificationRelay(bus: bus, outbox: outbox)
     }
 
     /// Runs the services until SIGTERM or SIGINT, then stops them gracefully: a rollup
@@ -94,12 +106,16 @@ public enum BackgroundServices {
     public static func runWorker(_ runtime: Runtime) async throws {
         let configuration = runtime.configuration
         let metrics = ApplicationBuilder.processMetrics(configuration)
+        // The worker's own bus carries its anomalies and insights to the notification relay.
+        let bus = ApplicationBuilder.eventBus(metrics: metrics)
         var services = make(configuration: configuration, backends: runtime.backends, logger: runtime.logger,
-                            metrics: metrics?.service)
+                            metrics: metrics?.service, bus: bus)
         if configuration.insightsEnabled {
             services.append(try insightService(configuration: configuration, backends: runtime.backends, logger: runtime.logger,
-                                               metrics: metrics?.service))
+                                               metrics: metrics?.service, bus: bus))
         }
+        services.append(notificationRelay(configuration, backends: runtime.backends, bus: bus, logger: runtime.logger,
+                                          metrics: metrics?.service))
         if let metrics, configuration.metricsPort != 0 {
             services.append(MetricsServer.make(metrics, host: configuration.host, port: configuration.metricsPort, logger: runtime.logger))
         }

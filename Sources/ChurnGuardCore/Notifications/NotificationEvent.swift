@@ -1,18 +1,22 @@
 /// What kind of thing a notification tells about. Raw values are the wire names (webhook
-/// `type`, route `events`); anomalies, insights and recommendations add cases here.
+/// `type`, route `events`).
 public enum NotificationEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// An alert started firing.
     case alertFiring = "alert.firing"
     /// A fired alert resolved.
     case alertResolved = "alert.resolved"
+    /// The anomaly monitor stored a new anomaly.
+    case anomalyDetected = "anomaly.detected"
+    /// An insight generation run found an insight no earlier run had found.
+    case insightGenerated = "insight.generated"
     /// A test message asked for through the API.
     case test = "test"
 }
 
 /// One event to notify, as stored in the outbox and rendered by every channel.
 ///
-/// Built by the part that saw the event (the alert evaluator, later the anomaly monitor);
-/// everything a channel shows is here, so a message reads the same after a restart.
+/// Built by the part that saw the event (the alert evaluator, the anomaly monitor, the insight
+/// generator); everything a channel shows is here, so a message reads the same after a restart.
 public struct NotificationEvent: Sendable, Hashable, Codable {
     /// Stable identity of the event (`alert:<alert id>:firing`): the base of every
     /// message's idempotency key, so the same event is never queued twice for a route.

@@ -1,6 +1,5 @@
 public import ChurnGuardCore
 public import ChurnGuardStorage
-public import ChurnGuardCore
 
 /// Something that already happened in the engine, as published on an ``EventBus``.
 ///
@@ -13,6 +12,25 @@ public enum BusEvent: Sendable {
     case anomalyDetected(Anomaly)
     /// A generation run stored insights no earlier run had found (one organization's, best first).
     case insightsGenerated([Insight])
+
+    /// The kinds of event, by which a subscriber chooses what it receives.
+    public enum Kind: Sendable, Hashable, CaseIterable {
+        /// ``BusEvent/pointsCommitted(_:)``.
+        case pointsCommitted
+        /// ``BusEvent/anomalyDetected(_:)``.
+        case anomalyDetected
+        /// ``BusEvent/insightsGenerated(_:)``.
+        case insightsGenerated
+    }
+
+    /// This event's kind.
+    public var kind: Kind {
+        switch self {
+        case .pointsCommitted: .pointsCommitted
+        case .anomalyDetected: .anomalyDetected
+        case .insightsGenerated: .insightsGenerated
+        }
+    }
 }
 
 /// One committed group: every batch of one store transaction, and its commit sequence.

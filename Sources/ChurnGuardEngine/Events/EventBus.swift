@@ -10,13 +10,19 @@ public protocol EventBus: Sendable {
     /// Hands `event` to every current subscriber without waiting for any of them.
     func publish(_ event: BusEvent)
 
-    /// Starts a subscription receiving every event published from now on, buffering at most
-    /// `bufferCapacity` unread events. `name` labels its drop counter
-    /// (`churnguard_event_bus_dropped_total{subscriber=name}`).
-    func subscribe(_ name: String, bufferCapacity: Int) -> EventSubscription
+    /// Starts a subscription receiving the events of `kinds` published from now on, buffering
+    /// at most `bufferCapacity` unread events. `name` labels its drop counter
+    /// (`churnguard_event_bus_dropped_total{subscriber=name}`). A subscriber that wants only
+    /// anomalies never has its buffer filled, nor an anomaly pushed out, by committed points.
+    func subscribe(_ name: String, bufferCapacity: Int, kinds: Set<BusEvent.Kind>) -> EventSubscription
 }
 
 extension EventBus {
+    /// A subscription to every kind of event.
+    public func subscribe(_ name: String, bufferCapacity: Int) -> EventSubscription {
+        subscribe(name, bufferCapacity: bufferCapacity, kinds: Set(BusEvent.Kind.allCases))
+    }
+
     /// A subscription with the default buffer of ``EventSubscription/defaultCapacity`` events.
     public func subscribe(_ name: String) -> EventSubscription {
         subscribe(name, bufferCapacity: EventSubscription.defaultCapacity)

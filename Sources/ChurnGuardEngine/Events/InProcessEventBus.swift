@@ -9,7 +9,7 @@ import Synchronization
 public final class InProcessEventBus: EventBus {
     private struct State {
         var nextID = 0
-        var subscribers: [Int: EventBuffer] = [:]
+        var subscribers: [Int: (kinds: Set<BusEvent.Kind>, buffer: EventBuffer)] = [:]
     }
 
     private let state = Mutex(State())
@@ -26,12 +26,13 @@ public final class InProcessEventBus: EventBus {
     /// Offers `event` to every subscriber; never blocks.
     public func publish(_ event: BusEvent) {
         state.withLock { state in
-            for buffer in state.subscribers.values { buffer.offer(event) }
+            let kind = event.kind
+            for subscriber in state.subscribers.values where subscriber.kinds.contains(kind) { subscriber.buffer.offer(event) }
         }
     }
 
     /// A new subscription; it is forgotten again when it ends.
-    public func subscribe(_ name: String, bufferCapacity: Int) -> EventSubscription {
+    public func subscribe(_ name: String, bufferCapacity: Int, kinds: Set<BusEvent.Kind>) -> EventSubscription {
         let id = state.withLock { state -> Int in
             state.nextID += 1
             return state.nextID
@@ -39,7 +40,7 @@ public final class InProcessEventBus: EventBus {
         let buffer = EventBuffer(name: name, capacity: bufferCapacity, metricsFactory: metricsFactory) { [weak self] in
             self?.remove(id)
         }
-        state.withLock { $0.subscribers[id] = buffer }
+        state.withLock { $0.subscribers[id] = (kinds, buffer) }
         return EventSubscription(buffer: buffer)
     }
 

@@ -36,7 +36,7 @@ public struct RealtimeService: Service {
                 now: @escaping @Sendable () -> Int64 = { Timestamp(Date()).microseconds }, logger: Logger,
                 metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.engine = engine
-        subscription = bus.subscribe("realtime", bufferCapacity: engine.options.eventBufferCapacity)
+        subscription = bus.subscribe("realtime", bufferCapacity: engine.options.eventBufferCapacity, kinds: [.pointsCommitted])
         self.onCommit = onCommit
         self.onTick = onTick
         self.now = now

@@ -13,7 +13,7 @@ public struct AnomalyStreamRelay: Service {
     }
 
     public func run() async throws {
-        let subscription = bus.subscribe("anomaly_stream", bufferCapacity: 1024)
+        let subscription = bus.subscribe("anomaly_stream", bufferCapacity: 1024, kinds: [.anomalyDetected])
         await withGracefulShutdownHandler {
             for await event in subscription {
                 if case .anomalyDetected(let anomaly) = event { hub.publish(anomaly) }
