@@ -1,6 +1,5 @@
-/// What an insight says. Stored and served by its raw value, so a kind added later (the
-/// `anomaly_explained` kind, once anomalies are stored) is an added case and a template, not a
-/// migration.
+/// What an insight says. Stored and served by its raw value, so a kind added later is an added
+/// case and a template, not a migration.
 public enum InsightKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// A metric's slope changed beyond its confidence interval.
     case trendChange = "trend_change"
@@ -14,6 +13,8 @@ public enum InsightKind: String, Sendable, Hashable, CaseIterable, Codable {
     case revenueAtRisk = "revenue_at_risk"
     /// An alert rule's threshold is breached.
     case thresholdBreach = "threshold_breach"
+    /// The anomalies the monitor found in a metric, the strongest explained by its methods.
+    case anomalyExplained = "anomaly_explained"
 }
 
 /// How much an insight matters, lowest first.

@@ -54,5 +54,14 @@ public enum BuiltInInsightTemplates {
             firing for {{hours}} hours.
 
             """,
+        .anomalyExplained: """
+            {{! Anomaly explained. Variables: metric, anomalies ("3 anomalies"), customers ("2 customers"), days,
+                explanation (the strongest anomaly's sentence), methods_agreed ("2 of 3 methods"), method_scores,
+                concentrated (true when one tag value holds most of them) with dimension, value, share_percent;
+                confidence_percent, title. }}
+            {{anomalies}} in {{metric}} over the last {{days}}, for {{customers}}{{#concentrated}}, {{share_percent}} of them in {{dimension}} {{value}}{{/concentrated}}.
+            The strongest: {{explanation}} ({{methods_agreed}} agreed: {{method_scores}}; confidence {{confidence_percent}}).
+
+            """,
     ]
 }

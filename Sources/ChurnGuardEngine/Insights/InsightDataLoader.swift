@@ -4,18 +4,25 @@ public import ChurnGuardStorage
 /// Gathers one organization's ``InsightInputs`` from its stores: the catalog of metrics, the
 /// daily rollups over `historyDays`, the raw points of the two compared periods (paged, at
 /// most `maxPointsPerMetric` per metric: a metric past the budget is left out of the run,
-/// named in ``Loaded/skipped``), and the firing alerts.
+/// named in ``Loaded/skipped``), the firing alerts, and the current period's anomalies (at
+/// most ``maxAnomalies``, newest first).
 public struct InsightDataLoader: Sendable {
+    /// Most anomalies one run reads.
+    public static let maxAnomalies = 1_000
+
     let points: any MetricStore
     let rollups: any RollupStore
     let alerts: any AlertStore
+    let anomalies: (any AnomalyStore)?
     let settings: InsightSettings
 
-    /// A loader over the given roles.
-    public init(points: any MetricStore, rollups: any RollupStore, alerts: any AlertStore, settings: InsightSettings) {
+    /// A loader over the given roles (without `anomalies`, no anomaly is explained).
+    public init(points: any MetricStore, rollups: any RollupStore, alerts: any AlertStore, anomalies: (any AnomalyStore)? = nil,
+                settings: InsightSettings) {
         self.points = points
         self.rollups = rollups
         self.alerts = alerts
+        self.anomalies = anomalies
         self.settings = settings
     }
 
@@ -40,7 +47,16 @@ public struct InsightDataLoader: Sendable {
             windows.append(window)
         }
         let firing = try await alerts.alerts(AlertQuery(states: [.firing], limit: 1_000), organization: organization)
-        return Loaded(inputs: InsightInputs(asOf: asOf, metrics: windows, firingAlerts: firing), skipped: skipped)
+        let recent = try await recentAnomalies(organization: organization, asOf: asOf)
+        return Loaded(inputs: InsightInputs(asOf: asOf, metrics: windows, firingAlerts: firing, anomalies: recent), skipped: skipped)
+    }
+
+    /// Anomalies that overlap the current period, not marked false, expected or a new normal.
+    private func recentAnomalies(organization: OrganizationID, asOf: Timestamp) async throws -> [Anomaly] {
+        guard let anomalies else { return [] }
+        let query = AnomalyQuery(from: asOf.adding(seconds: -Int64(settings.periodDays) * 86_400), to: asOf,
+                                 statuses: [.open, .truePositive], limit: Self.maxAnomalies)
+        return try await anomalies.anomalies(query, organization: organization).anomalies
     }
 
     private func window(_ metric: String, organization: OrganizationID, asOf: Timestamp) async throws -> MetricWindow? {

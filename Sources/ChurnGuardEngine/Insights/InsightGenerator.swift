@@ -26,6 +26,7 @@ public struct InsightGenerator: Sendable {
         if let finding = revenueAtRisk(inputs, revenue: revenue) { all.append(finding) }
         all += leadingIndicators(inputs)
         all += thresholdBreaches(inputs.firingAlerts, asOf: inputs.asOf)
+        all += anomaliesExplained(inputs, revenue: revenue)
         let shown = all.filter { $0.confidence.isFinite && $0.confidence >= settings.confidenceThreshold }
         return Array(shown.sorted(by: Self.ranksBefore).prefix(max(0, settings.maxPerOrganization)))
     }

@@ -9,12 +9,15 @@ public struct InsightInputs: Sendable {
     public var metrics: [MetricWindow]
     /// The organization's firing alerts.
     public var firingAlerts: [Alert]
+    /// The anomalies of the current period not dismissed by feedback (open or confirmed).
+    public var anomalies: [Anomaly]
 
     /// Creates inputs.
-    public init(asOf: Timestamp, metrics: [MetricWindow], firingAlerts: [Alert]) {
+    public init(asOf: Timestamp, metrics: [MetricWindow], firingAlerts: [Alert], anomalies: [Anomaly] = []) {
         self.asOf = asOf
         self.metrics = metrics
         self.firingAlerts = firingAlerts
+        self.anomalies = anomalies
     }
 
     /// The window of `name`, if loaded.

@@ -57,7 +57,10 @@ public struct InsightNarrator: Sendable {
             let path = (directory as NSString).appendingPathComponent("\(kind.rawValue).mustache")
             files[kind] = path
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw InsightTemplateError(file: path, line: 0, message: "cannot be read (insights.narrative_templates is \(directory))")
+                let missing = !FileManager.default.fileExists(atPath: path)
+                throw InsightTemplateError(file: path, line: 0, message: missing
+                    ? "missing (insights.narrative_templates is \(directory)); a kind added by an upgrade needs its template: copy it from this release's templates/insights/"
+                    : "cannot be read (insights.narrative_templates is \(directory))")
             }
             texts[kind] = String(decoding: data, as: UTF8.self)
         }

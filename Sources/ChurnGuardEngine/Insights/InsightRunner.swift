@@ -40,7 +40,8 @@ public final class InsightRunner: Sendable {
     /// A runner over the given roles.
     public init(backends: Backends, settings: InsightSettings, narrator: InsightNarrator, cache: any InsightCache,
                 publish: @escaping @Sendable ([Insight]) async -> Void, metricsFactory: any MetricsFactory, logger: Logger) {
-        loader = InsightDataLoader(points: backends.points, rollups: backends.rollups, alerts: backends.alerts, settings: settings)
+        loader = InsightDataLoader(points: backends.points, rollups: backends.rollups, alerts: backends.alerts,
+                                   anomalies: backends.anomalies, settings: settings)
         generator = InsightGenerator(settings: settings)
         self.narrator = narrator
         store = backends.insights

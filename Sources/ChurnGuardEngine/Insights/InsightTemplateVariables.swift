@@ -22,6 +22,9 @@ public enum InsightTemplateVariables {
         case .leadingIndicator: ["metric", "following", "lag", "relation", "correlation", "p_value", "days"]
         case .revenueAtRisk: ["mrr_at_risk", "share_percent", "customers_at_risk", "change", "direction", "newly_at_risk", "threshold", "days"]
         case .thresholdBreach: ["metric", "condition", "threshold", "value", "excess_percent", "customer", "hours"]
+        case .anomalyExplained:
+            ["metric", "anomalies", "customers", "days", "explanation", "methods_agreed", "method_scores", "concentrated",
+             "dimension", "value", "share_percent"]
         }
     }
 }
