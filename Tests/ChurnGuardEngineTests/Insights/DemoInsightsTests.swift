@@ -66,4 +66,35 @@ struct DemoInsightsTests {
         #expect(tickets.contains { $0.segment == nil && $0.evidence["broad"] == .flag(true) }, "\(findings.map(\.title))")
         #expect(!findings.contains { $0.segment?.value == "enterprise" }, "\(findings.map(\.title))")
     }
+
+    @Test("revenue at risk after the mid-market surge equals a recomputation from the raw points")
+    func revenueAtRiskFromRawPoints() throws {
+        let incident = DemoDataset.incidents[1]
+        let findings = Self.findings(asOfHour: incident.endHour)
+        let finding = try #require(findings.first { $0.kind == .revenueAtRisk }, "\(findings.map(\.title))")
+        // Independently: each customer's mean churn risk over [asOf − 1 day, asOf), and its latest
+        // MRR point before asOf within the two periods; the MRR of those above 0.7 summed.
+        let asOf = Self.dataset.start.adding(seconds: Int64(incident.endHour) * 3_600)
+        let dayStart = asOf.adding(seconds: -86_400), windowStart = asOf.adding(seconds: -14 * 86_400)
+        var risk: [String: (sum: Double, count: Int)] = [:]
+        var mrr: [String: (Timestamp, Double)] = [:]
+        for day in 0..<Self.dataset.days {
+            for point in Self.dataset.points(forDay: day) where point.timestamp < asOf && point.timestamp >= windowStart {
+                guard let customer = point.tags["customer_id"] else { continue }
+                if point.metricName == "churn_risk_score", point.timestamp >= dayStart {
+                    risk[customer, default: (0, 0)].sum += point.value
+                    risk[customer, default: (0, 0)].count += 1
+                } else if point.metricName == "mrr", mrr[customer].map({ point.timestamp >= $0.0 }) ?? true {
+                    mrr[customer] = (point.timestamp, point.value)
+                }
+            }
+        }
+        let atRisk = risk.filter { $0.value.sum / Double($0.value.count) > 0.7 }.keys
+        let expected = atRisk.compactMap { mrr[$0]?.1 }.reduce(0, +)
+        #expect(expected > 0 && !atRisk.isEmpty, "the surge puts customers at risk")
+        guard case .number(let reported)? = finding.evidence["mrr_at_risk"] else { Issue.record("no mrr_at_risk"); return }
+        #expect(abs(reported - expected) < 1e-6 * max(1, expected), "reported \(reported), recomputed \(expected)")
+        #expect(finding.evidence["customers_at_risk"] == .number(Double(atRisk.count)))
+        #expect(finding.revenueImpact == reported)
+    }
 }
