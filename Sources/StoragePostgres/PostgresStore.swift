@@ -113,6 +113,9 @@ public final class PostgresStore: Sendable {
             case "23505": return .conflict(message)
             case "42P01", "42703", "3F000": return .schemaNotCurrent("\(message); run `churnguard migrate`")
             case "57014": return .timedOut("PostgreSQL stopped the statement at its timeout: \(message)")
+            // disk_full: the statement's transaction is rolled back; PostgreSQL itself handles
+            // fsync failures (it stops and recovers from its WAL), so nothing is poisoned here.
+            case "53100": return .storageFull("PostgreSQL: \(message)")
             // Class 22 (data exception: a value out of range, a NUL in text, …) and class 54
             // (program limit exceeded: too complex) are the request's fault, not the server's.
             case let state where state.hasPrefix("22") || state.hasPrefix("54"):

@@ -45,10 +45,27 @@ extension SQLiteStore: StoreLifecycle {
         }
     }
 
+    /// Free space below which a store that hit a full disk stays "not ready": a small write
+    /// can still fit in the WAL's reused frames while every real batch fails.
+    static let readyFreeBytes: UInt64 = 8 << 20
+
+    /// Ready when the schema is current and writes work: after an I/O error never (until a
+    /// restart); after a full disk only once the database's file system has
+    /// ``readyFreeBytes`` free and a small write (rewriting the newest migration's row as it is)
+    /// commits, so a freed disk is noticed without waiting for traffic.
     public func checkReady() async throws {
+        try writeHealth.checkWritable()
         let status = try await migrationStatus()
         guard status.isCurrent else {
             throw StoreError.schemaNotCurrent("SQLite schema at version \(status.databaseVersion); run `churnguard migrate`")
+        }
+        if case .full(let message) = writeHealth.current {
+            if let free = freeBytes(), free < Self.readyFreeBytes {
+                throw StoreError.storageFull("\(message); \(free) bytes free")
+            }
+            try await write { db in
+                try db.execute(sql: "UPDATE schema_migrations SET applied_at = applied_at WHERE version = (SELECT max(version) FROM schema_migrations)")
+            }
         }
     }
 
@@ -60,5 +77,13 @@ extension SQLiteStore: StoreLifecycle {
                 applied_at INTEGER NOT NULL
             )
             """)
+    }
+
+    /// Bytes available to this process on the database file's file system, if it can tell.
+    func freeBytes() -> UInt64? {
+        let directory = (path as NSString).deletingLastPathComponent
+        var info = statvfs()
+        guard statvfs(directory.isEmpty ? "." : directory, &info) == 0 else { return nil }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
     }
 }

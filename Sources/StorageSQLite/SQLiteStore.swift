@@ -16,11 +16,20 @@ import Logging
 /// progress handler interrupts a statement past it, so one heavy query cannot hold a reader
 /// connection for long. A new database file is created readable by its owner only (0600);
 /// SQLite gives its `-wal` and `-shm` files the same mode.
+///
+/// A full disk (`SQLITE_FULL`) rolls the write back whole: it fails as
+/// ``StoreError/storageFull(_:)`` and the store stays usable; `/ready` reports it until a
+/// write (or the readiness probe's own small write) succeeds again. An I/O error while writing
+/// (`SQLITE_IOERR`, e.g. a failed fsync) leaves the file in a state SQLite cannot vouch for:
+/// the store then refuses every write as ``StoreError/storageFailed(_:)`` until the process
+/// restarts, and `/ready` fails, rather than go on writing on top of it.
 public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     let path: String
     /// Longest a read may run before it is interrupted.
     let queryTimeout: Duration
+    /// Whether writes work, are refused for a full disk, or are refused after an I/O error.
+    let writeHealth = WriteHealth()
 
     /// Opens (creating if needed) the database at `path`. Does not migrate.
     /// - Throws: ``StoreError/unavailable(_:)`` when the file cannot be opened.
@@ -100,11 +109,16 @@ public final class SQLiteStore: Sendable {
         }
     }
 
-    /// Runs a write transaction, mapping backend errors to ``StoreError``.
+    /// Runs a write transaction, mapping backend errors to ``StoreError``; refused at once
+    /// after an I/O error (see the type's notes).
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await pool.write(body) } catch let error as StoreError { throw error } catch let error as DatabaseError
-            where error.resultCode == .SQLITE_CONSTRAINT {
-            throw StoreError.conflict(error.message ?? "constraint violated")
+        try writeHealth.checkWritable()
+        do {
+            let result = try await pool.write(body)
+            writeHealth.succeeded()
+            return result
+        } catch let error as StoreError { throw error } catch let error as DatabaseError {
+            throw writeHealth.record(error)
         } catch {
             throw StoreError.unavailable("SQLite write failed: \(error)")
         }

@@ -59,6 +59,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             logger.notice("store refused request values", metadata: ["error": "\(LogText.capped(message))"])
             return ServiceError(.validation, code: "invalid_query",
                                 message: "the query's values are out of range or too complex for the store")
+        case .storageFull(let message):
+            logger.error("database storage full", metadata: ["error": "\(LogText.capped(message))"])
+            return ServiceError(.unavailable(retryAfterSeconds: 60), code: "storage_full",
+                                message: "the database's disk is full; nothing of this request was stored; retry once space is freed")
+        case .storageFailed(let message):
+            logger.critical("database write failed; writes are refused until restart", metadata: ["error": "\(LogText.capped(message))"])
+            return ServiceError(.unavailable(retryAfterSeconds: 60), code: "storage_failed",
+                                message: "the database hit an I/O error and refuses writes until the service is restarted; "
+                                    + "a write in flight may or may not have been stored: retry with the same Idempotency-Key then")
         }
     }
 

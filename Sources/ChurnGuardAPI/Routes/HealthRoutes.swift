@@ -68,6 +68,8 @@ struct HealthRoutes {
         switch error as? StoreError {
         case .schemaNotCurrent: "database schema is not current"
         case .timedOut: "database did not answer in time"
+        case .storageFull: "database storage is full"
+        case .storageFailed: "database write failed (I/O error); restart required"
         default: "database unavailable"
         }
     }

@@ -304,7 +304,8 @@ public final class IngestPipeline: Service, Sendable {
     static func isRefusalOfContent(_ error: any Error) -> Bool {
         switch error as? StoreError {
         case .conflict, .invalidRequest, .invalidCursor: true
-        case .unavailable, .timedOut, .schemaNotCurrent, nil: false
+        // A full disk refuses the whole group alike: retrying each batch would only fail again.
+        case .unavailable, .timedOut, .schemaNotCurrent, .storageFull, .storageFailed, nil: false
         }
     }
 

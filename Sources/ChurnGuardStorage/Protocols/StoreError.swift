@@ -14,6 +14,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidRequest(String)
     /// A page cursor this backend did not make (made up, altered, or another backend's).
     case invalidCursor
+    /// The database's disk is full: the write was rolled back whole, so nothing of it was
+    /// stored; writes succeed again once space is freed.
+    case storageFull(String)
+    /// The database hit an I/O error while writing (a failed write or fsync): what is on disk
+    /// may not be what was written, so the store refuses every further write until the process
+    /// restarts (and the database is checked). A write in flight may or may not have committed.
+    case storageFailed(String)
 
     public var description: String {
         switch self {
@@ -23,6 +30,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .timedOut(let message): "query timed out: \(message)"
         case .invalidRequest(let message): "invalid request: \(message)"
         case .invalidCursor: "invalid cursor"
+        case .storageFull(let message): "storage full: \(message)"
+        case .storageFailed(let message): "storage failed: \(message)"
         }
     }
 }
