@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "churnguard", targets: ["churnguard"]),
+        .executable(name: "churnguard-fuzz", targets: ["ChurnGuardFuzz"]),
         .library(name: "ChurnGuardAnalytics", targets: ["ChurnGuardAnalytics"]),
         .library(name: "ChurnGuardBootstrap", targets: ["ChurnGuardBootstrap"]),
         // For the benchmarks package (Benchmarks/): the rate limiter and the real-time engine; not an API promise.
@@ -191,7 +192,12 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "ChurnGuardCoreTests", dependencies: ["ChurnGuardCore"], swiftSettings: strict),
+        // Coverage-guided fuzzing of the input parsers (scripts/fuzz-parsers); built normally,
+        // the executable replays inputs through the same checks.
+        .target(name: "ChurnGuardFuzzTargets", dependencies: ["ChurnGuardCore", "ChurnGuardStorage", "ChurnGuardAnalytics"],
+                swiftSettings: strict),
+        .executableTarget(name: "ChurnGuardFuzz", dependencies: ["ChurnGuardFuzzTargets"], swiftSettings: strict),
+        .testTarget(name: "ChurnGuardCoreTests", dependencies: ["ChurnGuardCore", "ChurnGuardFuzzTargets"], swiftSettings: strict),
         .testTarget(
             name: "ChurnGuardAnalyticsTests",
             dependencies: ["ChurnGuardAnalytics"],

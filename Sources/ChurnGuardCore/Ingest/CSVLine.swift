@@ -1,38 +1,43 @@
 /// Splits one CSV record into fields (RFC 4180 quoting: `"a,b"` and `""` for a quote).
 /// Records spanning several lines are not supported; an unterminated quote is an error.
+///
+/// The record is read by Unicode scalar, not by `Character`: a comma or a quote followed by a
+/// combining mark is one grapheme cluster, and reading by cluster would then miss the
+/// delimiter (found by fuzzing: `"\u{0312}x"` did not read back).
 public enum CSVLine {
     /// The fields of `line`, or `nil` when a quote is left open.
     public static func fields(_ line: Substring) -> [String]? {
         var fields: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var inQuotes = false
-        var index = line.startIndex
-        while index < line.endIndex {
-            let character = line[index]
+        let scalars = line.unicodeScalars
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
             if inQuotes {
-                if character == "\"" {
-                    let next = line.index(after: index)
-                    if next < line.endIndex, line[next] == "\"" {
+                if scalar == "\"" {
+                    let next = scalars.index(after: index)
+                    if next < scalars.endIndex, scalars[next] == "\"" {
                         current.append("\"")
                         index = next
                     } else {
                         inQuotes = false
                     }
                 } else {
-                    current.append(character)
+                    current.append(scalar)
                 }
-            } else if character == "," {
-                fields.append(current)
-                current = ""
-            } else if character == "\"" && current.isEmpty {
+            } else if scalar == "," {
+                fields.append(String(current))
+                current = String.UnicodeScalarView()
+            } else if scalar == "\"" && current.isEmpty {
                 inQuotes = true
-            } else if character != "\r" {
-                current.append(character)
+            } else if scalar != "\r" {
+                current.append(scalar)
             }
-            index = line.index(after: index)
+            index = scalars.index(after: index)
         }
         guard !inQuotes else { return nil }
-        fields.append(current)
+        fields.append(String(current))
         return fields
     }
 }
