@@ -200,6 +200,7 @@ public enum ConfigSchema {
     static let slackWebhook = ConfigSetting.optionalText("notifications.slack_webhook_url", doc: "Slack incoming webhook: every organization's alert transitions go there unless it set its own routes", aliases: ["SLACK_WEBHOOK_URL"], secret: true)
     static let emailTo = ConfigSetting.list("notifications.email.to", default: [], doc: "default recipients of notification mail (comma-separated in the variable); with SMTP_HOST, every organization's alert transitions are mailed to them unless it set its own routes", aliases: ["ALERT_EMAIL_TO"])
     static let emailFrom = ConfigSetting.text("notifications.email.from", default: "churnguard@localhost", doc: "sender address of notification mail", aliases: ["ALERT_EMAIL_FROM"])
+    static let secretsKey = ConfigSetting.optionalText("notifications.secrets_key", doc: "key (at least 32 bytes; openssl rand -hex 32) sealing the routes' Slack and webhook URLs and signing secrets in the database with AES-256-GCM; unset: stored as given", aliases: ["NOTIFICATION_SECRETS_KEY"], secret: true)
     static let dashboardURL = ConfigSetting.optionalText("notifications.dashboard_url", doc: "base address of the dashboard; messages link to the event's view under it (no links when unset)")
     static let notifySendTimeout = ConfigSetting.duration("notifications.send_timeout", default: 10, range: 1...300, doc: "longest wait for a channel to accept one message (HTTP request, each SMTP reply)")
     static let notifyGiveUp = ConfigSetting.duration("notifications.give_up_after", default: 86_400, range: 60...(30 * 86_400), doc: "a message still failing this long after it was queued is given up (state failed, listed by the API)")
@@ -226,7 +227,7 @@ public enum ConfigSchema {
         jwtSecret, jwtPreviousSecret, tokenLifetime, jwtIssuer, jwtAudience, httpsRedirect, trustedProxies, hstsMaxAge,
         keyCacheTTL, keyCacheSize, logLevel, logFormat, logFile, logMaxSize, logBackups,
         monitoringEnabled, metricsEnabled, metricsPort, healthInterval, performanceMonitoring, alertOnErrors,
-        smtpHost, smtpPort, smtpUser, smtpPassword, smtpSecurity, smtpCAFile, slackWebhook, emailTo, emailFrom, dashboardURL,
+        smtpHost, smtpPort, smtpUser, smtpPassword, smtpSecurity, smtpCAFile, slackWebhook, emailTo, emailFrom, secretsKey, dashboardURL,
         notifySendTimeout, notifyGiveUp, notifyDigestWindow, notifyRate, notifyKeepFinished,
     ]
 

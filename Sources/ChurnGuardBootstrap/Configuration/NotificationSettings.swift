@@ -21,6 +21,8 @@ public struct NotificationSettings: Sendable {
     public var emailTo: [String] = []
     /// `ALERT_EMAIL_FROM`.
     public var emailFrom = ConfigSchema.emailFrom.defaultValue
+    /// `NOTIFICATION_SECRETS_KEY`: seals route secrets at rest when set.
+    public var secretsKey: String?
     /// `notifications.dashboard_url`.
     public var dashboardURL: String?
     /// `notifications.send_timeout` in seconds.
@@ -55,6 +57,10 @@ public struct NotificationSettings: Sendable {
         }
         emailFrom = try S.emailFrom.read(values)
         guard Self.isAddress(emailFrom) else { throw values.fail(S.emailFrom.path, "'\(emailFrom)' is not an email address (local@domain)") }
+        secretsKey = try S.secretsKey.read(values)
+        if let key = secretsKey, key.utf8.count < 32 {
+            throw values.fail(S.secretsKey.path, "must be at least 32 bytes (openssl rand -hex 32)")
+        }
         dashboardURL = try S.dashboardURL.read(values)
         sendTimeoutSeconds = try S.notifySendTimeout.read(values)
         giveUpAfterSeconds = try S.notifyGiveUp.read(values)

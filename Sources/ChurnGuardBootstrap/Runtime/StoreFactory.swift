@@ -2,6 +2,7 @@ public import ChurnGuardStorage
 public import Logging
 import StoragePostgres
 import StorageSQLite
+import ChurnGuardNotifications
 
 /// Opens the configured backend: the one place that knows the concrete store types.
 public enum StoreFactory {
@@ -9,6 +10,14 @@ public enum StoreFactory {
     /// - Throws: ``ConfigError`` for a backend this build does not provide, or the store's
     ///   error when it cannot be opened.
     public static func open(_ configuration: AppConfiguration, logger: Logger) throws -> Backends {
+        let backends = try openBackend(configuration, logger: logger)
+        // Route secrets are sealed at rest whenever a key is configured, whatever the backend.
+        guard let key = configuration.notifications.secretsKey else { return backends }
+        return backends.replacing(notifications: SealedNotificationStore(base: backends.notifications,
+                                                                        sealer: NotificationSecretSealer(secret: key)))
+    }
+
+    private static func openBackend(_ configuration: AppConfiguration, logger: Logger) throws -> Backends {
         let name = configuration.backend.rawValue
         switch configuration.backend {
         case .sqlite:

@@ -42,6 +42,12 @@ public struct Backends: Sendable {
         self.lifecycle = lifecycle
     }
 
+    /// The same roles with the notifications role replaced (e.g. wrapped to seal its secrets).
+    public func replacing(notifications: any NotificationStore) -> Backends {
+        Backends(name: name, points: points, rollups: rollups, identity: identity, alerts: alerts, notifications: notifications,
+                 anomalies: anomalies, insights: insights, lifecycle: lifecycle)
+    }
+
     /// Every role served by one backend.
     public static func single(_ store: some MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore
                                 & InsightStore & StoreLifecycle, name: String) -> Backends {
