@@ -64,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let run = try await built.insights.run(organization: seeded.organization.id, asOf: Timestamp(Date()))
                 print("demo insights: \(run.insights.count) (GET /api/v1/insights)")
             }
+            NotificationComposition.alertOperatorOnErrors(runtime.configuration, outbox: built.outbox)
             try await built.runService()
             await runtime.close()
         }

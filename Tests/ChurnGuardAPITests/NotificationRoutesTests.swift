@@ -35,7 +35,8 @@ struct NotificationRoutesTests {
             #expect(routes.compactMap { $0["id"] as? String } == ["default-slack", "default-email"])
             #expect(routes[0]["url"] as? String == "https://hooks.slack.com/…")
             #expect(routes[1]["email_to"] as? [String] == ["ops@example.com"])
-            #expect(routes[0]["events"] as? [String] == ["alert.firing", "alert.resolved"])
+            // monitoring.alert_on_errors (on by default): the defaults also take the service's own errors.
+            #expect(routes[0]["events"] as? [String] == ["alert.firing", "alert.resolved", "service.error"])
         }
     }
 

@@ -64,7 +64,7 @@ enum NotificationRouteJSON {
         if let raw = object["events"] {
             if case .array(let items) = raw, !items.isEmpty,
                case let kinds = items.compactMap({ $0.string.flatMap(NotificationEventKind.init(rawValue:)) }), kinds.count == items.count,
-               !kinds.contains(.test) {
+               !kinds.contains(.test), !kinds.contains(.serviceError) {
                 events = Set(kinds)
             } else {
                 problems.append(ErrorDetail(field: prefix + "events", message: "must be a non-empty list of alert.firing, alert.resolved, anomaly.detected, insight.generated"))

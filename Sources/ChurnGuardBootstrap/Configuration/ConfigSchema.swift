@@ -15,7 +15,6 @@ public enum ConfigSchema {
     static let recommendationsFeature = "recommendations"
     static let security = "JWT tokens and CORS"
     static let observability = "Prometheus metrics and log files"
-    static let notify = "notifications"
 
     // MARK: general
     static let debug = ConfigSetting.flag("debug", default: false, doc: "relaxes production checks (accepts the guide's placeholder JWT secret)", aliases: ["DEBUG"])
@@ -189,7 +188,7 @@ public enum ConfigSchema {
         doc: "serve /metrics on this port instead of the API's (0: on the API port); the worker serves it only here")
     static let healthInterval = ConfigSetting.integer("monitoring.health_check_interval", default: 30, range: 1...86_400, doc: "seconds between self-checks", pending: observability)
     static let performanceMonitoring = ConfigSetting.flag("monitoring.performance_monitoring", default: true, doc: "record request timings", pending: observability)
-    static let alertOnErrors = ConfigSetting.flag("monitoring.alert_on_errors", default: true, doc: "notify on service errors", pending: notify)
+    static let alertOnErrors = ConfigSetting.flag("monitoring.alert_on_errors", default: true, doc: "send the service's own errors (logged at error or critical) to the default routes (SLACK_WEBHOOK_URL, ALERT_EMAIL_TO) as service.error, each error at most once an hour")
     static let smtpHost = ConfigSetting.optionalText("notifications.smtp.host", doc: "SMTP server for notification mail (unset: no email channel)", aliases: ["SMTP_HOST"])
     static let smtpPort = ConfigSetting.integer("notifications.smtp.port", default: 587, range: 1...65_535, doc: "SMTP port (587 submission, 465 with security tls, 25 relay)", aliases: ["SMTP_PORT"])
     static let smtpUser = ConfigSetting.optionalText("notifications.smtp.username", doc: "SMTP user for AUTH PLAIN or LOGIN (unset: no authentication)", aliases: ["SMTP_USERNAME"])

@@ -25,6 +25,8 @@ public struct NotificationSettings: Sendable {
     public var secretsKey: String?
     /// `notifications.dashboard_url`.
     public var dashboardURL: String?
+    /// `monitoring.alert_on_errors`: the default routes also take the service's own errors.
+    public var alertOnErrors = ConfigSchema.alertOnErrors.defaultValue
     /// `notifications.send_timeout` in seconds.
     public var sendTimeoutSeconds = ConfigSchema.notifySendTimeout.defaultValue
     /// `notifications.give_up_after` in seconds.
@@ -62,6 +64,7 @@ public struct NotificationSettings: Sendable {
             throw values.fail(S.secretsKey.path, "must be at least 32 bytes (openssl rand -hex 32)")
         }
         dashboardURL = try S.dashboardURL.read(values)
+        alertOnErrors = try S.alertOnErrors.read(values)
         sendTimeoutSeconds = try S.notifySendTimeout.read(values)
         giveUpAfterSeconds = try S.notifyGiveUp.read(values)
         digestWindowSeconds = try S.notifyDigestWindow.read(values)
@@ -78,6 +81,7 @@ public struct NotificationSettings: Sendable {
 
     /// The routes organizations without their own use.
     public var defaultRoutes: [NotificationRoute] {
-        NotificationRouting.defaultRoutes(slackWebhookURL: slackWebhookURL, emailEnabled: smtpHost != nil, emailTo: emailTo)
+        NotificationRouting.defaultRoutes(slackWebhookURL: slackWebhookURL, emailEnabled: smtpHost != nil, emailTo: emailTo,
+                                          serviceErrors: alertOnErrors)
     }
 }

@@ -60,7 +60,9 @@ public enum LoggingSetup {
             var handler: any LogHandler = format == "text"
                 ? TextLogHandler(label: label, sink: sink) : StructuredLogHandler(label: label, sink: sink)
             handler.logLevel = parsed
-            return handler
+            // Errors also go to the operator's routes once a process attaches its outbox
+            // (monitoring.alert_on_errors); until then this only forwards.
+            return OperatorAlertLogHandler(inner: handler, label: label)
         }
     }
 }

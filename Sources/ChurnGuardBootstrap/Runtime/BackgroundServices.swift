@@ -90,13 +90,15 @@ public enum BackgroundServices {
     }
 
     /// The worker's relay from its bus to the notification outbox (`serve` runs one over the
-    /// API's outbox instead).
+    /// API's outbox instead); with `monitoring.alert_on_errors` the process's logged errors go
+    /// to the same outbox (``OperatorAlerts``).
     static func notificationRelay(_ configuration: AppConfiguration, backends: Backends, bus: any EventBus, logger: Logger,
                                   metrics: ServiceMetrics?) -> any Service {
         let timed = metrics.map { TimedBackends.wrap(backends, metrics: $0) } ?? backends
         let routing = NotificationComposition.routing(configuration, store: timed.notifications)
         let outbox = NotificationOutbox(store: timed.notifications, routing: routing, logger: logger,
                                         metricsFactory: metrics?.factory ?? MetricsSystem.factory)
+        NotificationComposition.alertOperatorOnErrors(configuration, outbox: outbox)
         return NotificationRelay(bus: bus, outbox: outbox)
     }
 

@@ -16,6 +16,13 @@ public enum NotificationComposition {
         NotificationRouting(store: store, defaults: configuration.notifications.defaultRoutes)
     }
 
+    /// With `monitoring.alert_on_errors`, sends the process's logged errors (``OperatorAlerts``)
+    /// into `outbox`, for the default routes. Called once by `serve` and by `worker`.
+    public static func alertOperatorOnErrors(_ configuration: AppConfiguration, outbox: NotificationOutbox) {
+        guard configuration.notifications.alertOnErrors else { return }
+        OperatorAlerts.shared.attach { await outbox.notify($0) }
+    }
+
     /// The delivery pacing from `notifications.*`.
     static func options(_ settings: NotificationSettings) -> NotificationDeliveryOptions {
         var options = NotificationDeliveryOptions()

@@ -9,6 +9,8 @@ public enum NotificationEventKind: String, Sendable, Hashable, CaseIterable, Cod
     case anomalyDetected = "anomaly.detected"
     /// An insight generation run found an insight no earlier run had found.
     case insightGenerated = "insight.generated"
+    /// The service logged an error (`monitoring.alert_on_errors`): for the operator's routes.
+    case serviceError = "service.error"
     /// A test message asked for through the API.
     case test = "test"
 }

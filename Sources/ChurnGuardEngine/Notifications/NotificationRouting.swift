@@ -21,14 +21,20 @@ public struct NotificationRouting: Sendable {
     }
 
     /// The defaults from the guide's variables: a Slack route when a webhook URL is set, an
-    /// email route when an SMTP host and recipients are set; both for alert transitions.
-    public static func defaultRoutes(slackWebhookURL: String?, emailEnabled: Bool, emailTo: [String]) -> [NotificationRoute] {
+    /// email route when an SMTP host and recipients are set; both for alert transitions, and
+    /// with `serviceErrors` (`monitoring.alert_on_errors`) for the service's own errors too —
+    /// those are only ever raised for the operator (``OperatorAlerts/organization``), so a
+    /// tenant using the defaults never receives one.
+    public static func defaultRoutes(slackWebhookURL: String?, emailEnabled: Bool, emailTo: [String],
+                                     serviceErrors: Bool = false) -> [NotificationRoute] {
+        var events: Set<NotificationEventKind> = [.alertFiring, .alertResolved]
+        if serviceErrors { events.insert(.serviceError) }
         var routes: [NotificationRoute] = []
         if let url = slackWebhookURL, !url.isEmpty {
-            routes.append(NotificationRoute(id: defaultSlackID, channel: .slack, url: url))
+            routes.append(NotificationRoute(id: defaultSlackID, channel: .slack, events: events, url: url))
         }
         if emailEnabled, !emailTo.isEmpty {
-            routes.append(NotificationRoute(id: defaultEmailID, channel: .email, emailTo: emailTo))
+            routes.append(NotificationRoute(id: defaultEmailID, channel: .email, events: events, emailTo: emailTo))
         }
         return routes
     }
