@@ -78,14 +78,31 @@ public enum BackgroundServices {
     /// this process there is no stream to send them to.
     /// - Throws: ``InsightTemplateError`` for a broken narrative template.
     public static func insightService(configuration: AppConfiguration, backends: Backends, logger: Logger,
-                                      metrics: ServiceMetrics?) throws -> any Service {
+                                      metrics: ServiceMetrics?, bus: (any EventBus)? = nil) throws -> any Service {
         let timed = metrics.map { TimedBackends.wrap(backends, metrics: $0) } ?? backends
         let narrator = try InsightAssembly.narrator(configuration, logger: logger)
         let runner = InsightAssembly.runner(configuration, backends: timed, narrator: narrator, publish: { insights in
             logger.info("new insights", metadata: ["count": "\(insights.count)"])
+            bus?.publish(.insightsGenerated(insights))
         }, factory: metrics?.factory ?? MetricsSystem.factory, logger: logger)
         return InsightService(runner: runner, organizations: timed.identity, interval: InsightAssembly.interval,
                               now: { Timestamp(Date()) }, logger: logger, metrics: metrics.map { WorkerMetrics($0) })
+    }
+
+    /// The recommendation engine of `churnguard worker`: after each insight run published on
+    /// `bus` and periodically. New recommendations are counted and logged.
+    /// - Throws: ``RecommendationRulesError`` for an invalid rules file.
+    public static func recommendationService(configuration: AppConfiguration, backends: Backends, logger: Logger,
+                                             metrics: ServiceMetrics?, bus: (any EventBus)?) throws -> any Service {
+        let timed = metrics.map { TimedBackends.wrap(backends, metrics: $0) } ?? backends
+        let factory = metrics?.factory ?? MetricsSystem.factory
+        let book = try RecommendationAssembly.ruleBook(configuration, logger: logger)
+        let runner = RecommendationAssembly.runner(configuration, book: book, backends: timed, publish: { recommendations in
+            logger.info("new recommendations", metadata: ["count": "\(recommendations.count)"])
+        }, factory: factory, logger: logger)
+        return RecommendationService(runner: runner, organizations: timed.identity, bus: bus, interval: RecommendationAssembly.interval,
+                                     now: { Timestamp(Date()) }, logger: logger, metrics: metrics.map { WorkerMetrics($0) },
+                                     metricsFactory: factory)
     }
 
     /// Runs the services until SIGTERM or SIGINT, then stops them gracefully: a rollup
@@ -96,9 +113,15 @@ public enum BackgroundServices {
         let metrics = ApplicationBuilder.processMetrics(configuration)
         var services = make(configuration: configuration, backends: runtime.backends, logger: runtime.logger,
                             metrics: metrics?.service)
+        // Insight runs tell the recommendation engine which organizations have news.
+        let bus = InProcessEventBus(metricsFactory: metrics?.service.factory ?? MetricsSystem.factory)
         if configuration.insightsEnabled {
             services.append(try insightService(configuration: configuration, backends: runtime.backends, logger: runtime.logger,
-                                               metrics: metrics?.service))
+                                               metrics: metrics?.service, bus: bus))
+        }
+        if configuration.recommendationsEnabled {
+            services.append(try recommendationService(configuration: configuration, backends: runtime.backends, logger: runtime.logger,
+                                                      metrics: metrics?.service, bus: bus))
         }
         if let metrics, configuration.metricsPort != 0 {
             services.append(MetricsServer.make(metrics, host: configuration.host, port: configuration.metricsPort, logger: runtime.logger))
