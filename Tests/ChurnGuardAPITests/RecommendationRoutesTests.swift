@@ -62,9 +62,9 @@ struct RecommendationRoutesTests {
             let roi = try #require(item["roi"] as? [String: Any])
             let expected = try #require(roi["expected"] as? [String: Any])
             // 3 months × Σ 50(i+1) × i/12 for i = 4…11 = 3 × 50 × 552 / 12 = 6,900 at risk; 12% saved = 828;
-            // cost 1,500 + 4 × 8 = 1,532.
+            // cost 250 + 2 × 8 = 266.
             #expect(expected["revenue_at_risk"] as? Double == 6_900 && expected["saved_revenue"] as? Double == 828)
-            #expect(expected["cost"] as? Double == 1_532 && item["expected_value"] as? Double == -704)
+            #expect(expected["cost"] as? Double == 266 && item["expected_value"] as? Double == 562)
             #expect(roi["currency"] as? String == "USD" && roi["horizon_days"] as? Int == 90 && (roi["assumptions"] as? [String])?.count == 5)
             #expect(item["insight_ids"] as? [String] == [insight.id])
             #expect(item["outcome"] is NSNull && item["accepted_at"] == nil)

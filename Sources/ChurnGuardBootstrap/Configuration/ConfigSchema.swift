@@ -117,7 +117,7 @@ public enum ConfigSchema {
     static let maxRecommendations = ConfigSetting.integer("recommendations.max_recommendations", default: 50, range: 1...100_000,
         doc: "open recommendations kept per organization, highest expected value first", aliases: ["MAX_RECOMMENDATIONS"])
     static let recommendationConfidence = ConfigSetting.number("recommendations.confidence_threshold", default: 0.5, range: 0...1,
-        doc: "least confidence (the rule's × its insights') of a recommendation stored and shown")
+        doc: "least confidence of a recommendation stored and shown (the rule's combined with its insights', docs/RECOMMENDATIONS.md)")
     static let roi = ConfigSetting.flag("recommendations.roi_calculation_enabled", default: true,
         doc: "estimate revenue at risk, saved revenue, cost and ROI per recommendation (off: ranked by confidence, roi null)")
     static let rules = ConfigSetting.text("recommendations.business_rules", default: "rules/recommendations.json",

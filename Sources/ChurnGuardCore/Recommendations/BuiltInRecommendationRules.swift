@@ -164,7 +164,7 @@ public enum BuiltInRecommendationRules {
         "category": "re_engagement_campaign"
       },
       "effect": {"churn_reduction": {"low": 0.05, "expected": 0.12, "high": 0.2}, "horizon_days": 90},
-      "cost": {"fixed": 1500, "per_customer": 4}
+      "cost": {"fixed": 250, "per_customer": 2}
     },
     {
       "id": "mid_market_success_calls",

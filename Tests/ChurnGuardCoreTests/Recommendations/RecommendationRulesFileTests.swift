@@ -51,7 +51,7 @@ struct RecommendationRulesFileTests {
         let smb = try #require(book.rules.first { $0.id == "smb_reengagement_campaign" })
         #expect(smb.category == .reEngagementCampaign && smb.effect == EffectRange(low: 0.05, expected: 0.12, high: 0.2))
         #expect(smb.target.segment == InsightSegment(dimension: "segment", value: "smb") && smb.minimumChurnRisk == 0.3)
-        #expect(smb.fixedCost == 1500 && smb.costPerCustomer == 4 && smb.horizonDays == 90)
+        #expect(smb.fixedCost == 250 && smb.costPerCustomer == 2 && smb.horizonDays == 90)
         let order = book.evaluationOrder.map(\.id)
         #expect(order.firstIndex(of: "support_outage_escalation")! < order.firstIndex(of: "enterprise_followup_after_outage")!)
     }
