@@ -30,7 +30,7 @@ struct RecommendationRoutesTests {
         let insight = Insight(id: UUID().uuidString.lowercased(), organization: organization, kind: .segmentContribution,
                               metricName: "customer_activity", segment: InsightSegment(dimension: "segment", value: "smb"), severity: .high,
                               confidence: 0.8, title: "SMB activity fell", narrative: "Most of the fall comes from segment smb.",
-                              evidence: ["share_of_change": .number(0.8)], revenueImpact: nil, firstSeen: now, lastSeen: now,
+                              evidence: ["share_of_change": .number(0.8), "total_change": .number(-12)], revenueImpact: nil, firstSeen: now, lastSeen: now,
                               expiresAt: now.adding(seconds: 86_400))
         _ = try await store.saveInsights([insight], organization: organization, at: now)
         return insight

@@ -104,7 +104,8 @@ public enum BuiltInRecommendationRules {
               }
             },
             "min_severity": {"$ref": "#/$defs/severity"},
-            "min_confidence": {"type": "number", "minimum": 0, "maximum": 1}
+            "min_confidence": {"type": "number", "minimum": 0, "maximum": 1},
+            "direction": {"enum": ["rise", "drop"], "description": "Only insights about a rise or a drop of their metric."}
           }
         },
         "anomaly": {"$ref": "#/$defs/eventMatch"},
@@ -152,8 +153,8 @@ public enum BuiltInRecommendationRules {
       "id": "smb_reengagement_campaign",
       "confidence": 0.8,
       "conditions": {"any": [
-        {"insight": {"kind": "segment_contribution", "metric_name": "customer_activity", "segment": {"dimension": "segment", "value": "smb"}}},
-        {"insight": {"kind": "segment_contribution", "metric_name": "logins", "segment": {"dimension": "segment", "value": "smb"}}},
+        {"insight": {"kind": "segment_contribution", "metric_name": "customer_activity", "segment": {"dimension": "segment", "value": "smb"}, "direction": "drop"}},
+        {"insight": {"kind": "segment_contribution", "metric_name": "logins", "segment": {"dimension": "segment", "value": "smb"}, "direction": "drop"}},
         {"anomaly": {"metric_name": "customer_activity", "tags": {"segment": "smb"}, "within_days": 7, "min_count": 10}}
       ]},
       "target": {"metric_name": "customer_activity", "segment": {"dimension": "segment", "value": "smb"}},
@@ -170,7 +171,7 @@ public enum BuiltInRecommendationRules {
       "id": "mid_market_success_calls",
       "confidence": 0.85,
       "conditions": {"any": [
-        {"insight": {"kind": "segment_contribution", "metric_name": "churn_risk_score", "segment": {"dimension": "segment", "value": "mid_market"}}},
+        {"insight": {"kind": "segment_contribution", "metric_name": "churn_risk_score", "segment": {"dimension": "segment", "value": "mid_market"}, "direction": "rise"}},
         {"alert": {"metric_name": "churn_risk_score", "tags": {"segment": "mid_market"}, "within_days": 7, "min_count": 3}},
         {"anomaly": {"metric_name": "churn_risk_score", "tags": {"segment": "mid_market"}, "min_severity": "medium", "within_days": 7, "min_count": 3}}
       ]},
@@ -188,7 +189,7 @@ public enum BuiltInRecommendationRules {
       "id": "support_outage_escalation",
       "confidence": 0.75,
       "conditions": {"any": [
-        {"insight": {"kind": "segment_contribution", "metric_name": "support_tickets"}},
+        {"insight": {"kind": "segment_contribution", "metric_name": "support_tickets", "direction": "rise"}},
         {"alert": {"metric_name": "support_tickets", "within_days": 3, "min_count": 10}},
         {"anomaly": {"metric_name": "support_tickets", "within_days": 3, "min_count": 10}}
       ]},

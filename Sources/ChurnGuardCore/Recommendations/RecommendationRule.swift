@@ -108,15 +108,18 @@ public struct InsightMatch: Sendable, Hashable {
     public var segmentDimension: String?, segmentValue: String?
     public var minimumSeverity: RuleSeverity?
     public var minimumConfidence: Double
+    /// Only insights about a rise (`true`) or a drop (`false`) of their metric.
+    public var rising: Bool?
     /// Creates a match.
     public init(kind: InsightKind? = nil, metricName: String? = nil, segmentDimension: String? = nil, segmentValue: String? = nil,
-                minimumSeverity: RuleSeverity? = nil, minimumConfidence: Double = 0) {
+                minimumSeverity: RuleSeverity? = nil, minimumConfidence: Double = 0, rising: Bool? = nil) {
         self.kind = kind
         self.metricName = metricName
         self.segmentDimension = segmentDimension
         self.segmentValue = segmentValue
         self.minimumSeverity = minimumSeverity
         self.minimumConfidence = minimumConfidence
+        self.rising = rising
     }
 }
 

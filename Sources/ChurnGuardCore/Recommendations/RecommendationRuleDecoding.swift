@@ -32,7 +32,8 @@ enum RecommendationRuleDecoding {
                 kind: match["kind"]?.stringValue.flatMap(InsightKind.init(rawValue:)), metricName: match["metric_name"]?.stringValue,
                 segmentDimension: match["segment"]?["dimension"]?.stringValue, segmentValue: match["segment"]?["value"]?.stringValue,
                 minimumSeverity: match["min_severity"]?.stringValue.flatMap(RuleSeverity.init(rawValue:)),
-                minimumConfidence: number(match["min_confidence"]) ?? 0))
+                minimumConfidence: number(match["min_confidence"]) ?? 0,
+                rising: match["direction"]?.stringValue.map { $0 == "rise" }))
         }
         if let match = value["anomaly"] { return .anomaly(event(match)) }
         if let match = value["alert"] { return .alert(event(match)) }

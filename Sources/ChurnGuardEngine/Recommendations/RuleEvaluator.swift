@@ -70,6 +70,20 @@ public struct RuleEvaluator: Sendable {
             && (match.segmentValue.map { $0 == insight.segment?.value } ?? true)
             && Self.atLeast(insight.severity.rawValue, match.minimumSeverity)
             && insight.confidence >= match.minimumConfidence
+            && (match.rising.map { rising in Self.change(of: insight).map { rising ? $0 > 0 : $0 < 0 } ?? false } ?? true)
+    }
+
+    /// The signed change an insight is about, from its evidence: `total_change` (a segment's
+    /// contribution), `relative_change` (a period change, a broad change), `change` (revenue at
+    /// risk) or the recent minus the baseline slope (a trend); `nil` for an insight without one.
+    static func change(of insight: Insight) -> Double? {
+        for key in ["total_change", "relative_change", "change"] {
+            if case .number(let value)? = insight.evidence[key] { return value }
+        }
+        if case .number(let recent)? = insight.evidence["recent_slope"], case .number(let baseline)? = insight.evidence["baseline_slope"] {
+            return recent - baseline
+        }
+        return nil
     }
 
     /// Whether a severity named `name` is at least `minimum` (always, without a minimum).

@@ -51,6 +51,21 @@ struct RuleEvaluatorTests {
         #expect(Self.evaluator.evaluate(.insight(InsightMatch(metricName: "logins"))).holds == false)
     }
 
+    @Test("insight direction: a rise or a drop, from the signed change in the insight's evidence")
+    func direction() {
+        var fall = Self.insight("i-fall")
+        fall.evidence = ["total_change": .number(-12)]
+        var rise = Self.insight("i-rise", metric: "churn_risk_score")
+        rise.evidence = ["relative_change": .number(0.2)]
+        var trend = Self.insight("i-trend", kind: .trendChange, metric: "logins")
+        trend.evidence = ["recent_slope": .number(-1), "baseline_slope": .number(0.5)]
+        let silent = Self.insight("i-silent", metric: "mrr")
+        let evaluator = RuleEvaluator(inputs: RecommendationInputs(asOf: Self.now, insights: [fall, rise, trend, silent]))
+        #expect(evaluator.evaluate(.insight(InsightMatch(rising: false))).insights.map(\.id) == ["i-fall", "i-trend"])
+        #expect(evaluator.evaluate(.insight(InsightMatch(rising: true))).insights.map(\.id) == ["i-rise"])
+        #expect(evaluator.evaluate(.insight(InsightMatch())).insights.count == 4, "no direction asked: every one")
+    }
+
     @Test("anomaly: within the window, not false positives, at least the severity and count; strongest linked first")
     func anomalies() {
         let recent = Self.evaluator.evaluate(.anomaly(EventMatch(metricName: "churn_risk_score", tags: ["segment": "mid_market"],
