@@ -73,6 +73,7 @@ enum PostgresMigrations {
             Migration(version: 7, name: "notification_route_sets, notification_routes, notification_outbox, row-level security",
                       statements: notifications),
             Migration(version: 8, name: "insights, row-level security", statements: insights),
+            Migration(version: 9, name: "recommendations, row-level security", statements: recommendations),
         ]
     }
 

@@ -70,5 +70,6 @@ enum SQLiteMigrations {
         Migration(version: 6, name: "anomalies, anomaly_series", sql: anomaliesSQL),
         Migration(version: 7, name: "notification_route_sets, notification_routes, notification_outbox", sql: notificationsSQL),
         Migration(version: 8, name: "insights", sql: insightsSQL),
+        Migration(version: 9, name: "recommendations", sql: recommendationsSQL),
     ]
 }

@@ -63,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
                 _ = try await BackgroundServices.rollUpOnce(runtime)
                 let run = try await built.insights.run(organization: seeded.organization.id, asOf: Timestamp(Date()))
                 print("demo insights: \(run.insights.count) (GET /api/v1/insights)")
+                // Then the recommendations the playbook makes of them, anomalies and alerts.
+                let recommendations = try await built.recommendations.run(organization: seeded.organization.id, asOf: Timestamp(Date()))
+                print("demo recommendations: \(recommendations.recommendations.count) (GET /api/v1/recommendations)")
             }
             NotificationComposition.alertOperatorOnErrors(runtime.configuration, outbox: built.outbox)
             try await built.runService()
@@ -82,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
               curl -s -H '\(header): \(result.apiKey)' \(base)/api/v1/analytics/metrics
               curl -s -H '\(header): \(result.apiKey)' '\(base)/api/v1/analytics/alerts?state=firing'
               curl -s -H '\(header): \(result.apiKey)' '\(base)/api/v1/analytics/alerts?metric=support_tickets'
+              curl -s -H '\(header): \(result.apiKey)' \(base)/api/v1/recommendations
             """
         FileHandle.standardOutput.write(Data((banner + "\n").utf8))
     }

@@ -12,7 +12,7 @@ import StorageSQLite
 import Testing
 
 /// A store serving every role, as each backend under test does.
-typealias FullStore = MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore & InsightStore
+typealias FullStore = MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore & InsightStore & RecommendationStore
     & StoreLifecycle
 
 /// Backends the HTTP tests run against.
@@ -56,6 +56,8 @@ struct APITestHarness {
     let bus: any EventBus
     /// Every route of the application, as `METHOD /template`.
     var routes: [String] = []
+    /// The application's recommendation runner (its rules come from the configuration).
+    var recommendations: RecommendationRunner?
 
     /// Runs `body` against a live server on a free loopback port, cleaning up afterwards.
     static func run(
@@ -82,6 +84,7 @@ struct APITestHarness {
             let built = try await ApplicationBuilder.build(configuration: configuration, backends: .single(store, name: backend.rawValue),
                                                            logger: custom ?? logger, eventBus: bus, metrics: metrics)
             harness.routes = built.routes
+            harness.recommendations = built.recommendations
             let ready = harness
             try await built.application.test(.live) { client in
                 try await body(ready, client)

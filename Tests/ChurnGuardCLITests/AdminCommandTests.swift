@@ -3,8 +3,8 @@ import Testing
 
 @Suite("Administration commands")
 struct AdminCommandTests {
-    /// The newest schema version of both backends (5: ingest idempotency keys).
-    static let newestMigration = 8
+    /// The newest schema version of both backends (9: recommendations).
+    static let newestMigration = 9
 
     @Test("org create prints the organization and a key shown once; apikey create, list and revoke",
           arguments: CLIBackend.available)

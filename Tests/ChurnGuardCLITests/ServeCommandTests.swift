@@ -83,4 +83,27 @@ struct ServeCommandTests {
             #expect(short.stderr.contains("at least 32 bytes"))
         }
     }
+
+    @Test("serve refuses an invalid rules file at start-up, naming the rule and the field")
+    func invalidRules() async throws {
+        try await CLIHarness.with { cli in
+            let file = cli.directory.appendingPathComponent("bad-rules.json")
+            let rules = """
+                {"version": 1, "rules": [{"id": "smb_calls", "confidence": 0.8,
+                  "conditions": {"insight": {"kind": "segment_contribution", "metric_nam": "customer_activity"}},
+                  "action": {"title": "T", "description": "D", "category": "success_call"},
+                  "effect": {"churn_reduction": {"low": 0.1, "expected": 0.2, "high": 0.3}, "horizon_days": "90"},
+                  "cost": {"fixed": 100, "per_customer": 5}}]}
+                """
+            try Data(rules.utf8).write(to: file)
+            let refused = try await cli.run(["serve", "--port", String(try freePort())],
+                                            environment: ["RECOMMENDATIONS_BUSINESS_RULES": file.path])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("rule smb_calls (rules[0]), field conditions.insight.metric_nam: is not a known field"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("rule smb_calls (rules[0]), field effect.horizon_days: must be integer"), "\(refused.stderr)")
+            let missing = try await cli.run(["serve", "--port", String(try freePort())],
+                                            environment: ["RECOMMENDATIONS_BUSINESS_RULES": cli.directory.appendingPathComponent("none.json").path])
+            #expect(missing.status != 0 && missing.stderr.contains("does not exist"), "\(missing.stderr)")
+        }
+    }
 }

@@ -35,6 +35,11 @@ struct PostgresConformanceTests {
         try await withMigrated { try await check.run($0) }
     }
 
+    @Test("PostgreSQL recommendations", arguments: StoreConformance.recommendationCases)
+    func recommendations(_ check: StoreConformance.Case<any RecommendationStore>) async throws {
+        try await withMigrated { try await check.run($0) }
+    }
+
     @Test("PostgreSQL rollups", arguments: StoreConformance.rollupCases)
     func rollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
         try await withMigrated { try await check.run(.init($0)) }

@@ -11,7 +11,7 @@ import Testing
 @Suite("PostgreSQL row-level security", .enabled(if: TestDatabase.enabled, TestDatabase.skipNote))
 struct PostgresRowSecurityTests {
     static let tenantTables = ["time_series_data", "metric_catalog", "api_keys", "hourly_metrics", "daily_metrics",
-                               "alert_rules", "alerts", "alert_history", "insights"]
+                               "alert_rules", "alerts", "alert_history", "insights", "recommendations"]
 
     /// Counts the rows of `table` visible in a transaction with `setting` (or none) applied.
     private func visibleRows(_ store: PostgresStore, _ table: String, organization: String?) async throws -> Int64 {
@@ -52,6 +52,10 @@ struct PostgresRowSecurityTests {
                 id: "insight-\(org.name)", organization: org.id, kind: .periodChange, metricName: "logins", segment: nil,
                 severity: .low, confidence: 0.7, title: "t", narrative: "n", evidence: [:], revenueImpact: nil,
                 firstSeen: time, lastSeen: time, expiresAt: time.adding(seconds: 60))], organization: org.id, at: time)
+            _ = try await store.saveRecommendations([Recommendation(
+                id: "recommendation-\(org.name)", organization: org.id, ruleID: "rule", title: "t", description: "d", category: .other,
+                target: RecommendationTarget(), affectedCustomers: 1, customers: ["c"], confidence: 0.8, expectedValue: 1, expectedEffect: 0.1,
+                horizonDays: 30, roi: nil, insightIDs: [], anomalyIDs: [], alertIDs: [], createdAt: time)], organization: org.id, at: time)
         }
         _ = try await store.rollUp(maxPoints: 100)
         return (a.id, b.id)
@@ -82,7 +86,7 @@ struct PostgresRowSecurityTests {
             let (a, b) = try await seed(store)
             #expect(try await visibleRows(store, "time_series_data", organization: a.description) == 3)
             #expect(try await visibleRows(store, "api_keys", organization: a.description) == 1)
-            for table in ["alert_rules", "alerts", "alert_history", "insights"] {
+            for table in ["alert_rules", "alerts", "alert_history", "insights", "recommendations"] {
                 #expect(try await visibleRows(store, table, organization: a.description) == 1, "\(table)")
             }
             #expect(try await visibleRows(store, "hourly_metrics", organization: a.description) == 3)

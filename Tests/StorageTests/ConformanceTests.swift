@@ -36,6 +36,11 @@ struct ConformanceTests {
         try await check.run(InMemoryStore())
     }
 
+    @Test("in-memory recommendations", arguments: StoreConformance.recommendationCases)
+    func inMemoryRecommendations(_ check: StoreConformance.Case<any RecommendationStore>) async throws {
+        try await check.run(InMemoryStore())
+    }
+
     @Test("in-memory rollups", arguments: StoreConformance.rollupCases)
     func inMemoryRollups(_ check: StoreConformance.Case<StoreConformance.RollupSubject>) async throws {
         try await check.run(.init(InMemoryStore()))
@@ -73,6 +78,11 @@ struct ConformanceTests {
 
     @Test("SQLite insights", arguments: StoreConformance.insightCases)
     func sqliteInsights(_ check: StoreConformance.Case<any InsightStore>) async throws {
+        try await withSQLite { try await check.run($0) }
+    }
+
+    @Test("SQLite recommendations", arguments: StoreConformance.recommendationCases)
+    func sqliteRecommendations(_ check: StoreConformance.Case<any RecommendationStore>) async throws {
         try await withSQLite { try await check.run($0) }
     }
 

@@ -38,6 +38,9 @@ public enum RouteScopes {
         "POST /api/v1/analytics/anomalies/detect": .scope(.read),
         // A run only recomputes what the caller may already read; bounded and one at a time.
         "POST /api/v1/insights/generate": .scope(.read),
+        // Deciding on a recommendation is a user action on what the caller reads (like an ack).
+        "POST /api/v1/recommendations/{id}/accept": .scope(.read),
+        "POST /api/v1/recommendations/{id}/dismiss": .scope(.read),
     ]
 
     /// What `method` on the route `template` requires.

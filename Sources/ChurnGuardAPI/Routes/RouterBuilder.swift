@@ -33,6 +33,8 @@ public struct APIDependencies: Sendable {
     public var notifications: NotificationsAPI?
     /// Generation runs and the listing cache of the insight routes; nil: no insight routes.
     public var insights: InsightRunner?
+    /// Recommendation runs' rules, settings and listing cache; nil: no recommendation routes.
+    public var recommendations: RecommendationRunner?
 
     /// Creates the dependencies.
     public init(backends: Backends, pipeline: IngestPipeline, options: APIOptions, rateLimiter: (any RateLimiter)? = nil,
@@ -92,6 +94,9 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
         .register(on: tenant)
     if let runner = dependencies.insights {
         InsightRoutes(runner: runner, store: backends.insights, options: dependencies.options).register(on: tenant)
+    }
+    if let runner = dependencies.recommendations {
+        RecommendationRoutes(runner: runner, backends: backends, options: dependencies.options).register(on: tenant)
     }
     // The stream's upgrade router serves GET on its path; any other method there is 405 too.
     methodTable.load(router.routes.map { (method: $0.method.rawValue, path: "\($0.path)") } + [(method: "GET", path: streamPath)])

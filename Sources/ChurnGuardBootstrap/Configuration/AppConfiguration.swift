@@ -72,6 +72,16 @@ public struct AppConfiguration: Sendable {
     public var insightCacheTTLSeconds = ConfigSchema.insightTTL.defaultValue
     /// `insights.narrative_templates`: the folder of `<kind>.mustache` templates.
     public var insightTemplatesDirectory = ConfigSchema.templates.defaultValue
+    /// `recommendations.enabled` / `RECOMMENDATIONS_ENABLED`: the engine in the worker (the API stays).
+    public var recommendationsEnabled = ConfigSchema.recommendationsEnabled.defaultValue
+    /// `recommendations.max_recommendations` / `MAX_RECOMMENDATIONS`.
+    public var maxRecommendations = ConfigSchema.maxRecommendations.defaultValue
+    /// `recommendations.confidence_threshold`.
+    public var recommendationConfidenceThreshold = ConfigSchema.recommendationConfidence.defaultValue
+    /// `recommendations.roi_calculation_enabled`.
+    public var roiCalculationEnabled = ConfigSchema.roi.defaultValue
+    /// `recommendations.business_rules`: the rules file.
+    public var businessRulesFile = ConfigSchema.rules.defaultValue
     /// `security.jwt_secret_key_previous` / `JWT_SECRET_KEY_PREVIOUS`: accepted during a rotation.
     public var jwtPreviousSecretKey: String?
     /// `security.access_token_expire_seconds`.
@@ -226,6 +236,11 @@ public struct AppConfiguration: Sendable {
         insightConfidenceThreshold = try S.insightConfidence.read(values)
         insightCacheTTLSeconds = try S.insightTTL.read(values)
         insightTemplatesDirectory = try S.templates.read(values)
+        recommendationsEnabled = try S.recommendationsEnabled.read(values)
+        maxRecommendations = try S.maxRecommendations.read(values)
+        recommendationConfidenceThreshold = try S.recommendationConfidence.read(values)
+        roiCalculationEnabled = try S.roi.read(values)
+        businessRulesFile = try S.rules.read(values)
         jwtPreviousSecretKey = try S.jwtPreviousSecret.read(values)
         for (setting, secret) in [(S.jwtSecret, jwtSecretKey), (S.jwtPreviousSecret, jwtPreviousSecretKey)] {
             if let secret, secret.utf8.count < 32 {

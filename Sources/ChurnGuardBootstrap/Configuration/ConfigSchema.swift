@@ -12,7 +12,6 @@ public enum ConfigSchema {
     static let influx = "the InfluxDB backend"
     static let monitorOneMethod = "choosing a single statistical method (the monitor runs every enabled method, as churnguard detect)"
     static let monitorContamination = "a contamination share for Isolation Forest (the ensemble calibrates it by its score tail)"
-    static let recommendationsFeature = "recommendations"
     static let security = "JWT tokens and CORS"
     static let observability = "Prometheus metrics and log files"
 
@@ -111,14 +110,17 @@ public enum ConfigSchema {
     static let insightTTL = ConfigSetting.integer("insights.cache_ttl_seconds", default: 300, range: 0...86_400, doc: "seconds insight listings are cached (0: no cache)",
         aliases: ["ANALYTICS_CACHE_TTL"])
     static let templates = ConfigSetting.text("insights.narrative_templates", default: "templates/insights/", doc: "folder of the narrative templates, one <kind>.mustache per kind, checked at start-up")
-    static let recommendationsEnabled = ConfigSetting.flag("recommendations.enabled", default: true, doc: "generate recommendations",
-        aliases: ["RECOMMENDATIONS_ENABLED"], pending: recommendationsFeature)
-    static let maxRecommendations = ConfigSetting.integer("recommendations.max_recommendations", default: 50, range: 1...100_000, doc: "recommendations kept per organization",
-        aliases: ["MAX_RECOMMENDATIONS"], pending: recommendationsFeature)
-    static let recommendationConfidence = ConfigSetting.number("recommendations.confidence_threshold", default: 0.5, range: 0...1, doc: "least confidence shown",
-        pending: recommendationsFeature)
-    static let roi = ConfigSetting.flag("recommendations.roi_calculation_enabled", default: true, doc: "estimate ROI per action", pending: recommendationsFeature)
-    static let rules = ConfigSetting.text("recommendations.business_rules", default: "rules/recommendations.json", doc: "business rules file", pending: recommendationsFeature)
+    static let recommendationsEnabled = ConfigSetting.flag("recommendations.enabled", default: true,
+        doc: "run the recommendation engine in the worker after insight runs and periodically (the API stays; docs/RECOMMENDATIONS.md)",
+        aliases: ["RECOMMENDATIONS_ENABLED"])
+    static let maxRecommendations = ConfigSetting.integer("recommendations.max_recommendations", default: 50, range: 1...100_000,
+        doc: "open recommendations kept per organization, highest expected value first", aliases: ["MAX_RECOMMENDATIONS"])
+    static let recommendationConfidence = ConfigSetting.number("recommendations.confidence_threshold", default: 0.5, range: 0...1,
+        doc: "least confidence of a recommendation stored and shown (the rule's combined with its insights', docs/RECOMMENDATIONS.md)")
+    static let roi = ConfigSetting.flag("recommendations.roi_calculation_enabled", default: true,
+        doc: "estimate revenue at risk, saved revenue, cost and ROI per recommendation (off: ranked by confidence, roi null)")
+    static let rules = ConfigSetting.text("recommendations.business_rules", default: "rules/recommendations.json",
+        doc: "the business rules file, checked against rules/recommendations.schema.json at start-up")
 
     // MARK: api
     static let host = ConfigSetting.text("api.host", default: "0.0.0.0", doc: "address to listen on", aliases: ["API_HOST"])

@@ -39,6 +39,8 @@ public enum ApplicationBuilder {
         public let outbox: NotificationOutbox
         /// Insight generation runs (the API's and, with the schedule, the periodic ones).
         public let insights: InsightRunner
+        /// Recommendation runs (the demo seeding's and, with the schedule, the service's).
+        public let recommendations: RecommendationRunner
 
         /// The application as a service whose graceful shutdown first closes every stream
         /// connection with 1001 "going away".
@@ -101,6 +103,10 @@ public enum ApplicationBuilder {
             bus.publish(.insightsGenerated(insights))
             for insight in insights { hub.publish(insight) }
         }, factory: serviceMetrics.factory, logger: logger)
+        let rules = try RecommendationAssembly.ruleBook(configuration, logger: logger)
+        let recommendationRunner = RecommendationAssembly.runner(configuration, book: rules, backends: timed, publish: { recommendations in
+            logger.info("new recommendations", metadata: ["count": "\(recommendations.count)"])
+        }, factory: serviceMetrics.factory, logger: logger)
         // Off, nothing subscribes to the bus: ingest runs exactly as without the engine.
         let realtimeService = !configuration.realtimeEnabled ? nil : RealtimeService(
             engine: engine, bus: bus,
@@ -118,6 +124,7 @@ public enum ApplicationBuilder {
         dependencies.authenticator = authenticator
         dependencies.notifications = NotificationsAPI(store: timed.notifications, routing: routing, outbox: outbox)
         dependencies.insights = insightRunner
+        dependencies.recommendations = recommendationRunner
         if let prometheus {
             dependencies.httpMetrics = HTTPMetrics(factory: serviceMetrics.factory)
             if configuration.metricsPort == 0 { dependencies.exposition = prometheus.exposition }
@@ -153,8 +160,14 @@ public enum ApplicationBuilder {
             application.addServices(InsightService(runner: insightRunner, organizations: timed.identity, interval: InsightAssembly.interval,
                                                    now: { Timestamp(Date()) }, logger: logger, metrics: WorkerMetrics(serviceMetrics)))
         }
+        if insightSchedule, configuration.recommendationsEnabled {
+            application.addServices(RecommendationService(
+                runner: recommendationRunner, organizations: timed.identity, bus: bus, interval: RecommendationAssembly.interval,
+                now: { Timestamp(Date()) }, logger: logger, metrics: WorkerMetrics(serviceMetrics), metricsFactory: serviceMetrics.factory))
+        }
         return Built(application: application, pipeline: pipeline, bus: bus, routes: routes, metrics: prometheus,
-                     realtime: engine, alerts: evaluator, hub: hub, outbox: outbox, insights: insightRunner)
+                     realtime: engine, alerts: evaluator, hub: hub, outbox: outbox, insights: insightRunner,
+                     recommendations: recommendationRunner)
     }
 
     /// The in-process event bus, counting into `metrics` (or nowhere): `serve` makes one for

@@ -102,6 +102,22 @@ public enum BackgroundServices {
         return NotificationRelay(bus: bus, outbox: outbox)
     }
 
+    /// The recommendation engine of `churnguard worker`: after each insight run published on
+    /// `bus` and periodically. New recommendations are counted and logged.
+    /// - Throws: ``RecommendationRulesError`` for an invalid rules file.
+    public static func recommendationService(configuration: AppConfiguration, backends: Backends, logger: Logger,
+                                             metrics: ServiceMetrics?, bus: (any EventBus)?) throws -> any Service {
+        let timed = metrics.map { TimedBackends.wrap(backends, metrics: $0) } ?? backends
+        let factory = metrics?.factory ?? MetricsSystem.factory
+        let book = try RecommendationAssembly.ruleBook(configuration, logger: logger)
+        let runner = RecommendationAssembly.runner(configuration, book: book, backends: timed, publish: { recommendations in
+            logger.info("new recommendations", metadata: ["count": "\(recommendations.count)"])
+        }, factory: factory, logger: logger)
+        return RecommendationService(runner: runner, organizations: timed.identity, bus: bus, interval: RecommendationAssembly.interval,
+                                     now: { Timestamp(Date()) }, logger: logger, metrics: metrics.map { WorkerMetrics($0) },
+                                     metricsFactory: factory)
+    }
+
     /// Runs the services until SIGTERM or SIGINT, then stops them gracefully: a rollup
     /// transaction in progress is rolled back or committed whole, never half.
     /// With `monitoring.metrics_port` set, it also serves `/metrics` there.
@@ -115,6 +131,11 @@ public enum BackgroundServices {
         if configuration.insightsEnabled {
             services.append(try insightService(configuration: configuration, backends: runtime.backends, logger: runtime.logger,
                                                metrics: metrics?.service, bus: bus))
+        }
+        // Insight runs tell the recommendation engine which organizations have news.
+        if configuration.recommendationsEnabled {
+            services.append(try recommendationService(configuration: configuration, backends: runtime.backends, logger: runtime.logger,
+                                                      metrics: metrics?.service, bus: bus))
         }
         services.append(notificationRelay(configuration, backends: runtime.backends, bus: bus, logger: runtime.logger,
                                           metrics: metrics?.service))

@@ -80,6 +80,7 @@ extension InsightGenerator {
                 "p_value": .number(overall.pValue), "customers": .number(Double(overall.count)),
             ],
             variables: [
+                "broad": "true",
                 "metric": window.metricName, "direction": direction, "dimensions": dimensions.joined(separator: ", "),
                 "change_percent": HumanFormat.percent(relative), "p_value": HumanFormat.pValue(overall.pValue),
             ])

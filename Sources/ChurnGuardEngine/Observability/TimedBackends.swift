@@ -19,6 +19,7 @@ public enum TimedBackends {
             notifications: TimedNotificationStore(base: backends.notifications, factory: metrics.factory),
             anomalies: TimedAnomalyStore(base: backends.anomalies, factory: metrics.factory),
             insights: TimedInsightStore(base: backends.insights, factory: metrics.factory),
+            recommendations: TimedRecommendationStore(base: backends.recommendations, factory: metrics.factory),
             lifecycle: backends.lifecycle)
     }
 }

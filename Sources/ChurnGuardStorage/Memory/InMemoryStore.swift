@@ -19,6 +19,7 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
     var anomalyState = InMemoryAnomalyState()
     /// Insights by organization and id (see InMemoryStore+Insights).
     var insightState: [OrganizationID: [String: Insight]] = [:]
+    var recommendationState: [OrganizationID: [String: Recommendation]] = [:]
     var failure: StoreError?
 
     /// An empty store.

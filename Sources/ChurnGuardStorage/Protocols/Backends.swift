@@ -23,6 +23,8 @@ public struct Backends: Sendable {
     public let anomalies: any AnomalyStore
     /// Generated insights.
     public let insights: any InsightStore
+    /// Recommendations, their decisions and outcomes.
+    public let recommendations: any RecommendationStore
     /// Migrations, readiness, storage preparation, start-up checks and shutdown of every
     /// distinct backend above.
     public let lifecycle: any StoreLifecycle
@@ -30,7 +32,7 @@ public struct Backends: Sendable {
     /// Assembles roles that may come from different backends.
     public init(name: String, points: any MetricStore, rollups: any RollupStore, identity: any OrganizationStore,
                 alerts: any AlertStore, notifications: any NotificationStore, anomalies: any AnomalyStore,
-                insights: any InsightStore, lifecycle: any StoreLifecycle) {
+                insights: any InsightStore, recommendations: any RecommendationStore, lifecycle: any StoreLifecycle) {
         self.name = name
         self.points = points
         self.rollups = rollups
@@ -39,19 +41,20 @@ public struct Backends: Sendable {
         self.notifications = notifications
         self.anomalies = anomalies
         self.insights = insights
+        self.recommendations = recommendations
         self.lifecycle = lifecycle
     }
 
     /// The same roles with the notifications role replaced (e.g. wrapped to seal its secrets).
     public func replacing(notifications: any NotificationStore) -> Backends {
         Backends(name: name, points: points, rollups: rollups, identity: identity, alerts: alerts, notifications: notifications,
-                 anomalies: anomalies, insights: insights, lifecycle: lifecycle)
+                 anomalies: anomalies, insights: insights, recommendations: recommendations, lifecycle: lifecycle)
     }
 
     /// Every role served by one backend.
     public static func single(_ store: some MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore
-                                & InsightStore & StoreLifecycle, name: String) -> Backends {
+                                & InsightStore & RecommendationStore & StoreLifecycle, name: String) -> Backends {
         Backends(name: name, points: store, rollups: store, identity: store, alerts: store, notifications: store,
-                 anomalies: store, insights: store, lifecycle: store)
+                 anomalies: store, insights: store, recommendations: store, lifecycle: store)
     }
 }

@@ -66,6 +66,10 @@ struct InsightGeneratorTests {
         let broad = try #require(findings.first)
         #expect(broad.segment == nil && broad.evidence["broad"] == .flag(true))
         #expect(broad.title == "The rise in support_tickets affects every segment")
+        // The narrative takes the template's broad branch (it once rendered "comes from , which holds of it").
+        let text = try InsightNarrator(texts: BuiltInInsightTemplates.texts).narrate(broad)
+        #expect(text.hasPrefix("The rise of "), "\(text)")
+        #expect(text.contains("affects every segment alike (by segment") && !text.contains("comes from"), "\(text)")
     }
 
     @Test("revenue at risk sums the MRR of customers above the risk threshold, now and a period ago")
