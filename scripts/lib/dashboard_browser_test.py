@@ -165,6 +165,8 @@ def main():
         page.wait_for("document.querySelector('#ack-state')", 30, "the acknowledgement")
         _, alert = api("GET", f"/api/v1/analytics/alerts/{urllib.parse.quote(target)}")
         check("alerts: acknowledged in the UI, acknowledged in the API", alert.get("acknowledged_at") and alert.get("acknowledge_comment") == "calling them today", alert)
+        page.wait_for(f"document.querySelector('#alert-list [data-alert={js(target)}]')?.closest('tr').textContent.includes('acknowledged')", 30, "the list refreshed")
+        check("alerts: the list shows the acknowledgement", True)
         page.evaluate("document.querySelector('#snooze-for').value = '4'; document.querySelector('#snooze-form button').click()")
         page.wait_for("[...document.querySelectorAll('#alert-history li')].some(li => li.textContent.includes('snoozed'))", 30, "the snooze in the history")
         _, alert = api("GET", f"/api/v1/analytics/alerts/{urllib.parse.quote(target)}")
@@ -184,6 +186,8 @@ def main():
         page.wait_for("document.querySelector('[data-feedback=true_positive]').getAttribute('aria-pressed') === 'true'", 30, "the feedback")
         _, stored = api("GET", f"/api/v1/analytics/anomalies/{urllib.parse.quote(anomaly)}")
         check("anomalies: feedback given in the UI is stored", stored["status"] == "true_positive", stored["status"])
+        page.wait_for(f"document.querySelector('#anomaly-list [data-anomaly={js(anomaly)}]')?.closest('tr').textContent.includes('true positive')", 30, "the list refreshed")
+        check("anomalies: the list shows the feedback", page.evaluate("document.querySelector('#feedback-summary').textContent").find("1 true") >= 0)
         page.wait_for("document.querySelector('#anomaly-detail svg') || document.querySelector('#anomaly-detail [data-state=empty]')", 30, "the anomaly's series chart")
         shot("anomalies")
         accessibility(page, "anomalies")
@@ -205,7 +209,7 @@ def main():
             check("recommendations: the API's open ones", page.evaluate("document.querySelectorAll('[data-recommendation]').length") == len(recs["recommendations"]))
             if recs["recommendations"]:
                 rid = recs["recommendations"][0]["id"]
-                page.evaluate(f"document.querySelector('#dismiss-reason-{rid}').value = 'not this quarter'; document.querySelector('[data-recommendation={js(rid)}] [data-action=dismiss] button').click()")
+                page.evaluate(f"document.getElementById({js('dismiss-reason-' + rid)}).value = 'not this quarter'; document.querySelector('[data-recommendation={js(rid)}] [data-action=dismiss] button').click()")
                 page.wait_for(f"document.querySelector('[data-recommendation={js(rid)}]').dataset.status === 'dismissed'", 30, "the dismissal")
                 _, rec = api("GET", f"/api/v1/recommendations/{urllib.parse.quote(rid)}")
                 check("recommendations: dismissed in the UI, dismissed in the API", rec["status"] == "dismissed", rec["status"])
@@ -269,6 +273,16 @@ def main():
         foreign = [u for u in page.requests if urllib.parse.urlsplit(u).scheme not in ("data", "blob") and urllib.parse.urlsplit(u).netloc != HOST]
         check(f"no request leaves the host ({len(page.requests)} requests, all to {HOST})", not foreign, foreign[:5])
         print(f"[{BACKEND}] dashboard browser test: {checks} checks passed; screenshots in {ARTIFACTS}", flush=True)
+    except (AssertionError, CDPError):
+        # What the page showed when it failed: a screenshot and the main area's text.
+        try:
+            page.screenshot(os.path.join(ARTIFACTS, f"{BACKEND}-failure.png"))
+            print("page at the failure (" + str(page.evaluate("location.hash")) + "):\n"
+                  + str(page.evaluate("document.querySelector('main').innerText"))[:3000], file=sys.stderr, flush=True)
+            print("console errors: " + json.dumps(page.console_errors)[:2000], file=sys.stderr, flush=True)
+        except Exception as error:  # the browser itself may be gone
+            print(f"(no page state: {error})", file=sys.stderr)
+        raise
     finally:
         page.close()
         browser.close()

@@ -29,8 +29,43 @@ export function withQuery(path, query = {}) {
   return text ? `${path}?${text}` : path;
 }
 
+// The service runs at most `api.max_concurrent_queries_per_org` reads of one organization at
+// once (4 by default) and answers 429 `too_many_concurrent_queries` beyond: the page keeps
+// fewer requests in flight than that, and retries that refusal after its Retry-After.
+const MAX_IN_FLIGHT = 3;
+const MAX_RETRIES = 4;
+let inFlight = 0;
+const waiting = [];
+
+async function slot() {
+  if (inFlight < MAX_IN_FLIGHT) { inFlight += 1; return; }
+  await new Promise((resolve) => waiting.push(resolve));
+}
+
+function release() {
+  const next = waiting.shift();
+  if (next) next(); else inFlight -= 1;
+}
+
 /** Sends a request; resolves with the parsed JSON (null for 204), rejects with an ApiError. */
 export async function request(method, path, body) {
+  await slot();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await send(method, path, body);
+      } catch (error) {
+        const wait = error.retryAfter ?? 1;
+        if (!(error instanceof ApiError) || error.code !== 'too_many_concurrent_queries' || attempt >= MAX_RETRIES || wait > 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      }
+    }
+  } finally {
+    release();
+  }
+}
+
+async function send(method, path, body) {
   const session = currentSession();
   if (!session) {
     onUnauthorized();
@@ -51,7 +86,10 @@ export async function request(method, path, body) {
       clearSession();
       onUnauthorized('Your session ended; sign in again.');
     }
-    throw new ApiError(response.status, data?.error?.code ?? 'http_error', data?.error?.message ?? `The service answered ${response.status}.`);
+    const error = new ApiError(response.status, data?.error?.code ?? 'http_error', data?.error?.message ?? `The service answered ${response.status}.`);
+    const retryAfter = Number(response.headers.get('Retry-After'));
+    if (Number.isFinite(retryAfter) && retryAfter > 0) error.retryAfter = retryAfter;
+    throw error;
   }
   return data;
 }

@@ -18,7 +18,7 @@ export async function render(main, { rest, query }) {
     h('h1', { tabindex: -1 }, 'Alerts'),
     h('div', { class: 'controls' }, h('div', { class: 'field' }, h('label', { for: 'alert-state' }, 'Show'), filter)),
     h('div', { class: 'split' }, listSlot, detailSlot));
-  const list = section(listSlot, 'Loading alerts', () => get('/api/v1/analytics/alerts', { state, limit: 200 }), ({ alerts }) => {
+  const loadList = () => section(listSlot, 'Loading alerts', () => get('/api/v1/analytics/alerts', { state, limit: 200 }), ({ alerts }) => {
     if (alerts.length === 0) return empty(state ? `No ${state} alerts.` : 'No alerts yet.', 'Alerts are raised by the alert rules (see Alert rules).');
     return table(`${STATES.find(([s]) => s === state)[1]} alerts, most recently changed first`,
       ['Severity', 'Alert', 'Series', 'State', 'Value', 'Changed'],
@@ -32,17 +32,19 @@ export async function render(main, { rest, query }) {
         time(a.updated_at),
       ]));
   });
-  if (selected) await showDetail(detailSlot, selected);
+  const list = loadList();
+  if (selected) await showDetail(detailSlot, selected, loadList);
   else detailSlot.append(empty('Select an alert', 'Its history and the acknowledge and snooze actions appear here.'));
   await list;
   return null;
 }
 
-async function showDetail(slot, id) {
-  await section(slot, 'Loading the alert', () => get(`/api/v1/analytics/alerts/${encodeURIComponent(id)}`), (alert) => detail(slot, alert));
+async function showDetail(slot, id, changed) {
+  await section(slot, 'Loading the alert', () => get(`/api/v1/analytics/alerts/${encodeURIComponent(id)}`), (alert) => detail(slot, alert, changed));
 }
 
-function detail(slot, alert) {
+/** One alert; `changed()` refreshes the list after an acknowledgement or a snooze. */
+function detail(slot, alert, changed) {
   const ackComment = h('textarea', { id: 'ack-comment', name: 'comment', rows: 2, maxlength: 2000 });
   const ackForm = h('form', { class: 'inline-form', id: 'ack-form', 'aria-label': 'Acknowledge' },
     h('label', { for: 'ack-comment' }, 'Comment (optional)'), ackComment,
@@ -59,7 +61,8 @@ function detail(slot, alert) {
     button.disabled = true;
     try {
       const updated = await send();
-      slot.replaceChildren(detail(slot, updated));
+      slot.replaceChildren(detail(slot, updated, changed));
+      changed();
       announce(form === ackForm ? 'Alert acknowledged' : 'Alert snoozed');
       slot.querySelector('h2')?.focus();
     } catch (error) {

@@ -31,7 +31,7 @@ export async function render(main, { query }) {
   });
   main.append(h('h1', { tabindex: -1 }, 'Anomalies'), form, h('div', { class: 'split' }, listSlot, detailSlot));
   const keep = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
-  const list = section(listSlot, 'Loading anomalies', () => get('/api/v1/analytics/anomalies', { ...filters, limit: 100 }), (result) => {
+  const loadList = () => section(listSlot, 'Loading anomalies', () => get('/api/v1/analytics/anomalies', { ...filters, limit: 100 }), (result) => {
     const summary = result.feedback ? h('p', { class: 'muted', id: 'feedback-summary' },
       `Feedback so far: ${result.feedback.true_positive} true, ${result.feedback.false_positive} false positives, ${result.feedback.expected} expected, ${result.feedback.new_normal} new normal, ${result.feedback.open} open`,
       result.feedback.precision !== undefined ? ` — precision ${number(result.feedback.precision * 100, 3)} %` : '') : null;
@@ -49,8 +49,9 @@ export async function render(main, { query }) {
         ];
       }))];
   });
+  const list = loadList();
   if (selected) {
-    await section(detailSlot, 'Loading the anomaly', () => get(`/api/v1/analytics/anomalies/${encodeURIComponent(selected)}`), (a) => detail(detailSlot, a, charts));
+    await section(detailSlot, 'Loading the anomaly', () => get(`/api/v1/analytics/anomalies/${encodeURIComponent(selected)}`), (a) => detail(detailSlot, a, charts, loadList));
   } else {
     detailSlot.append(empty('Select an anomaly', 'Its explanation, every method’s score and the feedback buttons appear here.'));
   }
@@ -58,7 +59,8 @@ export async function render(main, { query }) {
   return () => charts.forEach((c) => c.destroy());
 }
 
-function detail(slot, anomaly, charts) {
+/** One anomaly; `changed()` refreshes the list after feedback. */
+function detail(slot, anomaly, charts, changed) {
   const comment = h('input', { id: 'feedback-comment', name: 'comment', maxlength: 2000, autocomplete: 'off' });
   const buttons = FEEDBACK.map(([value, label]) => h('button', {
     type: 'button', class: 'button', 'data-feedback': value, 'aria-pressed': String(anomaly.status === value),
@@ -67,7 +69,8 @@ function detail(slot, anomaly, charts) {
       try {
         const result = await post(`/api/v1/analytics/anomalies/${encodeURIComponent(anomaly.id)}/feedback`,
           { feedback: value, ...(comment.value.trim() ? { comment: comment.value.trim() } : {}) });
-        slot.replaceChildren(detail(slot, result.anomaly, charts));
+        slot.replaceChildren(detail(slot, result.anomaly, charts, changed));
+        changed();
         announce(`Marked as ${label.toLowerCase()}`);
         slot.querySelector('h2')?.focus();
       } catch (error) {

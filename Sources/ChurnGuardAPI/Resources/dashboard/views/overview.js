@@ -3,7 +3,7 @@
 import { createChart } from '../chart/chart.js';
 import { ApiError, get, metricNames } from '../lib/api.js';
 import { h, money, number, percent, severity, tagText, time } from '../lib/dom.js';
-import { empty, section, unavailable } from '../lib/states.js';
+import { empty, loading, section, unavailable } from '../lib/states.js';
 
 const DAY = 86_400_000;
 
@@ -68,7 +68,7 @@ export async function loadRecommendations(limit = 3) {
 }
 
 function metricCard(metric, charts) {
-  const chartSlot = h('div', { class: 'sparkline' });
+  const chartSlot = h('div', { class: 'sparkline' }, loading('Loading the sparkline'));
   const last = h('span', { class: 'metric-last' }, '');
   const card = h('a', { class: 'card metric-card', href: `#/metric/${encodeURIComponent(metric.metric_name)}`, 'data-metric': metric.metric_name },
     h('span', { class: 'metric-name' }, metric.metric_name),
@@ -80,6 +80,7 @@ function metricCard(metric, charts) {
     .then(({ buckets }) => {
       const points = buckets.map((b) => ({ t: Date.parse(b.bucket), v: b.avg }));
       if (points.length === 0) { chartSlot.replaceChildren(h('span', { class: 'muted' }, 'no daily rollups yet')); return; }
+      chartSlot.replaceChildren();
       charts.push(createChart(chartSlot, { compact: true, height: 48, title: `${metric.metric_name}, daily average`, series: [{ id: 'avg', label: 'daily average', points }] }));
       last.textContent = `latest daily average ${number(points[points.length - 1].v)}`;
     })
