@@ -34,8 +34,8 @@ public struct DashboardAssets: Sendable {
         self.files = files
     }
 
-    /// The dashboard bundled with this module (empty when the resource folder is missing, in
-    /// which case `/` answers 404 and the log says so once).
+    /// The dashboard bundled with this module (empty when the resource folder is missing, as
+    /// when the binary was copied without its `churnguard_ChurnGuardAPI.resources`: `/` then answers 404).
     public static let bundled: DashboardAssets = {
         guard let root = Bundle.module.url(forResource: "dashboard", withExtension: nil) else {
             return DashboardAssets(contents: [])

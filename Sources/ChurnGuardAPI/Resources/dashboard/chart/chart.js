@@ -38,7 +38,7 @@ export function formatTime(t) {
 
 /**
  * Creates a chart in `container`. `options`: `title` (its accessible name), `description`,
- * `height` (px), `series` ([{id, label, points: [{t, v}], band?: [{t, lo, hi}], kind?: 'line'|'dots'}]),
+ * `height` (px), `series` ([{id, label, points: [{t, v}], band?: [{t, lo, hi}], kind?: 'line'|'dots', colorIndex?}]),
  * `ranges` ([{t0, t1, label}], shaded), `markers` ([{t, v, label, details: [text], severity}]),
  * `thresholds` ([{v, label}]), `extent` ([t0, t1], the zoomed-out domain; default the data's),
  * `compact` (a sparkline: no axes, tools or table).
@@ -155,7 +155,7 @@ export function createChart(container, options) {
     }
     (state.series ?? []).forEach((s, index) => {
       const visible = s.points.filter((p) => p.t >= t0 && p.t <= t1);
-      const cls = `series series-${index % 6}`;
+      const cls = `series series-${(s.colorIndex ?? index) % 6}`;
       if (s.band?.length) {
         svg('path', { d: bandPath(s.band.filter((p) => p.t >= t0 && p.t <= t1), x, y), class: `band ${cls}` }, layers.bands);
       }
@@ -182,7 +182,7 @@ export function createChart(container, options) {
     }
     if (legend) {
       legend.replaceChildren(...(state.series ?? []).map((s, index) => {
-        const item = html('li', { class: `legend-item series-${index % 6}` });
+        const item = html('li', { class: `legend-item series-${(s.colorIndex ?? index) % 6}` });
         item.append(html('span', { class: 'legend-swatch', 'aria-hidden': 'true' }), document.createTextNode(s.label));
         return item;
       }));

@@ -59,7 +59,7 @@ export async function render(main, { rest, query }) {
       description: `${name}, ${settings.resolution === 'raw' ? 'raw points' : `${settings.resolution}ly rollups`}, ${tagText(settings.tags)}.`,
       height: 320,
       extent: [from, Date.now()],
-      series: [...series.lines, { id: 'live', label: 'live points', kind: 'dots', points: [] }],
+      series: [...series.lines, { id: 'live', label: 'live points', kind: 'dots', points: [], colorIndex: 2 }],
       ranges: anomalies.map((a) => ({ t0: Date.parse(a.started_at), t1: Date.parse(a.ended_at) })),
       markers,
       thresholds,
