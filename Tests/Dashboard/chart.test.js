@@ -37,6 +37,13 @@
   const month = scale.timeTicks(t0, t0 + 30 * DAY, 6);
   check('a month is ticked at local midnights a week apart', month.length >= 4 && month.every((t) => new Date(t.t).getHours() === 0)
     && month.slice(1).every((t, i) => Math.round((t.t - month[i].t) / DAY) === 7), JSON.stringify(month.map((t) => new Date(t.t).toString())));
+  // Across a daylight-saving change of the browser's zone (late October in Europe, early
+  // November in North America; the browser test runs in Europe/Berlin) days stay at midnight.
+  const autumn = scale.timeTicks(new Date(2026, 9, 10).getTime(), new Date(2026, 10, 10).getTime(), 6);
+  check('local-midnight ticks survive a daylight-saving change', autumn.length >= 4
+    && autumn.every((t) => new Date(t.t).getHours() === 0 && new Date(t.t).getMinutes() === 0), JSON.stringify(autumn.map((t) => new Date(t.t).toString())));
+  const night = scale.timeTicks(new Date(2026, 9, 24, 12).getTime(), new Date(2026, 9, 26, 12).getTime(), 6);
+  check('hour ticks across a daylight-saving change are at round local hours', night.every((t) => new Date(t.t).getMinutes() === 0));
   const hour = scale.timeTicks(t0, t0 + HOUR, 4);
   check('an hour is ticked every 15 minutes', hour.length === 4 && hour.every((t) => new Date(t.t).getMinutes() % 15 === 0), JSON.stringify(hour));
   check('timeStep picks the smallest step that fits', scale.timeStep(6 * HOUR, 6) === HOUR && scale.timeStep(10 * DAY, 6) === 2 * DAY);

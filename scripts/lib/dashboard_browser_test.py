@@ -57,6 +57,8 @@ def main():
         for domain in ("Runtime", "Log", "Network", "Page", "Accessibility"):
             page.call(f"{domain}.enable")
         page.call("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+        # A zone with daylight-saving time, so times are shown (and ticks placed) in the browser's zone, not UTC.
+        page.call("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Berlin"})
 
         def shot(name):
             page.pump(0.3)
@@ -73,6 +75,7 @@ def main():
         page.navigate(BASE + "/")
         page.wait_for("document.readyState === 'complete' && !!document.querySelector('#api-key')", 30, "the sign-in form")
         check("the page loads at / and shows the sign-in form", True)
+        check("times are shown in the browser's zone", page.evaluate("document.querySelector('#zone').textContent") == "Europe/Berlin")
 
         # -- The chart module's own tests, in this browser ------------------------------------
         result = page.evaluate(open(CHART_TESTS).read(), timeout=60)
