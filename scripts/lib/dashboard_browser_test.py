@@ -208,7 +208,7 @@ def main():
         # -- Recommendations -------------------------------------------------------------------
         if has_recommendations:
             _, recs = api("GET", "/api/v1/recommendations?status=open&limit=50")
-            go("#/recommendations", "!document.querySelector('#recommendation-list [data-state=loading]')", "the recommendations")
+            go("#/recommendations", "document.querySelector('#recommendation-list') && !document.querySelector('#recommendation-list [data-state=loading]') && (document.querySelector('#recommendation-list [data-recommendation]') || document.querySelector('#recommendation-list [data-state]'))", "the recommendations")
             check("recommendations: the API's open ones", page.evaluate("document.querySelectorAll('[data-recommendation]').length") == len(recs["recommendations"]))
             if recs["recommendations"]:
                 rid = recs["recommendations"][0]["id"]
