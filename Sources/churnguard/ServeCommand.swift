@@ -81,6 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
         let banner = """
             Demo organization \(result.organization.id) (\(result.pointsLoaded > 0 ? "seeded \(result.pointsLoaded) points" : "already seeded")).
             API key (shown once): \(result.apiKey)
+            Dashboard: \(base)/  (sign in with the key above)
             Try:
               curl -s -H '\(header): \(result.apiKey)' \(base)/api/v1/analytics/metrics
               curl -s -H '\(header): \(result.apiKey)' '\(base)/api/v1/analytics/alerts?state=firing'

@@ -15,7 +15,9 @@ struct TenantIsolationMatrixTests {
     static let secret = String(repeating: "m", count: 48)
     /// Routes anyone may call; a new public route must be added here on purpose.
     /// `/metrics` is public by design (docs/OPERATIONS.md: bind it to `monitoring.metrics_port`).
-    static let publicRoutes: Set<String> = ["GET /health", "GET /ready", "GET /openapi.yaml", "GET /metrics"]
+    /// The dashboard's page and files are public and static (they read no organization's data).
+    static let publicRoutes: Set<String> = ["GET /health", "GET /ready", "GET /openapi.yaml", "GET /metrics",
+                                            "GET /", "GET /dashboard", "GET /static/{item}", "GET /static/{item}/{file}"]
     /// Values only organization A has: none may appear in an answer to anyone else.
     static let secretMetric = "secret_metric_of_a"
     static let secretTag = "customer-of-a-7f3e"

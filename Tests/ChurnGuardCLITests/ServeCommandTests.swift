@@ -40,6 +40,11 @@ struct ServeCommandTests {
             #expect(metrics?.0 == 200)
             let body = try #require(metrics.flatMap { try? JSONSerialization.jsonObject(with: $0.1) as? [String: Any] })
             #expect((body["metrics"] as? [Any])?.count == 5)
+            // The dashboard's address is printed beside the key, and it serves the page there.
+            #expect(banner.contains("Dashboard: http://127.0.0.1:\(port)/"), "\(banner)")
+            let page = await get("http://127.0.0.1:\(port)/")
+            #expect(page?.0 == 200)
+            #expect(page.map { String(decoding: $0.1, as: UTF8.self).contains("/static/app.js") } == true)
             // The key printed by the earlier `demo` run was revoked by this one.
             let oldKey = try #require(try seeded.json["api_key"] as? String)
             #expect(await get("http://127.0.0.1:\(port)/api/v1/analytics/metrics", key: oldKey)?.0 == 401)

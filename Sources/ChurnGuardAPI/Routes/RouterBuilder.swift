@@ -49,7 +49,8 @@ public struct APIDependencies: Sendable {
     }
 }
 
-/// Builds the router: public probes at the root, authenticated tenant routes under `/api/v1`.
+/// Builds the router: public probes and the dashboard's static files at the root,
+/// authenticated tenant routes under `/api/v1`.
 public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let options = dependencies.options
@@ -69,6 +70,7 @@ public func makeRouter(_ dependencies: APIDependencies) -> Router<AppRequestCont
     let backends = dependencies.backends
     HealthRoutes(store: backends.lifecycle, backendName: backends.name).register(on: router)
     dependencies.exposition?.register(on: router)
+    DashboardRoutes(assets: .bundled).register(on: router)
     let factory = dependencies.metrics.factory
     let authenticator = dependencies.authenticator ?? Authenticator(
         store: backends.identity, apiKeyHeader: options.apiKeyHeader, tokens: dependencies.tokens,
