@@ -73,6 +73,8 @@ enum PostgresMigrations {
             Migration(version: 7, name: "notification_route_sets, notification_routes, notification_outbox, row-level security",
                       statements: notifications),
             Migration(version: 8, name: "insights, row-level security", statements: insights),
+            Migration(version: 10, name: "hourly_dimension_metrics, daily_dimension_metrics, rollup_dimension_values, row-level security, anomaly levels",
+                      statements: dimensionRollups + anomalyLevels),
         ]
     }
 

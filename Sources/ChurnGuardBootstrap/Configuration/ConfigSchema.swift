@@ -1,3 +1,4 @@
+import ChurnGuardCore
 import ChurnGuardAnalytics
 
 /// Every configuration key the service reads, declared once (see ``ConfigSetting``).
@@ -77,6 +78,10 @@ public enum ConfigSchema {
     static let maxWorkers = ConfigSetting.integer("data_aggregation.max_workers", default: 4, range: 1...64, doc: "concurrent rollup loops", aliases: ["ANALYTICS_MAX_WORKERS"])
     static let batchSize = ConfigSetting.integer("data_aggregation.batch_size", default: 1000, range: 1...1_000_000, doc: "points folded (or rows expired) per transaction")
     static let aggregationInterval = ConfigSetting.integer("data_aggregation.processing_interval_seconds", default: 60, range: 1...86_400, doc: "seconds between rollup runs")
+    static let dimensions = ConfigSetting.list("data_aggregation.dimensions", default: RollupDimensions.defaultNames,
+        doc: "tag keys also rolled up per value (hourly and daily; GET .../aggregates?group_by=, the anomaly monitor's segment series); see docs/AGGREGATION.md")
+    static let maxDimensionValues = ConfigSetting.integer("data_aggregation.max_dimension_values", default: RollupDimensions.defaultMaxValues,
+        range: 1...10_000, doc: "distinct values of each dimension one organization keeps apart (first come, in point order); later values are grouped as other")
     static let rawRetention = ConfigSetting.duration("data_aggregation.retention_policy.raw_data", default: 7 * 86_400,
         range: AppConfiguration.retentionRange, doc: "how long raw points are kept (once rolled up)")
     static let hourlyRetention = ConfigSetting.duration("data_aggregation.retention_policy.hourly_aggregates", default: 30 * 86_400,
@@ -215,7 +220,7 @@ public enum ConfigSchema {
         influxURL, influxToken, influxOrg, influxBucket,
         redisURL, redisPool, redisTimeout, redisRetry,
         realtimeEnabled, maxPointsPerMetric, realtimeInterval, realtimeCleanup, realtimeLogging, realtimeMaxSeries, realtimeRebuildHorizon, streamSendQueue,
-        maxWorkers, batchSize, aggregationInterval, rawRetention, hourlyRetention, dailyRetention,
+        maxWorkers, batchSize, aggregationInterval, dimensions, maxDimensionValues, rawRetention, hourlyRetention, dailyRetention,
         anomalyEnabled, monitoringInterval, sensitivity, votingThreshold, statisticalEnabled, statisticalMethod,
         forestEnabled, contamination, lofEnabled, neighbors,
         insightsEnabled, maxInsights, insightConfidence, insightTTL, templates,

@@ -1,4 +1,5 @@
 public import ChurnGuardAnalytics
+public import ChurnGuardCore
 
 /// How the anomaly monitor runs (`anomaly_detection.*` in configuration, see docs/ANOMALY_DETECTION.md).
 public struct AnomalyMonitorOptions: Sendable {
@@ -20,6 +21,22 @@ public struct AnomalyMonitorOptions: Sendable {
     public var mergeGapRows = 3
     /// Points read per page.
     public var pageSize = 10_000
+    /// The dimension tags whose groups are watched as segment-level series, besides the
+    /// organization-wide series of each metric (`data_aggregation.dimensions`; their history
+    /// comes from the hourly dimension rollups). Empty names: only customer and organization series.
+    public var dimensions: RollupDimensions = .standard
+    /// Whether segment- and organization-level series are watched (needs the rollups role).
+    public var watchGroups = true
+    /// How long after an hour has ended its rollup bucket is scored (it must be rolled up by
+    /// then: keep it above `data_aggregation.processing_interval_seconds`).
+    public var groupSettleSeconds: Int64 = 600
+    /// Smallest change a group series' hour may vote with, as a share of the series' level (the
+    /// median of its hourly means): 0.1 = a segment's mean must move at least 10 % away from
+    /// what its earlier weeks expect. Means of many points are smooth, so without it changes
+    /// of 2–3 % are flagged as significant; with it only material shifts are.
+    public var groupMinimumRelativeChange = 0.1
+    /// Most rollup buckets read for one metric's group series in one run.
+    public var groupBucketLimit = 100_000
 
     /// The defaults.
     public init() {}

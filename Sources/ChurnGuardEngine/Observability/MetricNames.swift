@@ -14,8 +14,12 @@ public enum MetricNames {
     public static let insightsGenerated = "churnguard_insights_generated_total"
     /// Anomalies detected by `organization_id`, `severity` and `method` (the guide's name).
     public static let anomaliesDetected = "churnguard_anomalies_detected_total"
-    /// Anomaly monitor failures, by `scope` (organization, metric, series).
+    /// Anomaly monitor failures, by `scope` (organization, metric, series, group, link).
     public static let anomalyMonitorFailures = "churnguard_anomaly_monitor_failures_total"
+    /// Segment- and organization-level series the anomaly monitor scanned.
+    public static let anomalyGroupSeries = "churnguard_anomaly_monitor_group_series_total"
+    /// Anomalies whose level links (parent, related ids) the monitor wrote.
+    public static let anomalyLinks = "churnguard_anomaly_links_total"
     /// Points committed by the ingest pipeline.
     public static let ingestAccepted = "churnguard_ingest_points_accepted_total"
     /// Points refused, by `reason` (validation, overloaded, shutting_down, store_error).
@@ -62,7 +66,9 @@ extension MetricNames {
         databaseQueryDuration: "Duration of database calls, by query type (failures included).",
         insightsGenerated: "Insights generated, by organization and severity.",
         anomaliesDetected: "Anomalies detected, by organization, severity and method.",
-        anomalyMonitorFailures: "Anomaly monitor work that failed and is retried at the next run, by scope (organization, metric, series).",
+        anomalyMonitorFailures: "Anomaly monitor work that failed and is retried at the next run, by scope (organization, metric, series, group, link).",
+        anomalyGroupSeries: "Segment- and organization-level series the anomaly monitor scanned (hourly means from the rollups).",
+        anomalyLinks: "Anomalies whose level links (parent_id, related_ids) the anomaly monitor wrote.",
         ingestAccepted: "Points committed by the ingest pipeline.",
         ingestRejected: "Points refused, by reason (validation, overloaded, shutting_down, store_error).",
         ingestQueueDepth: "Points waiting for the next group commit.",
