@@ -4,7 +4,7 @@ import Testing
 @Suite("Administration commands")
 struct AdminCommandTests {
     /// The newest schema version of both backends (5: ingest idempotency keys).
-    static let newestMigration = 8
+    static let newestMigration = 10
 
     @Test("org create prints the organization and a key shown once; apikey create, list and revoke",
           arguments: CLIBackend.available)

@@ -139,6 +139,8 @@ public struct AppConfiguration: Sendable {
     public var retentionHourlySeconds = ConfigSchema.hourlyRetention.defaultValue
     /// Daily rollups kept this long.
     public var retentionDailySeconds = ConfigSchema.dailyRetention.defaultValue
+    /// `anomaly_detection.min_history_points`: the low-volume gate.
+    public var anomalyMinimumHistory = ConfigSchema.minHistory.defaultValue
     /// `anomaly_detection.default_sensitivity`.
     public var anomalySensitivity = ConfigSchema.sensitivity.defaultValue
     /// `anomaly_detection.ensemble_voting_threshold`.
@@ -277,6 +279,7 @@ public struct AppConfiguration: Sendable {
         retentionHourlySeconds = try S.hourlyRetention.read(values)
         retentionDailySeconds = try S.dailyRetention.read(values)
         anomalySensitivity = try S.sensitivity.read(values)
+        anomalyMinimumHistory = try S.minHistory.read(values)
         ensembleVotingThreshold = try S.votingThreshold.read(values)
         notifications = try NotificationSettings(values)
         anomalyMonitorEnabled = try S.anomalyEnabled.read(values)
@@ -323,6 +326,7 @@ extension AppConfiguration {
         options.settings.sensitivity = anomalySensitivity
         options.settings.votingThreshold = ensembleVotingThreshold
         options.settings.multivariate.neighbors = anomalyLOFNeighbors
+        options.settings.minimumHistory = anomalyMinimumHistory
         options.dimensions = rollupDimensions
         // An hour is scored once the aggregation has surely folded it.
         options.groupSettleSeconds = Int64(max(600, 2 * aggregationIntervalSeconds))

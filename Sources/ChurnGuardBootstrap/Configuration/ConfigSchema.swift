@@ -105,6 +105,8 @@ public enum ConfigSchema {
         doc: "use Isolation Forest; off by default, as in churnguard detect (leaving it out scored higher when cross-validated)")
     static let contamination = ConfigSetting.number("anomaly_detection.methods.isolation_forest.contamination", default: 0.1, range: 0...0.5,
         doc: "expected share of anomalies", pending: monitorContamination)
+    static let minHistory = ConfigSetting.integer("anomaly_detection.min_history_points", default: DetectionSettings().minimumHistory,
+        range: 2...100_000, doc: "low-volume gate: a series (or segment, in hours) is scored only once it holds this many points; before that its points are history only (the same default as churnguard detect)")
     static let lofEnabled = ConfigSetting.flag("anomaly_detection.methods.local_outlier_factor.enabled", default: true, doc: "use Local Outlier Factor")
     static let neighbors = ConfigSetting.integer("anomaly_detection.methods.local_outlier_factor.n_neighbors", default: 20, range: 1...1000,
         doc: "LOF neighbours")
@@ -222,7 +224,7 @@ public enum ConfigSchema {
         realtimeEnabled, maxPointsPerMetric, realtimeInterval, realtimeCleanup, realtimeLogging, realtimeMaxSeries, realtimeRebuildHorizon, streamSendQueue,
         maxWorkers, batchSize, aggregationInterval, dimensions, maxDimensionValues, rawRetention, hourlyRetention, dailyRetention,
         anomalyEnabled, monitoringInterval, sensitivity, votingThreshold, statisticalEnabled, statisticalMethod,
-        forestEnabled, contamination, lofEnabled, neighbors,
+        forestEnabled, contamination, lofEnabled, neighbors, minHistory,
         insightsEnabled, maxInsights, insightConfidence, insightTTL, templates,
         recommendationsEnabled, maxRecommendations, recommendationConfidence, roi, rules,
         host, port, workers, requestTimeout, corsOrigins, trustedHosts, apiKeyHeader, maxBodyBytes, maxBatchPoints,

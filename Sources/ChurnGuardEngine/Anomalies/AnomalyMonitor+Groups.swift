@@ -69,6 +69,7 @@ extension AnomalyMonitor {
         for (item, outcome) in zip(work, outcomes) {
             report.series += 1
             report.points += item.fresh.count
+            countGate(item, report: &report)
             anomalies += outcome.anomalies.map { baselines[item.key]?.inUnits($0) ?? $0 }
             created.formUnion(outcome.created)
             report.extended += outcome.anomalies.count - outcome.created.count

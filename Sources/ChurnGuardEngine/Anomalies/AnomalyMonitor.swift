@@ -28,6 +28,9 @@ public actor AnomalyMonitor {
         public var created = 0
         /// Anomalies extended.
         public var extended = 0
+        /// Series with new rows not scored because they hold fewer than the minimum history
+        /// (``AnomalyMonitorOptions/minimumHistoryRows``) rows; their checkpoints still advance.
+        public var gated = 0
         /// Organizations, metrics or series that failed.
         public var failures = 0
     }
@@ -62,6 +65,8 @@ public actor AnomalyMonitor {
     let groupSeriesScanned: Counter
     /// Anomalies whose level links were written (`churnguard_anomaly_links_total`).
     let anomalyLinks: Counter
+    /// Series not scored for too little history (`churnguard_anomaly_monitor_series_gated_total`).
+    let seriesGated: Counter
 
     /// Creates a monitor over the given roles; new anomalies are published on `bus` when given.
     /// With `rollups`, each metric's organization-wide series and its dimension groups are
@@ -75,6 +80,7 @@ public actor AnomalyMonitor {
         self.rollups = options.watchGroups ? rollups : nil
         groupSeriesScanned = Counter(label: MetricNames.anomalyGroupSeries, factory: metricsFactory)
         anomalyLinks = Counter(label: MetricNames.anomalyLinks, factory: metricsFactory)
+        seriesGated = Counter(label: MetricNames.anomalySeriesGated, factory: metricsFactory)
         self.bus = bus
         self.options = options
         self.now = now
@@ -196,6 +202,7 @@ public actor AnomalyMonitor {
         for (item, outcome) in zip(work, outcomes) {
             report.series += 1
             report.points += item.fresh.count
+            countGate(item, report: &report)
             anomalies += outcome.anomalies
             created += outcome.anomalies.filter { outcome.created.contains($0.id) }
             report.extended += outcome.anomalies.count - outcome.created.count
@@ -227,6 +234,11 @@ public actor AnomalyMonitor {
         /// A smallest change that may vote, when the series needs one above the configured
         /// (group series: a share of their level, ``AnomalyMonitorOptions/groupMinimumRelativeChange``).
         var minimumAbsoluteChange: Double? = nil
+
+        /// Whether the series holds too few rows to be scored at all (low-volume gate).
+        func isGated(_ options: AnomalyMonitorOptions) -> Bool {
+            context.count + fresh.count < options.minimumHistoryRows
+        }
     }
 
     /// Scans the series on every core (the scans are pure), answering in `work`'s order.
@@ -239,6 +251,15 @@ public actor AnomalyMonitor {
                     var done: [(Int, AnomalyEventBuilder.Outcome)] = []
                     for index in stride(from: lane, to: work.count, by: lanes) {
                         let item = work[index]
+                        if item.isGated(options) {
+                            // Too little history to judge: the rows become context, nothing is scored.
+                            var next = item.state
+                            next.checkpoint = item.fresh.last?.cursor ?? item.state.checkpoint
+                            next.openAnomalyID = nil
+                            next.quietRows = 0
+                            done.append((index, AnomalyEventBuilder.Outcome(anomalies: [], created: [], state: next)))
+                            continue
+                        }
                         var tuned = options
                         if let floor = item.minimumAbsoluteChange {
                             tuned.settings.minimumAbsoluteChange = max(tuned.settings.minimumAbsoluteChange, floor)
@@ -281,6 +302,13 @@ public actor AnomalyMonitor {
             }
         }
         return failed
+    }
+
+    /// Counts a series the low-volume gate kept from being scored.
+    func countGate(_ item: ScanWork, report: inout Report) {
+        guard item.isGated(options) else { return }
+        report.gated += 1
+        seriesGated.increment()
     }
 
     func announce(_ anomaly: Anomaly) {

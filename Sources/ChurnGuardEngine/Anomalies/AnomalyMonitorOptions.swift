@@ -35,6 +35,12 @@ public struct AnomalyMonitorOptions: Sendable {
     /// what its earlier weeks expect. Means of many points are smooth, so without it changes
     /// of 2–3 % are flagged as significant; with it only material shifts are.
     public var groupMinimumRelativeChange = 0.1
+    /// Low-volume gate: a series is scored only once it holds this many rows (its context and
+    /// new rows together, at most ``contextRows``); before that its new rows only become
+    /// context and its checkpoint advances, so they are never scored late. It is the detectors'
+    /// own minimum history (`anomaly_detection.min_history_points`, default 48), which no
+    /// method votes before anyway; the gate makes it explicit and saves the scan.
+    public var minimumHistoryRows: Int { max(2, settings.minimumHistory) }
     /// Most rollup buckets read for one metric's group series in one run.
     public var groupBucketLimit = 100_000
 
