@@ -29,12 +29,15 @@ extension AnomalyMonitor {
         let oldest = states.compactMap(\.checkpoint?.timestamp).min() ?? current.adding(seconds: -options.catchUpSeconds)
         let from = oldest.adding(seconds: -Int64(options.contextRows) * 3600 - Int64(WeeklyBaseline.weeks) * WeeklyBaseline.week)
         var series: [GroupSeries] = []
+        // Enough for every hour of the range in every group the cap allows, within the bound.
+        let hours = Int(max(0, settled.microseconds - from.microseconds) / 3_600_000_000) + 1
+        let limit = min(options.groupBucketLimit, hours * (options.dimensions.maxValues + 1))
         let totals = try await rollups.rollups(metricName: metric, resolution: .hour, from: from, to: settled,
-                                               limit: options.groupBucketLimit, organization: organization)
+                                               limit: hours, organization: organization)
         series.append(GroupSeries(level: .organization, tags: [:], rows: totals.map(Self.row)))
         for dimension in options.dimensions.names {
             let buckets = try await rollups.dimensionRollups(metricName: metric, dimension: dimension, resolution: .hour, from: from,
-                                                             to: settled, limit: options.groupBucketLimit, organization: organization)
+                                                             to: settled, limit: limit, organization: organization)
             var rows: [String: [MonitorRow]] = [:]
             for bucket in buckets where bucket.value != RollupDimensions.otherValue {
                 rows[bucket.value, default: []].append(Self.row(RollupBucket(start: bucket.start, aggregate: bucket.aggregate)))

@@ -41,8 +41,11 @@ public struct AnomalyMonitorOptions: Sendable {
     /// own minimum history (`anomaly_detection.min_history_points`, default 48), which no
     /// method votes before anyway; the gate makes it explicit and saves the scan.
     public var minimumHistoryRows: Int { max(2, settings.minimumHistory) }
-    /// Most rollup buckets read for one metric's group series in one run.
-    public var groupBucketLimit = 100_000
+    /// Most rollup buckets read for one dimension of one metric in one group pass (its groups'
+    /// hours from the context start to the settled hour: with the default cap of 50 values and a
+    /// 45-day catch-up, about 126,000). Past it, the groups last in value order lose their newest
+    /// hours until the range shrinks (docs/ANOMALY_DETECTION.md, "Levels").
+    public var groupBucketLimit = 1_000_000
 
     /// The defaults.
     public init() {}
