@@ -74,6 +74,8 @@ enum PostgresMigrations {
                       statements: notifications),
             Migration(version: 8, name: "insights, row-level security", statements: insights),
             Migration(version: 9, name: "recommendations, row-level security", statements: recommendations),
+            Migration(version: 10, name: "hourly_dimension_metrics, daily_dimension_metrics, rollup_dimension_values, row-level security, anomaly levels",
+                      statements: dimensionRollups + anomalyLevels),
         ]
     }
 

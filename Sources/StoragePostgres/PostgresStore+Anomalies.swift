@@ -7,25 +7,26 @@ extension PostgresStore: AnomalyStore {
     static let anomalyColumns = """
         id, organization_id, metric_name, tags, started_at, ended_at, peak_at, peak_value, expected_value, expected_low, \
         expected_high, score, severity, anomalous_points, methods, explanation, status, feedback_comment, feedback_at, \
-        detected_at, updated_at
+        detected_at, updated_at, level, parent_id, related_ids
         """
 
     public func anomalySeriesStates(metricName: String, organization: OrganizationID) async throws -> [AnomalySeriesState] {
         try await transaction(.tenant(organization)) { connection, logger in
             let rows = try await connection.query("""
                 SELECT metric_name, tags, checkpoint_time, checkpoint_sequence, open_anomaly_id, quiet_rows, sensitivity_factor,
-                       baseline_from
+                       baseline_from, level
                 FROM anomaly_series WHERE organization_id = \(organization.uuid) AND metric_name = \(metricName)
                 ORDER BY series_key COLLATE "C"
                 """, logger: logger)
             var states: [AnomalySeriesState] = []
-            let columns = (String, String, Int64?, Int64?, String?, Int32, Double, Int64?).self
-            for try await (metric, tags, time, sequence, open, quiet, factor, baseline) in rows.decode(columns) {
+            let columns = (String, String, Int64?, Int64?, String?, Int32, Double, Int64?, String).self
+            for try await (metric, tags, time, sequence, open, quiet, factor, baseline, level) in rows.decode(columns) {
                 let checkpoint = time.flatMap { time in sequence.map { SequenceCursor(timestamp: Timestamp(microseconds: time), sequence: $0) } }
                 states.append(AnomalySeriesState(
                     metricName: metric, tags: JSONText.decodeStringObject(tags) ?? [:], checkpoint: checkpoint,
                     previousCheckpoint: checkpoint, openAnomalyID: open, quietRows: Int(quiet),
-                    tuning: AnomalySeriesTuning(sensitivityFactor: factor, baselineFrom: baseline.map(Timestamp.init(microseconds:)))))
+                    tuning: AnomalySeriesTuning(sensitivityFactor: factor, baselineFrom: baseline.map(Timestamp.init(microseconds:))),
+                    level: AnomalyLevel(rawValue: level) ?? .customer))
             }
             return states
         }
@@ -70,9 +71,9 @@ extension PostgresStore: AnomalyStore {
                     // return nothing: its progress wins, this run's is refused whole.
                     let inserted = try await connection.query("""
                         INSERT INTO anomaly_series (organization_id, series_key, metric_name, tags, checkpoint_time, checkpoint_sequence,
-                                                    open_anomaly_id, quiet_rows, updated_at)
+                                                    open_anomaly_id, quiet_rows, updated_at, level)
                         VALUES (\(organization.uuid), \(key), \(state.metricName), \(tags), \(time), \(sequence), \(state.openAnomalyID),
-                                \(quiet), \(now))
+                                \(quiet), \(now), \(state.level.rawValue))
                         ON CONFLICT (organization_id, series_key) DO NOTHING RETURNING 1
                         """, logger: logger)
                     var ok = false
@@ -87,18 +88,21 @@ extension PostgresStore: AnomalyStore {
                 try await connection.query("""
                     INSERT INTO anomalies (id, organization_id, series_key, metric_name, tags, started_at, ended_at, peak_at, peak_value,
                                            expected_value, expected_low, expected_high, score, severity, anomalous_points, methods,
-                                           explanation, status, feedback_comment, feedback_at, detected_at, updated_at)
+                                           explanation, status, feedback_comment, feedback_at, detected_at, updated_at, level, parent_id,
+                                           related_ids)
                     VALUES (\(anomaly.id), \(organization.uuid), \(anomaly.seriesKey), \(anomaly.metricName), \(tags),
                             \(anomaly.startedAt.microseconds), \(anomaly.endedAt.microseconds), \(anomaly.peakAt.microseconds),
                             \(anomaly.peakValue), \(anomaly.expectedValue), \(anomaly.expectedLow), \(anomaly.expectedHigh), \(anomaly.score),
                             \(anomaly.severity.rawValue), \(points), \(methods), \(anomaly.explanation), \(anomaly.status.rawValue),
                             \(anomaly.feedbackComment), \(anomaly.feedbackAt?.microseconds), \(anomaly.detectedAt.microseconds),
-                            \(anomaly.updatedAt.microseconds))
+                            \(anomaly.updatedAt.microseconds), \(anomaly.level.rawValue), \(anomaly.parentID),
+                            \(Anomaly.encodeRelated(anomaly.relatedIDs)))
                     ON CONFLICT (id) DO UPDATE SET ended_at = excluded.ended_at, peak_at = excluded.peak_at,
                         peak_value = excluded.peak_value, expected_value = excluded.expected_value,
                         expected_low = excluded.expected_low, expected_high = excluded.expected_high, score = excluded.score,
                         severity = excluded.severity, anomalous_points = excluded.anomalous_points, methods = excluded.methods,
-                        explanation = excluded.explanation, updated_at = excluded.updated_at
+                        explanation = excluded.explanation, updated_at = excluded.updated_at, parent_id = excluded.parent_id,
+                        related_ids = excluded.related_ids
                     """, logger: logger)
             }
         }
@@ -148,9 +152,10 @@ extension PostgresStore: AnomalyStore {
                 RETURNING \(unescaped: Self.anomalyColumns)
                 """, logger: logger)).first else { return nil }
             try await connection.query("""
-                INSERT INTO anomaly_series (organization_id, series_key, metric_name, tags, sensitivity_factor, baseline_from, updated_at)
+                INSERT INTO anomaly_series (organization_id, series_key, metric_name, tags, sensitivity_factor, baseline_from, updated_at,
+                                            level)
                 VALUES (\(organization.uuid), \(anomaly.seriesKey), \(anomaly.metricName), \(JSONText.encodeObject(anomaly.tags)),
-                        \(tuning.sensitivityFactor), \(tuning.baselineFrom?.microseconds), \(time.microseconds))
+                        \(tuning.sensitivityFactor), \(tuning.baselineFrom?.microseconds), \(time.microseconds), \(anomaly.level.rawValue))
                 ON CONFLICT (organization_id, series_key) DO UPDATE SET sensitivity_factor = excluded.sensitivity_factor,
                     baseline_from = excluded.baseline_from, updated_at = excluded.updated_at
                 """, logger: logger)
@@ -186,7 +191,8 @@ extension PostgresStore: AnomalyStore {
                 anomalousPoints: Int(try cells[13].decode(Int32.self)), methods: AnomalyMethodScore.decode(try cells[14].decode(String.self)),
                 explanation: try cells[15].decode(String.self), status: status, feedbackComment: try cells[17].decode(String?.self),
                 feedbackAt: try cells[18].decode(Int64?.self).map(Timestamp.init(microseconds:)), detectedAt: try time(19),
-                updatedAt: try time(20)))
+                updatedAt: try time(20), level: AnomalyLevel(rawValue: try cells[21].decode(String.self)) ?? .customer,
+                parentID: try cells[22].decode(String?.self), relatedIDs: Anomaly.decodeRelated(try cells[23].decode(String.self))))
         }
         return result
     }

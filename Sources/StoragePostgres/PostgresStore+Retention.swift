@@ -11,8 +11,11 @@ extension PostgresStore {
     public func expire(_ tier: RetentionTier, before cutoff: Timestamp, limit: Int) async throws -> Int {
         let limit = Int64(max(1, limit))
         switch tier {
-        case .hourly: return try await expireRollups(.hour, before: cutoff, limit: limit)
-        case .daily: return try await expireRollups(.day, before: cutoff, limit: limit)
+        case .hourly, .daily:
+            let resolution: RollupResolution = tier == .hourly ? .hour : .day
+            let deleted = try await expireRollups(resolution, before: cutoff, limit: limit)
+            guard Int64(deleted) < limit else { return deleted }
+            return try await deleted + expireDimensionRollups(resolution, before: cutoff, limit: limit - Int64(deleted))
         case .raw:
             let dropped = try await dropExpiredPartitions(before: cutoff)
             return try await dropped + expireRaw(before: cutoff, limit: limit)

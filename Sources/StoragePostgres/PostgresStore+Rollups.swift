@@ -20,28 +20,47 @@ extension PostgresStore: RollupStore {
     /// itself then runs without blocking ingest. A horizon stays valid for good, so it is
     /// refreshed only when the backlog below it would not fill this call. Concurrent rollups
     /// take turns on the watermark row (`FOR UPDATE`), so no point is folded twice.
-    public func foldNewPoints(maxPoints: Int) async throws -> RollupRun {
+    public func foldNewPoints(maxPoints: Int, dimensions: RollupDimensions) async throws -> RollupRun {
         let limit = Int64(max(1, maxPoints))
         var horizon = rollupHorizon.withLock { $0 }
         if try await currentWatermark() + limit > horizon {
             horizon = try await committedHorizon()
         }
         let bound = horizon
+        let names = dimensions.names
         return try await transaction(.system) { connection, logger in
             var watermark: Int64 = 0
             let state = try await connection.query("SELECT watermark FROM rollup_state WHERE id = 1 FOR UPDATE", logger: logger)
             for try await value in state.decode(Int64.self) { watermark = value }
             guard watermark < bound else { return RollupRun(folded: 0) }
-            let rows = try await connection.query("""
-                SELECT id, organization_id, metric_name, \(unescaped: Self.timeToMicros("timestamp")), value
-                FROM time_series_data WHERE id > \(watermark) AND id <= \(bound) ORDER BY id LIMIT \(limit)
-                """, logger: logger)
+            // $1 watermark, $2 horizon, $3 limit, then one bound tag key per dimension.
+            let tagColumns = names.indices.map { ", tags->>($\($0 + 4)::TEXT)" }.joined()
+            var select = PostgresQuery(unsafeSQL: """
+                SELECT id, organization_id, metric_name, \(Self.timeToMicros("timestamp")), value\(tagColumns)
+                FROM time_series_data WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3
+                """)
+            select.binds.append(watermark)
+            select.binds.append(bound)
+            select.binds.append(limit)
+            for name in names { select.binds.append(name) }
+            let rows = try await connection.query(select, logger: logger)
             var hours: [BucketKey: RollupAggregate] = [:]
+            var groups = DimensionRollupDelta<UUID>(dimensions: dimensions)
             var last = watermark
             var folded = 0
-            for try await (id, organization, metric, micros, value) in rows.decode((Int64, UUID, String, Int64, Double).self) {
+            for try await row in rows {
+                let columns = row.makeRandomAccess()
+                let id = try columns[0].decode(Int64.self)
+                let organization = try columns[1].decode(UUID.self)
+                let metric = try columns[2].decode(String.self)
+                let micros = try columns[3].decode(Int64.self)
+                let value = try columns[4].decode(Double.self)
                 let hour = RollupResolution.hour.bucketStart(of: Timestamp(microseconds: micros)).microseconds
                 hours[BucketKey(organization: organization, metric: metric, bucket: hour), default: RollupAggregate()].add(value)
+                for index in names.indices {
+                    guard let tag = try columns[5 + index].decode(String?.self) else { continue }
+                    groups.add(organization: organization, metric: metric, dimension: names[index], raw: tag, hour: hour, value: value)
+                }
                 last = id
                 folded += 1
             }
@@ -54,6 +73,7 @@ extension PostgresStore: RollupStore {
             }
             var rejected = try await Self.merge(hours, into: .hour, connection: connection, logger: logger)
             rejected += try await Self.merge(days, into: .day, connection: connection, logger: logger)
+            rejected += try await Self.mergeGroups(groups, connection: connection, logger: logger)
             try await connection.query(
                 "UPDATE rollup_state SET watermark = \(last), updated_at = now() WHERE id = 1", logger: logger)
             return RollupRun(folded: folded, rejected: rejected)

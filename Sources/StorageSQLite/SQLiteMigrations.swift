@@ -71,5 +71,7 @@ enum SQLiteMigrations {
         Migration(version: 7, name: "notification_route_sets, notification_routes, notification_outbox", sql: notificationsSQL),
         Migration(version: 8, name: "insights", sql: insightsSQL),
         Migration(version: 9, name: "recommendations", sql: recommendationsSQL),
+        Migration(version: 10, name: "hourly_dimension_metrics, daily_dimension_metrics, rollup_dimension_values, anomaly levels",
+                  sql: dimensionRollupsSQL + "\n" + anomalyLevelsSQL),
     ]
 }

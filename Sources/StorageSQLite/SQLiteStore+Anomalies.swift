@@ -6,14 +6,14 @@ extension SQLiteStore: AnomalyStore {
     static let anomalyColumns = """
         id, organization_id, metric_name, tags, started_at, ended_at, peak_at, peak_value, expected_value, expected_low,
         expected_high, score, severity, anomalous_points, methods, explanation, status, feedback_comment, feedback_at,
-        detected_at, updated_at
+        detected_at, updated_at, level, parent_id, related_ids
         """
 
     public func anomalySeriesStates(metricName: String, organization: OrganizationID) async throws -> [AnomalySeriesState] {
         try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT metric_name, tags, checkpoint_time, checkpoint_sequence, open_anomaly_id, quiet_rows, sensitivity_factor,
-                       baseline_from
+                       baseline_from, level
                 FROM anomaly_series WHERE organization_id = ? AND metric_name = ? ORDER BY series_key
                 """, arguments: [organization.description, metricName]).map { row in
                     let checkpoint = (row[2] as Int64?).flatMap { time in
@@ -23,7 +23,8 @@ extension SQLiteStore: AnomalyStore {
                         metricName: row[0], tags: JSONText.decodeStringObject(row[1]) ?? [:], checkpoint: checkpoint,
                         previousCheckpoint: checkpoint, openAnomalyID: row[4], quietRows: row[5],
                         tuning: AnomalySeriesTuning(sensitivityFactor: row[6],
-                                                    baselineFrom: (row[7] as Int64?).map(Timestamp.init(microseconds:))))
+                                                    baselineFrom: (row[7] as Int64?).map(Timestamp.init(microseconds:))),
+                        level: AnomalyLevel(rawValue: row[8]) ?? .customer)
                 }
         }
     }
@@ -45,14 +46,14 @@ extension SQLiteStore: AnomalyStore {
                 }
                 try db.execute(sql: """
                     INSERT INTO anomaly_series (organization_id, series_key, metric_name, tags, checkpoint_time, checkpoint_sequence,
-                                                open_anomaly_id, quiet_rows, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, strftime('%s', 'now') * 1000000)
+                                                open_anomaly_id, quiet_rows, level, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%s', 'now') * 1000000)
                     ON CONFLICT(organization_id, series_key) DO UPDATE SET checkpoint_time = excluded.checkpoint_time,
                         checkpoint_sequence = excluded.checkpoint_sequence, open_anomaly_id = excluded.open_anomaly_id,
                         quiet_rows = excluded.quiet_rows, updated_at = excluded.updated_at
                     """, arguments: [org, state.seriesKey, state.metricName, JSONText.encodeObject(state.tags),
                                      state.checkpoint?.timestamp.microseconds, state.checkpoint?.sequence, state.openAnomalyID,
-                                     state.quietRows])
+                                     state.quietRows, state.level.rawValue])
             }
             for anomaly in anomalies {
                 if let owner = try String.fetchOne(db, sql: "SELECT organization_id FROM anomalies WHERE id = ?", arguments: [anomaly.id]),
@@ -62,20 +63,23 @@ extension SQLiteStore: AnomalyStore {
                 try db.execute(sql: """
                     INSERT INTO anomalies (id, organization_id, series_key, metric_name, tags, started_at, ended_at, peak_at, peak_value,
                                            expected_value, expected_low, expected_high, score, severity, anomalous_points, methods,
-                                           explanation, status, feedback_comment, feedback_at, detected_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                           explanation, status, feedback_comment, feedback_at, detected_at, updated_at, level, parent_id,
+                                           related_ids)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET ended_at = excluded.ended_at, peak_at = excluded.peak_at,
                         peak_value = excluded.peak_value, expected_value = excluded.expected_value,
                         expected_low = excluded.expected_low, expected_high = excluded.expected_high, score = excluded.score,
                         severity = excluded.severity, anomalous_points = excluded.anomalous_points, methods = excluded.methods,
-                        explanation = excluded.explanation, updated_at = excluded.updated_at
+                        explanation = excluded.explanation, updated_at = excluded.updated_at, parent_id = excluded.parent_id,
+                        related_ids = excluded.related_ids
                     """, arguments: [
                         anomaly.id, org, anomaly.seriesKey, anomaly.metricName, JSONText.encodeObject(anomaly.tags),
                         anomaly.startedAt.microseconds, anomaly.endedAt.microseconds, anomaly.peakAt.microseconds, anomaly.peakValue,
                         anomaly.expectedValue, anomaly.expectedLow, anomaly.expectedHigh, anomaly.score, anomaly.severity.rawValue,
                         anomaly.anomalousPoints, AnomalyMethodScore.encode(anomaly.methods), anomaly.explanation,
                         anomaly.status.rawValue, anomaly.feedbackComment, anomaly.feedbackAt?.microseconds,
-                        anomaly.detectedAt.microseconds, anomaly.updatedAt.microseconds,
+                        anomaly.detectedAt.microseconds, anomaly.updatedAt.microseconds, anomaly.level.rawValue, anomaly.parentID,
+                        Anomaly.encodeRelated(anomaly.relatedIDs),
                     ])
             }
         }
@@ -133,12 +137,13 @@ extension SQLiteStore: AnomalyStore {
                 UPDATE anomalies SET status = ?, feedback_comment = ?, feedback_at = ?, updated_at = ? WHERE id = ? AND organization_id = ?
                 """, arguments: [anomaly.status.rawValue, comment, time.microseconds, time.microseconds, id, org])
             try db.execute(sql: """
-                INSERT INTO anomaly_series (organization_id, series_key, metric_name, tags, sensitivity_factor, baseline_from, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO anomaly_series (organization_id, series_key, metric_name, tags, sensitivity_factor, baseline_from, updated_at,
+                                            level)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(organization_id, series_key) DO UPDATE SET sensitivity_factor = excluded.sensitivity_factor,
                     baseline_from = excluded.baseline_from, updated_at = excluded.updated_at
                 """, arguments: [org, anomaly.seriesKey, anomaly.metricName, JSONText.encodeObject(anomaly.tags),
-                                 tuning.sensitivityFactor, tuning.baselineFrom?.microseconds, time.microseconds])
+                                 tuning.sensitivityFactor, tuning.baselineFrom?.microseconds, time.microseconds, anomaly.level.rawValue])
             return anomaly
         }
     }
@@ -163,6 +168,7 @@ extension SQLiteStore: AnomalyStore {
             peakValue: row[7], expectedValue: row[8], expectedLow: row[9], expectedHigh: row[10], score: row[11], severity: severity,
             anomalousPoints: row[13], methods: AnomalyMethodScore.decode(row[14]), explanation: row[15], status: status,
             feedbackComment: row[17], feedbackAt: (row[18] as Int64?).map(Timestamp.init(microseconds:)),
-            detectedAt: Timestamp(microseconds: row[19]), updatedAt: Timestamp(microseconds: row[20]))
+            detectedAt: Timestamp(microseconds: row[19]), updatedAt: Timestamp(microseconds: row[20]),
+            level: AnomalyLevel(rawValue: row[21]) ?? .customer, parentID: row[22], relatedIDs: Anomaly.decodeRelated(row[23]))
     }
 }

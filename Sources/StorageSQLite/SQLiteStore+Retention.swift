@@ -6,8 +6,11 @@ extension SQLiteStore {
     public func expire(_ tier: RetentionTier, before cutoff: Timestamp, limit: Int) async throws -> Int {
         let limit = max(1, limit)
         switch tier {
-        case .hourly: return try await expireRollups(table: "hourly_metrics", before: cutoff, limit: limit)
-        case .daily: return try await expireRollups(table: "daily_metrics", before: cutoff, limit: limit)
+        case .hourly, .daily:
+            let resolution: RollupResolution = tier == .hourly ? .hour : .day
+            let deleted = try await expireRollups(table: tier == .hourly ? "hourly_metrics" : "daily_metrics", before: cutoff, limit: limit)
+            guard deleted < limit else { return deleted }
+            return try await deleted + expireDimensionRollups(table: Self.dimensionTable(resolution), before: cutoff, limit: limit - deleted)
         case .raw: return try await expireRaw(before: cutoff, limit: limit)
         }
     }
@@ -17,6 +20,17 @@ extension SQLiteStore {
             try db.execute(sql: """
                 DELETE FROM \(table) WHERE (organization_id, metric_name, bucket) IN (
                     SELECT organization_id, metric_name, bucket FROM \(table) WHERE bucket < ? LIMIT ?)
+                """, arguments: [cutoff.microseconds, limit])
+            return db.changesCount
+        }
+    }
+
+    /// Deletes at most `limit` dimension rollup rows older than `cutoff` (through the bucket index).
+    private func expireDimensionRollups(table: String, before cutoff: Timestamp, limit: Int) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: """
+                DELETE FROM \(table) WHERE (organization_id, metric_name, dimension, dimension_value, bucket) IN (
+                    SELECT organization_id, metric_name, dimension, dimension_value, bucket FROM \(table) WHERE bucket < ? LIMIT ?)
                 """, arguments: [cutoff.microseconds, limit])
             return db.changesCount
         }

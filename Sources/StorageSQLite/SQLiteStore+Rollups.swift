@@ -5,15 +5,20 @@ import GRDB
 import GRDBSQLite
 
 extension SQLiteStore: RollupStore {
-    public func foldNewPoints(maxPoints: Int) async throws -> RollupRun {
+    /// `SQLITE_TRANSIENT`: SQLite copies bound text before the call returns.
+    private static let copiedText = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    public func foldNewPoints(maxPoints: Int, dimensions: RollupDimensions) async throws -> RollupRun {
         let limit = max(1, maxPoints)
         let updatedAt = Timestamp(Date()).microseconds
         return try await write { db in
             let watermark = try Int64.fetchOne(db, sql: "SELECT watermark FROM rollup_state WHERE id = 1") ?? 0
-            let (delta, last, folded) = try Self.readNewPoints(db, after: watermark, limit: limit)
+            var groups = DimensionRollupDelta<String>(dimensions: dimensions)
+            let (delta, last, folded) = try Self.readNewPoints(db, after: watermark, limit: limit, groups: &groups)
             guard folded > 0 else { return RollupRun(folded: 0) }
             var rejected = try Self.merge(delta.hourly, into: .hour, db: db, updatedAt: updatedAt)
             rejected += try Self.merge(delta.daily, into: .day, db: db, updatedAt: updatedAt)
+            rejected += try Self.mergeGroups(groups, db: db, updatedAt: updatedAt)
             try db.execute(sql: "UPDATE rollup_state SET watermark = ?, updated_at = ? WHERE id = 1",
                            arguments: [last, updatedAt])
             return RollupRun(folded: folded, rejected: rejected)
@@ -21,17 +26,30 @@ extension SQLiteStore: RollupStore {
     }
 
     /// Reads up to `limit` points past `watermark` in id order straight off the statement
-    /// handle and folds them into a delta; returns it, the last id read and the count.
-    private static func readNewPoints(_ db: Database, after watermark: Int64, limit: Int) throws -> (SQLiteRollupDelta, Int64, Int) {
+    /// handle and folds them into a delta (and their dimension tags, read by `json_extract`,
+    /// into `groups`); returns it, the last id read and the count.
+    private static func readNewPoints(_ db: Database, after watermark: Int64, limit: Int,
+                                      groups: inout DimensionRollupDelta<String>) throws -> (SQLiteRollupDelta, Int64, Int) {
+        let names = groups.dimensions.names
+        let tagColumns = names.indices.map { ", json_extract(CASE WHEN json_valid(tags) THEN tags END, ?\($0 + 3))" }.joined()
         let select = try db.cachedStatement(sql: """
-            SELECT id, organization_id, metric_name, timestamp, value FROM time_series_data
-            WHERE id > ? ORDER BY id LIMIT ?
+            SELECT id, organization_id, metric_name, timestamp, value\(tagColumns) FROM time_series_data
+            WHERE id > ?1 ORDER BY id LIMIT ?2
             """)
         let raw = select.sqliteStatement
         sqlite3_reset(raw)
         sqlite3_bind_int64(raw, 1, watermark)
         sqlite3_bind_int64(raw, 2, Int64(limit))
+        // Tag keys are letters, digits, '_', '.' and '-' (validated at ingest and in
+        // configuration), so quoting the key makes a JSON path naming exactly that key. A row
+        // whose tags are not valid JSON (never written so; a damaged file) is in no group rather
+        // than failing every organization's run.
+        let paths = names.map { "$.\"\($0)\"" }
+        for (index, path) in paths.enumerated() {
+            sqlite3_bind_text(raw, Int32(index + 3), path, -1, Self.copiedText)
+        }
         defer { sqlite3_reset(raw) }
+        var tagTexts = names.map { _ in ColumnText() }
         var delta = SQLiteRollupDelta()
         var last = watermark
         var folded = 0
@@ -44,8 +62,18 @@ extension SQLiteStore: RollupStore {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
             last = sqlite3_column_int64(raw, 0)
-            delta.add(organization: organization.read(raw, column: 1), metric: metric.read(raw, column: 2),
-                      timestamp: sqlite3_column_int64(raw, 3), value: sqlite3_column_double(raw, 4))
+            let organizationText = organization.read(raw, column: 1)
+            let metricText = metric.read(raw, column: 2)
+            let micros = sqlite3_column_int64(raw, 3)
+            let value = sqlite3_column_double(raw, 4)
+            delta.add(organization: organizationText, metric: metricText, timestamp: micros, value: value)
+            if !names.isEmpty {
+                let hour = RollupResolution.hour.bucketStart(of: Timestamp(microseconds: micros)).microseconds
+                for index in names.indices where sqlite3_column_type(raw, Int32(5 + index)) == SQLITE_TEXT {
+                    let tag = tagTexts[index].read(raw, column: Int32(5 + index))
+                    groups.add(organization: organizationText, metric: metricText, dimension: names[index], raw: tag, hour: hour, value: value)
+                }
+            }
             folded += 1
         }
         delta.flush()
@@ -86,10 +114,93 @@ extension SQLiteStore: RollupStore {
         return rejected
     }
 
+    /// Groups the run's dimension summaries (loading and extending the admitted values of each
+    /// organization and dimension met) and merges them into the dimension tables.
+    private static func mergeGroups(_ groups: DimensionRollupDelta<String>, db: Database, updatedAt: Int64) throws -> [RejectedRollupBucket] {
+        guard !groups.isEmpty else { return [] }
+        let load = try db.cachedStatement(sql: """
+            SELECT dimension_value FROM rollup_dimension_values WHERE organization_id = ? AND dimension = ?
+            """)
+        var admitted: [DimensionRollupDelta<String>.Scope: Set<String>] = [:]
+        for scope in groups.scopes {
+            admitted[scope] = Set(try String.fetchAll(load, arguments: [scope.organization, scope.dimension]))
+        }
+        let resolved = groups.resolve(admitted: admitted)
+        let admit = try db.cachedStatement(sql: """
+            INSERT INTO rollup_dimension_values (organization_id, dimension, dimension_value, admitted_at) VALUES (?, ?, ?, ?)
+            """)
+        for (scope, values) in resolved.admitted {
+            for value in values { try admit.execute(arguments: [scope.organization, scope.dimension, value, updatedAt]) }
+        }
+        var rejected = try mergeGroupRows(resolved.hourly, into: .hour, db: db, updatedAt: updatedAt)
+        rejected += try mergeGroupRows(resolved.daily, into: .day, db: db, updatedAt: updatedAt)
+        return rejected
+    }
+
+    /// The dimension rollup table of a resolution (a constant).
+    static func dimensionTable(_ resolution: RollupResolution) -> String {
+        resolution == .hour ? "hourly_dimension_metrics" : "daily_dimension_metrics"
+    }
+
+    /// Merges group summaries into `resolution`'s dimension table, as ``merge(_:into:db:updatedAt:)``.
+    private static func mergeGroupRows(_ rows: [DimensionRollupDelta<String>.Key: RollupAggregate], into resolution: RollupResolution,
+                                       db: Database, updatedAt: Int64) throws -> [RejectedRollupBucket] {
+        let table = dimensionTable(resolution)
+        var rejected: [RejectedRollupBucket] = []
+        let select = try db.cachedStatement(sql: """
+            SELECT count, sum_value, avg_value, m2_value, min_value, max_value FROM \(table)
+            WHERE organization_id = ? AND metric_name = ? AND dimension = ? AND dimension_value = ? AND bucket = ?
+            """)
+        let upsert = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO \(table)
+                (organization_id, metric_name, dimension, dimension_value, bucket, count, sum_value, avg_value, m2_value,
+                 min_value, max_value, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (key, fresh) in rows {
+            var aggregate = RollupAggregate()
+            if let row = try Row.fetchOne(select, arguments: [key.organization, key.metric, key.dimension, key.value, key.bucket]) {
+                aggregate = Self.aggregate(row)
+            }
+            aggregate.merge(fresh)
+            guard aggregate.isFinite else {
+                rejected.append(RejectedRollupBucket(organization: key.organization, metricName: key.metric, resolution: resolution,
+                                                     bucket: Timestamp(microseconds: key.bucket), dimension: key.dimension,
+                                                     dimensionValue: key.value))
+                continue
+            }
+            try upsert.execute(arguments: [
+                key.organization, key.metric, key.dimension, key.value, key.bucket, aggregate.count, aggregate.sum, aggregate.mean,
+                aggregate.m2, aggregate.min, aggregate.max, updatedAt,
+            ])
+        }
+        return rejected
+    }
+
     /// A summary from a row whose first six columns are count, sum, mean, m2, min, max.
     static func aggregate(_ row: Row, offset: Int = 0) -> RollupAggregate {
         RollupAggregate(count: row[offset], sum: row[offset + 1], mean: row[offset + 2],
                         m2: row[offset + 3], min: row[offset + 4], max: row[offset + 5])
+    }
+
+    public func dimensionRollups(
+        metricName: String, dimension: String, resolution: RollupResolution, from: Timestamp?, to: Timestamp?,
+        limit: Int, organization: OrganizationID
+    ) async throws -> [DimensionRollupBucket] {
+        let table = Self.dimensionTable(resolution)
+        let arguments: StatementArguments = [
+            organization.description, metricName, dimension, from?.microseconds ?? Int64.min, to?.microseconds ?? Int64.max,
+            max(0, limit),
+        ]
+        return try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT dimension_value, bucket, count, sum_value, avg_value, m2_value, min_value, max_value FROM \(table)
+                WHERE organization_id = ? AND metric_name = ? AND dimension = ? AND bucket >= ? AND bucket < ?
+                ORDER BY dimension_value, bucket LIMIT ?
+                """, arguments: arguments).map { row in
+                DimensionRollupBucket(value: row[0], start: Timestamp(microseconds: row[1]), aggregate: Self.aggregate(row, offset: 2))
+            }
+        }
     }
 
     public func rollups(

@@ -5,7 +5,9 @@ import Foundation
 extension StoreConformance {
     /// The anomalies slice (``AnomalyStore``): atomic progress, the checkpoint guard, listings
     /// with filters and cursors, feedback and tuning, tenant scope.
-    public static let anomalyCases: [Case<any AnomalyStore>] = [
+    public static var anomalyCases: [Case<any AnomalyStore>] { anomalyBasicCases + anomalyLevelCases }
+
+    static let anomalyBasicCases: [Case<any AnomalyStore>] = [
         Case(name: "anomalies and checkpoints commit together, read back, and stay in their organization") { store in
             let a = OrganizationID.random(), b = OrganizationID.random()
             let first = Fixture.anomaly(organization: a, customer: "c1", hour: 1)

@@ -41,8 +41,17 @@ public enum StoreConformance {
             try await points.points(query, organization: organization)
         }
         func metrics(organization: OrganizationID) async throws -> [MetricSummary] { try await points.metrics(organization: organization) }
-        func rollUp(maxPoints: Int) async throws -> Int { try await rollups.rollUp(maxPoints: maxPoints) }
-        func foldNewPoints(maxPoints: Int) async throws -> RollupRun { try await rollups.foldNewPoints(maxPoints: maxPoints) }
+        func rollUp(maxPoints: Int, dimensions: RollupDimensions = .standard) async throws -> Int {
+            try await rollups.rollUp(maxPoints: maxPoints, dimensions: dimensions)
+        }
+        func foldNewPoints(maxPoints: Int, dimensions: RollupDimensions = .standard) async throws -> RollupRun {
+            try await rollups.foldNewPoints(maxPoints: maxPoints, dimensions: dimensions)
+        }
+        func dimensionRollups(metricName: String, dimension: String, resolution: RollupResolution, from: Timestamp?, to: Timestamp?,
+                              limit: Int, organization: OrganizationID) async throws -> [DimensionRollupBucket] {
+            try await rollups.dimensionRollups(metricName: metricName, dimension: dimension, resolution: resolution, from: from, to: to,
+                                               limit: limit, organization: organization)
+        }
         func rollups(metricName: String, resolution: RollupResolution, from: Timestamp?, to: Timestamp?, limit: Int,
                      organization: OrganizationID) async throws -> [RollupBucket] {
             try await rollups.rollups(metricName: metricName, resolution: resolution, from: from, to: to, limit: limit,
@@ -56,7 +65,7 @@ public enum StoreConformance {
 
     /// The rollup slice: incremental folding, late points, retention, the property test
     /// against raw recomputation, and per-bucket isolation of overflow.
-    public static let rollupCases: [Case<RollupSubject>] = rollupBasicCases + rollupPropertyCases + retentionCases + rollupRobustnessCases
+    public static let rollupCases: [Case<RollupSubject>] = rollupBasicCases + dimensionRollupCases + rollupPropertyCases + retentionCases + rollupRobustnessCases
 }
 
 /// A conformance check that did not hold.

@@ -3,8 +3,8 @@ import Testing
 
 @Suite("Administration commands")
 struct AdminCommandTests {
-    /// The newest schema version of both backends (9: recommendations).
-    static let newestMigration = 9
+    /// The newest schema version of both backends (10: dimension rollups and anomaly levels).
+    static let newestMigration = 10
 
     @Test("org create prints the organization and a key shown once; apikey create, list and revoke",
           arguments: CLIBackend.available)

@@ -11,6 +11,7 @@ import Testing
 @Suite("PostgreSQL row-level security", .enabled(if: TestDatabase.enabled, TestDatabase.skipNote))
 struct PostgresRowSecurityTests {
     static let tenantTables = ["time_series_data", "metric_catalog", "api_keys", "hourly_metrics", "daily_metrics",
+                               "hourly_dimension_metrics", "daily_dimension_metrics", "rollup_dimension_values",
                                "alert_rules", "alerts", "alert_history", "insights", "recommendations"]
 
     /// Counts the rows of `table` visible in a transaction with `setting` (or none) applied.
@@ -38,7 +39,7 @@ struct PostgresRowSecurityTests {
                                                       name: nil, createdAt: org.createdAt, revokedAt: nil))
             let points = (0..<3).map {
                 MetricPoint(metricName: "logins", timestamp: Timestamp(seconds: 1_764_000_000 + Int64($0) * 3600), value: 1,
-                            tags: [:], metadataJSON: nil)
+                            tags: ["segment": "smb"], metadataJSON: nil)
             }
             try await store.append([PointBatch(organization: org.id, points: points)])
             let time = Timestamp(seconds: 1_764_000_000)
@@ -90,6 +91,8 @@ struct PostgresRowSecurityTests {
                 #expect(try await visibleRows(store, table, organization: a.description) == 1, "\(table)")
             }
             #expect(try await visibleRows(store, "hourly_metrics", organization: a.description) == 3)
+            #expect(try await visibleRows(store, "hourly_dimension_metrics", organization: a.description) == 3)
+            #expect(try await visibleRows(store, "rollup_dimension_values", organization: a.description) == 1)
             let stranger = OrganizationID.random().description
             for table in Self.tenantTables {
                 #expect(try await visibleRows(store, table, organization: stranger) == 0, "\(table)")

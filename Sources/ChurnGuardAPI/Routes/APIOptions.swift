@@ -41,6 +41,10 @@ public struct APIOptions: Sendable {
     /// The anomaly monitor's settings: the current setting of on-demand detection and backtests.
     public var anomalyDetection = AnomalyMonitorOptions()
 
+    /// The dimension tags rolled up per value (`data_aggregation.dimensions`): the values
+    /// `GET …/aggregates?group_by=` accepts.
+    public var rollupDimensions = RollupDimensions.standard
+
     /// The defaults.
     public init() {}
 }

@@ -11,6 +11,10 @@ import Hummingbird
 /// most three days (≤ 72 buckets), and `day` otherwise. `from` is aligned down to its bucket, so
 /// the bucket holding `from` is included; buckets start before `to`. At most 10,000 buckets are
 /// returned, oldest first (more than 13 months of hours; the default retention keeps 30 days).
+///
+/// `group_by=<dimension>` (one of `data_aggregation.dimensions`) answers the dimension rollups
+/// instead: one entry per group value (values past the cap grouped as `other`), each with its
+/// buckets, 10,000 buckets at most in all; an unconfigured dimension is 422 naming `group_by`.
 struct AggregateRoutes {
     let store: any RollupStore
     let options: APIOptions
@@ -40,10 +44,26 @@ struct AggregateRoutes {
         if requested != "auto" && RollupResolution(rawValue: requested) == nil {
             problems.append(ErrorDetail(field: "resolution", message: "must be hour, day or auto"))
         }
+        let groupBy = parameters.get("group_by")
+        if let groupBy, !options.rollupDimensions.contains(groupBy) {
+            let known = options.rollupDimensions.names
+            problems.append(ErrorDetail(field: "group_by", message: known.isEmpty
+                ? "no dimension is configured (data_aggregation.dimensions)"
+                : "must be one of the configured dimensions: \(known.joined(separator: ", "))"))
+        }
         guard problems.isEmpty else {
             throw ServiceError(.validation, code: "invalid_query", message: "invalid query parameters", details: problems)
         }
         let resolution = RollupResolution(rawValue: requested) ?? Self.automaticResolution(from: from, to: to)
+        if let groupBy {
+            let buckets = try await queryLimiter.run(for: context.organization) {
+                try await store.dimensionRollups(
+                    metricName: name, dimension: groupBy, resolution: resolution, from: from.map(resolution.bucketStart(of:)), to: to,
+                    limit: Self.maxBuckets, organization: context.organization)
+            }
+            return try JSONResponse.make(.ok, GroupedAggregatesJSON(metricName: name, resolution: resolution, dimension: groupBy,
+                                                                    buckets: buckets))
+        }
         let buckets = try await queryLimiter.run(for: context.organization) {
             try await store.rollups(
                 metricName: name, resolution: resolution, from: from.map(resolution.bucketStart(of:)), to: to,
@@ -88,5 +108,38 @@ struct AggregatesJSON: Encodable {
         metric_name = metricName
         self.resolution = resolution.rawValue
         self.buckets = buckets.map(Bucket.init(bucket:))
+    }
+}
+
+/// The `group_by` answer body: `{"metric_name","resolution","group_by","groups":[{"value","buckets":[…]}]}`,
+/// groups ordered by value, each group's buckets oldest first (the same bucket fields as without `group_by`).
+struct GroupedAggregatesJSON: Encodable {
+    struct Group: Encodable {
+        let value: String
+        let buckets: [AggregatesJSON.Bucket]
+    }
+
+    let metric_name: String
+    let resolution: String
+    let group_by: String
+    let groups: [Group]
+
+    init(metricName: String, resolution: RollupResolution, dimension: String, buckets: [DimensionRollupBucket]) {
+        metric_name = metricName
+        self.resolution = resolution.rawValue
+        group_by = dimension
+        var groups: [Group] = []
+        var current: (value: String, buckets: [AggregatesJSON.Bucket])?
+        for bucket in buckets {
+            let row = AggregatesJSON.Bucket(bucket: RollupBucket(start: bucket.start, aggregate: bucket.aggregate))
+            if current?.value == bucket.value {
+                current?.buckets.append(row)
+            } else {
+                if let done = current { groups.append(Group(value: done.value, buckets: done.buckets)) }
+                current = (bucket.value, [row])
+            }
+        }
+        if let done = current { groups.append(Group(value: done.value, buckets: done.buckets)) }
+        self.groups = groups
     }
 }

@@ -140,12 +140,17 @@ public struct AppConfiguration: Sendable {
     public var aggregationBatchSize = ConfigSchema.batchSize.defaultValue
     /// `data_aggregation.max_workers` / `ANALYTICS_MAX_WORKERS`.
     public var aggregationMaxWorkers = ConfigSchema.maxWorkers.defaultValue
+    /// `data_aggregation.dimensions` and `data_aggregation.max_dimension_values`: the tags also rolled up per value.
+    public var rollupDimensions = RollupDimensions(names: ConfigSchema.dimensions.defaultValue,
+                                                   maxValues: ConfigSchema.maxDimensionValues.defaultValue)
     /// `data_aggregation.retention_policy.*` in seconds.
     public var retentionRawSeconds = ConfigSchema.rawRetention.defaultValue
     /// Hourly rollups kept this long.
     public var retentionHourlySeconds = ConfigSchema.hourlyRetention.defaultValue
     /// Daily rollups kept this long.
     public var retentionDailySeconds = ConfigSchema.dailyRetention.defaultValue
+    /// `anomaly_detection.min_history_points`: the low-volume gate.
+    public var anomalyMinimumHistory = ConfigSchema.minHistory.defaultValue
     /// `anomaly_detection.default_sensitivity`.
     public var anomalySensitivity = ConfigSchema.sensitivity.defaultValue
     /// `anomaly_detection.ensemble_voting_threshold`.
@@ -280,10 +285,16 @@ public struct AppConfiguration: Sendable {
         aggregationIntervalSeconds = try S.aggregationInterval.read(values)
         aggregationBatchSize = try S.batchSize.read(values)
         aggregationMaxWorkers = try S.maxWorkers.read(values)
+        let dimensionNames = try S.dimensions.read(values)
+        for name in dimensionNames {
+            if let problem = PointValidator().tagKeyProblem(name) { throw values.fail(S.dimensions.path, "\(name.prefix(64)): \(problem)") }
+        }
+        rollupDimensions = RollupDimensions(names: dimensionNames, maxValues: try S.maxDimensionValues.read(values))
         retentionRawSeconds = try S.rawRetention.read(values)
         retentionHourlySeconds = try S.hourlyRetention.read(values)
         retentionDailySeconds = try S.dailyRetention.read(values)
         anomalySensitivity = try S.sensitivity.read(values)
+        anomalyMinimumHistory = try S.minHistory.read(values)
         ensembleVotingThreshold = try S.votingThreshold.read(values)
         notifications = try NotificationSettings(values)
         anomalyMonitorEnabled = try S.anomalyEnabled.read(values)
@@ -330,6 +341,10 @@ extension AppConfiguration {
         options.settings.sensitivity = anomalySensitivity
         options.settings.votingThreshold = ensembleVotingThreshold
         options.settings.multivariate.neighbors = anomalyLOFNeighbors
+        options.settings.minimumHistory = anomalyMinimumHistory
+        options.dimensions = rollupDimensions
+        // An hour is scored once the aggregation has surely folded it.
+        options.groupSettleSeconds = Int64(max(600, 2 * aggregationIntervalSeconds))
         options.methods = DetectionMethod.allCases.filter { method in
             switch method {
             case .isolationForest: anomalyForestEnabled

@@ -1,3 +1,4 @@
+import ChurnGuardCore
 import ChurnGuardAnalytics
 
 /// Every configuration key the service reads, declared once (see ``ConfigSetting``).
@@ -75,6 +76,10 @@ public enum ConfigSchema {
     static let maxWorkers = ConfigSetting.integer("data_aggregation.max_workers", default: 4, range: 1...64, doc: "concurrent rollup loops", aliases: ["ANALYTICS_MAX_WORKERS"])
     static let batchSize = ConfigSetting.integer("data_aggregation.batch_size", default: 1000, range: 1...1_000_000, doc: "points folded (or rows expired) per transaction")
     static let aggregationInterval = ConfigSetting.integer("data_aggregation.processing_interval_seconds", default: 60, range: 1...86_400, doc: "seconds between rollup runs")
+    static let dimensions = ConfigSetting.list("data_aggregation.dimensions", default: RollupDimensions.defaultNames,
+        doc: "tag keys also rolled up per value (hourly and daily; GET .../aggregates?group_by=, the anomaly monitor's segment series); see docs/AGGREGATION.md")
+    static let maxDimensionValues = ConfigSetting.integer("data_aggregation.max_dimension_values", default: RollupDimensions.defaultMaxValues,
+        range: 1...10_000, doc: "distinct values of each dimension one organization keeps apart (first come, in point order); later values are grouped as other")
     static let rawRetention = ConfigSetting.duration("data_aggregation.retention_policy.raw_data", default: 7 * 86_400,
         range: AppConfiguration.retentionRange, doc: "how long raw points are kept (once rolled up)")
     static let hourlyRetention = ConfigSetting.duration("data_aggregation.retention_policy.hourly_aggregates", default: 30 * 86_400,
@@ -98,6 +103,8 @@ public enum ConfigSchema {
         doc: "use Isolation Forest; off by default, as in churnguard detect (leaving it out scored higher when cross-validated)")
     static let contamination = ConfigSetting.number("anomaly_detection.methods.isolation_forest.contamination", default: 0.1, range: 0...0.5,
         doc: "expected share of anomalies", pending: monitorContamination)
+    static let minHistory = ConfigSetting.integer("anomaly_detection.min_history_points", default: DetectionSettings().minimumHistory,
+        range: 2...100_000, doc: "low-volume gate: a series (or segment, in hours) is scored only once it holds this many points; before that its points are history only (the same default as churnguard detect)")
     static let lofEnabled = ConfigSetting.flag("anomaly_detection.methods.local_outlier_factor.enabled", default: true, doc: "use Local Outlier Factor")
     static let neighbors = ConfigSetting.integer("anomaly_detection.methods.local_outlier_factor.n_neighbors", default: 20, range: 1...1000,
         doc: "LOF neighbours")
@@ -217,9 +224,9 @@ public enum ConfigSchema {
         influxURL, influxToken, influxOrg, influxBucket,
         redisURL, redisPool, redisTimeout, redisRetry,
         realtimeEnabled, maxPointsPerMetric, realtimeInterval, realtimeCleanup, realtimeLogging, realtimeMaxSeries, realtimeRebuildHorizon, streamSendQueue,
-        maxWorkers, batchSize, aggregationInterval, rawRetention, hourlyRetention, dailyRetention,
+        maxWorkers, batchSize, aggregationInterval, dimensions, maxDimensionValues, rawRetention, hourlyRetention, dailyRetention,
         anomalyEnabled, monitoringInterval, sensitivity, votingThreshold, statisticalEnabled, statisticalMethod,
-        forestEnabled, contamination, lofEnabled, neighbors,
+        forestEnabled, contamination, lofEnabled, neighbors, minHistory,
         insightsEnabled, maxInsights, insightConfidence, insightTTL, templates,
         recommendationsEnabled, maxRecommendations, recommendationConfidence, roi, rules,
         host, port, workers, requestTimeout, corsOrigins, trustedHosts, apiKeyHeader, maxBodyBytes, maxBatchPoints,

@@ -88,6 +88,7 @@ public enum ApplicationBuilder {
         options.keyCacheCapacity = configuration.keyCacheSize
         options.http = httpPolicy(configuration)
         options.anomalyDetection = configuration.anomalyMonitorOptions
+        options.rollupDimensions = configuration.rollupDimensions
         options.metricCatalogTTL = .milliseconds(Int64(configuration.metricListCacheSeconds * 1000))
         let tokens = try await accessTokens(configuration, logger: logger)
         let engine = RealtimeEngine(options: configuration.realtimeOptions)

@@ -39,7 +39,8 @@ public enum BackgroundServices {
         let aggregation = AggregationService(
             store: timed.rollups,
             options: .init(interval: .seconds(configuration.aggregationIntervalSeconds),
-                           batchSize: configuration.aggregationBatchSize, maxWorkers: configuration.aggregationMaxWorkers),
+                           batchSize: configuration.aggregationBatchSize, maxWorkers: configuration.aggregationMaxWorkers,
+                           dimensions: configuration.rollupDimensions),
             clock: clock, counters: counters, logger: logger, metrics: workerMetrics, metricsFactory: factory)
         let retention = RetentionService(
             store: timed.rollups,
@@ -68,7 +69,8 @@ public enum BackgroundServices {
     public static func anomalyMonitor(configuration: AppConfiguration, backends: Backends, logger: Logger,
                                       factory: any MetricsFactory = MetricsSystem.factory, bus: (any EventBus)? = nil) -> AnomalyMonitor? {
         guard configuration.anomalyMonitorEnabled else { return nil }
-        return AnomalyMonitor(identity: backends.identity, points: backends.points, anomalies: backends.anomalies, bus: bus,
+        return AnomalyMonitor(identity: backends.identity, points: backends.points, anomalies: backends.anomalies,
+                              rollups: backends.rollups, bus: bus,
                               options: configuration.anomalyMonitorOptions, now: { Timestamp(Date()) }, logger: logger,
                               metricsFactory: factory)
     }
@@ -157,7 +159,8 @@ public enum BackgroundServices {
         let configuration = runtime.configuration
         let service = AggregationService(
             store: runtime.backends.rollups,
-            options: .init(batchSize: configuration.aggregationBatchSize, maxWorkers: configuration.aggregationMaxWorkers),
+            options: .init(batchSize: configuration.aggregationBatchSize, maxWorkers: configuration.aggregationMaxWorkers,
+                           dimensions: configuration.rollupDimensions),
             clock: ContinuousClock(), counters: PipelineCounters(), logger: runtime.logger)
         let start = ContinuousClock.now
         let points = try await service.runOnce()

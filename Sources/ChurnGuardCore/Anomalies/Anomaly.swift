@@ -115,13 +115,22 @@ public struct Anomaly: Sendable, Hashable {
     public var detectedAt: Timestamp
     /// Last change (extended by a later run, or feedback).
     public var updatedAt: Timestamp
+    /// What the series covers: a customer's series, a segment, or the organization.
+    public var level: AnomalyLevel
+    /// The wider anomaly this one is part of (a customer's inside its segment's, a segment's
+    /// inside the organization's), when one overlapped it.
+    public var parentID: String?
+    /// The narrower anomalies found inside this one (the customers of a segment anomaly, the
+    /// segments of an organization anomaly), sorted.
+    public var relatedIDs: [String]
 
     /// Creates an anomaly.
     public init(id: String, organization: OrganizationID, metricName: String, tags: [String: String], startedAt: Timestamp,
                 endedAt: Timestamp, peakAt: Timestamp, peakValue: Double, expectedValue: Double?, expectedLow: Double?,
                 expectedHigh: Double?, score: Double, severity: AnomalySeverity, anomalousPoints: Int, methods: [AnomalyMethodScore],
                 explanation: String, status: AnomalyStatus = .open, feedbackComment: String? = nil, feedbackAt: Timestamp? = nil,
-                detectedAt: Timestamp, updatedAt: Timestamp) {
+                detectedAt: Timestamp, updatedAt: Timestamp, level: AnomalyLevel = .customer, parentID: String? = nil,
+                relatedIDs: [String] = []) {
         self.id = id
         self.organization = organization
         self.metricName = metricName
@@ -143,10 +152,22 @@ public struct Anomaly: Sendable, Hashable {
         self.feedbackAt = feedbackAt
         self.detectedAt = detectedAt
         self.updatedAt = updatedAt
+        self.level = level
+        self.parentID = parentID
+        self.relatedIDs = relatedIDs
     }
 
-    /// The series' identity as text (`metric{k1=v1,…}`, keys sorted), as alerts use.
-    public var seriesKey: String { Alert.seriesKey(metricName: metricName, tags: tags) }
+    /// The series' identity as text: `metric{k1=v1,…}` (keys sorted) as alerts use for a
+    /// customer series, prefixed by `segment:` or `organization:` for the wider levels.
+    public var seriesKey: String { level.keyPrefix + Alert.seriesKey(metricName: metricName, tags: tags) }
+}
+
+extension Anomaly {
+    /// The storage text of ``relatedIDs``: the ids joined by `,` (ids are UUIDs).
+    public static func encodeRelated(_ ids: [String]) -> String { ids.joined(separator: ",") }
+
+    /// Reads ``encodeRelated(_:)``'s text.
+    public static func decodeRelated(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
 }
 
 extension AnomalyMethodScore {

@@ -1,3 +1,4 @@
+public import ChurnGuardCore
 public import ChurnGuardStorage
 public import Logging
 public import ServiceLifecycle
@@ -20,12 +21,16 @@ public struct AggregationService<C: Clock>: Service where C.Duration == Duration
         public var batchSize: Int
         /// Concurrent folding loops per run.
         public var maxWorkers: Int
+        /// The dimension tags also rolled up (`data_aggregation.dimensions`) and their cap.
+        public var dimensions: RollupDimensions
 
         /// Creates options.
-        public init(interval: Duration = .seconds(60), batchSize: Int = 1000, maxWorkers: Int = 1) {
+        public init(interval: Duration = .seconds(60), batchSize: Int = 1000, maxWorkers: Int = 1,
+                    dimensions: RollupDimensions = .standard) {
             self.interval = interval
             self.batchSize = max(1, batchSize)
             self.maxWorkers = max(1, maxWorkers)
+            self.dimensions = dimensions
         }
     }
 
@@ -67,7 +72,7 @@ public struct AggregationService<C: Clock>: Service where C.Duration == Duration
                 group.addTask {
                     var folded = 0
                     while !Task.isCancelled {
-                        let run = try await store.foldNewPoints(maxPoints: options.batchSize)
+                        let run = try await store.foldNewPoints(maxPoints: options.batchSize, dimensions: options.dimensions)
                         folded += run.folded
                         report(run.rejected)
                         if run.folded < options.batchSize { break }
@@ -94,6 +99,7 @@ public struct AggregationService<C: Clock>: Service where C.Duration == Duration
             logger.error("rollup bucket refused: merging would overflow; the bucket keeps its previous summary", metadata: [
                 "organization_id": "\(bucket.organization)", "metric": "\(bucket.metricName.prefix(128))",
                 "resolution": "\(bucket.resolution.rawValue)", "bucket": "\(bucket.bucket)",
+                "dimension": "\(bucket.dimension ?? "")", "dimension_value": "\(bucket.dimensionValue?.prefix(128) ?? "")",
             ])
         }
     }

@@ -88,7 +88,7 @@ public struct AnomalyEventBuilder: Sendable {
             endedAt: row.timestamp, peakAt: row.timestamp, peakValue: row.value, expectedValue: nil, expectedLow: nil,
             expectedHigh: nil, score: verdict.score, severity: .low, anomalousPoints: 1,
             methods: verdict.methods.map { AnomalyMethodScore(method: $0.method.rawValue, score: $0.result.score, vote: $0.result.vote) },
-            explanation: "", detectedAt: now, updatedAt: now)
+            explanation: "", detectedAt: now, updatedAt: now, level: state.level)
         setPeak(&event, row: row, verdict: verdict)
         finish(&event)
         return event

@@ -28,6 +28,9 @@ public actor AnomalyMonitor {
         public var created = 0
         /// Anomalies extended.
         public var extended = 0
+        /// Series with new rows not scored because they hold fewer than the minimum history
+        /// (``AnomalyMonitorOptions/minimumHistoryRows``) rows; their checkpoints still advance.
+        public var gated = 0
         /// Organizations, metrics or series that failed.
         public var failures = 0
     }
@@ -47,6 +50,8 @@ public actor AnomalyMonitor {
     let identity: any OrganizationStore
     let points: any MetricStore
     let store: any AnomalyStore
+    /// The rollups the segment- and organization-level series are read from (nil: customer series only).
+    let rollups: (any RollupStore)?
     let bus: (any EventBus)?
     /// The options it runs with.
     public let options: AnomalyMonitorOptions
@@ -54,14 +59,28 @@ public actor AnomalyMonitor {
     let logger: Logger
     let factory: any MetricsFactory
     var cache: [OrganizationID: [String: MetricCache]] = [:]
+    /// The settled hour up to which each metric's group series were last scanned.
+    var groupHorizon: [OrganizationID: [String: Timestamp]] = [:]
+    /// Group series scanned (`churnguard_anomaly_monitor_group_series_total`).
+    let groupSeriesScanned: Counter
+    /// Anomalies whose level links were written (`churnguard_anomaly_links_total`).
+    let anomalyLinks: Counter
+    /// Series not scored for too little history (`churnguard_anomaly_monitor_series_gated_total`).
+    let seriesGated: Counter
 
     /// Creates a monitor over the given roles; new anomalies are published on `bus` when given.
-    public init(identity: any OrganizationStore, points: any MetricStore, anomalies: any AnomalyStore, bus: (any EventBus)?,
-                options: AnomalyMonitorOptions, now: @escaping NowFunction, logger: Logger,
+    /// With `rollups`, each metric's organization-wide series and its dimension groups are
+    /// watched too (``AnomalyMonitorOptions/watchGroups``).
+    public init(identity: any OrganizationStore, points: any MetricStore, anomalies: any AnomalyStore, rollups: (any RollupStore)? = nil,
+                bus: (any EventBus)?, options: AnomalyMonitorOptions, now: @escaping NowFunction, logger: Logger,
                 metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.identity = identity
         self.points = points
         self.store = anomalies
+        self.rollups = options.watchGroups ? rollups : nil
+        groupSeriesScanned = Counter(label: MetricNames.anomalyGroupSeries, factory: metricsFactory)
+        anomalyLinks = Counter(label: MetricNames.anomalyLinks, factory: metricsFactory)
+        seriesGated = Counter(label: MetricNames.anomalySeriesGated, factory: metricsFactory)
         self.bus = bus
         self.options = options
         self.now = now
@@ -74,6 +93,7 @@ public actor AnomalyMonitor {
         var report = Report()
         let organizations = try await identity.allOrganizations()
         cache = cache.filter { entry in organizations.contains { $0.id == entry.key } }
+        groupHorizon = groupHorizon.filter { entry in organizations.contains { $0.id == entry.key } }
         for organization in organizations {
             try Task.checkCancellation()
             report.organizations += 1
@@ -92,7 +112,10 @@ public actor AnomalyMonitor {
         let metrics = try await points.metrics(organization: organization)
         for summary in metrics {
             try Task.checkCancellation()
-            if let cached = cache[organization]?[summary.metricName], cached.summary == summary { continue }
+            if let cached = cache[organization]?[summary.metricName], cached.summary == summary {
+                try await monitorGroups(organization, summary.metricName, report: &report)
+                continue
+            }
             report.metrics += 1
             do {
                 try await monitor(organization, summary, report: &report)
@@ -102,6 +125,20 @@ public actor AnomalyMonitor {
                 cache[organization]?[summary.metricName] = nil
                 fail("metric", organization, error, metric: summary.metricName, report: &report)
             }
+            try await monitorGroups(organization, summary.metricName, report: &report)
+        }
+    }
+
+    /// The group pass of one metric, isolated: a failure is logged, counted and retried at the next run.
+    private func monitorGroups(_ organization: OrganizationID, _ metric: String, report: inout Report) async throws {
+        guard let rollups else { return }
+        do {
+            try await monitorGroups(organization, metric: metric, rollups: rollups, report: &report)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            groupHorizon[organization]?[metric] = nil
+            fail("group", organization, error, metric: metric, report: &report)
         }
     }
 
@@ -165,6 +202,7 @@ public actor AnomalyMonitor {
         for (item, outcome) in zip(work, outcomes) {
             report.series += 1
             report.points += item.fresh.count
+            countGate(item, report: &report)
             anomalies += outcome.anomalies
             created += outcome.anomalies.filter { outcome.created.contains($0.id) }
             report.extended += outcome.anomalies.count - outcome.created.count
@@ -183,6 +221,7 @@ public actor AnomalyMonitor {
         let announced = created.filter { !failed.contains($0.seriesKey) }
         report.created += announced.count
         for anomaly in announced { announce(anomaly) }
+        if rollups != nil { await linkToGroups(announced, organization: organization, report: &report) }
     }
 
     /// One series' scan to do.
@@ -192,6 +231,14 @@ public actor AnomalyMonitor {
         let fresh: [MonitorRow]
         let state: AnomalySeriesState
         let open: Anomaly?
+        /// A smallest change that may vote, when the series needs one above the configured
+        /// (group series: a share of their level, ``AnomalyMonitorOptions/groupMinimumRelativeChange``).
+        var minimumAbsoluteChange: Double? = nil
+
+        /// Whether the series holds too few rows to be scored at all (low-volume gate).
+        func isGated(_ options: AnomalyMonitorOptions) -> Bool {
+            context.count + fresh.count < options.minimumHistoryRows
+        }
     }
 
     /// Scans the series on every core (the scans are pure), answering in `work`'s order.
@@ -204,7 +251,20 @@ public actor AnomalyMonitor {
                     var done: [(Int, AnomalyEventBuilder.Outcome)] = []
                     for index in stride(from: lane, to: work.count, by: lanes) {
                         let item = work[index]
-                        let builder = AnomalyEventBuilder(ensemble: options.ensemble(sensitivityFactor: item.state.tuning.sensitivityFactor),
+                        if item.isGated(options) {
+                            // Too little history to judge: the rows become context, nothing is scored.
+                            var next = item.state
+                            next.checkpoint = item.fresh.last?.cursor ?? item.state.checkpoint
+                            next.openAnomalyID = nil
+                            next.quietRows = 0
+                            done.append((index, AnomalyEventBuilder.Outcome(anomalies: [], created: [], state: next)))
+                            continue
+                        }
+                        var tuned = options
+                        if let floor = item.minimumAbsoluteChange {
+                            tuned.settings.minimumAbsoluteChange = max(tuned.settings.minimumAbsoluteChange, floor)
+                        }
+                        let builder = AnomalyEventBuilder(ensemble: tuned.ensemble(sensitivityFactor: item.state.tuning.sensitivityFactor),
                                                           mergeGapRows: options.mergeGapRows)
                         done.append((index, builder.scan(context: item.context, fresh: item.fresh, state: item.state, open: item.open,
                                                          organization: organization, now: now)))
@@ -221,7 +281,7 @@ public actor AnomalyMonitor {
     /// Commits a metric's progress in one transaction; when the store refuses it, each
     /// series is committed alone so that one series cannot hold back the others.
     /// - Returns: the keys of the series whose progress was not stored.
-    private func commit(anomalies: [Anomaly], states: [AnomalySeriesState], organization: OrganizationID,
+    func commit(anomalies: [Anomaly], states: [AnomalySeriesState], organization: OrganizationID,
                         report: inout Report) async throws -> Set<String> {
         guard !states.isEmpty else { return [] }
         do {
@@ -244,7 +304,14 @@ public actor AnomalyMonitor {
         return failed
     }
 
-    private func announce(_ anomaly: Anomaly) {
+    /// Counts a series the low-volume gate kept from being scored.
+    func countGate(_ item: ScanWork, report: inout Report) {
+        guard item.isGated(options) else { return }
+        report.gated += 1
+        seriesGated.increment()
+    }
+
+    func announce(_ anomaly: Anomaly) {
         bus?.publish(.anomalyDetected(anomaly))
         let voters = anomaly.methods.filter(\.vote).map(\.method)
         for method in voters.isEmpty ? ["ensemble"] : voters {
@@ -258,7 +325,7 @@ public actor AnomalyMonitor {
         ])
     }
 
-    private func fail(_ scope: String, _ organization: OrganizationID, _ error: any Error, metric: String? = nil, report: inout Report) {
+    func fail(_ scope: String, _ organization: OrganizationID, _ error: any Error, metric: String? = nil, report: inout Report) {
         report.failures += 1
         Counter(label: MetricNames.anomalyMonitorFailures, dimensions: [("scope", scope)], factory: factory).increment()
         logger.error("anomaly monitor failed; retrying at the next run", metadata: [

@@ -1,4 +1,5 @@
 public import ChurnGuardAnalytics
+public import ChurnGuardCore
 
 /// How the anomaly monitor runs (`anomaly_detection.*` in configuration, see docs/ANOMALY_DETECTION.md).
 public struct AnomalyMonitorOptions: Sendable {
@@ -20,6 +21,31 @@ public struct AnomalyMonitorOptions: Sendable {
     public var mergeGapRows = 3
     /// Points read per page.
     public var pageSize = 10_000
+    /// The dimension tags whose groups are watched as segment-level series, besides the
+    /// organization-wide series of each metric (`data_aggregation.dimensions`; their history
+    /// comes from the hourly dimension rollups). Empty names: only customer and organization series.
+    public var dimensions: RollupDimensions = .standard
+    /// Whether segment- and organization-level series are watched (needs the rollups role).
+    public var watchGroups = true
+    /// How long after an hour has ended its rollup bucket is scored (it must be rolled up by
+    /// then: keep it above `data_aggregation.processing_interval_seconds`).
+    public var groupSettleSeconds: Int64 = 600
+    /// Smallest change a group series' hour may vote with, as a share of the series' level (the
+    /// median of its hourly means): 0.1 = a segment's mean must move at least 10 % away from
+    /// what its earlier weeks expect. Means of many points are smooth, so without it changes
+    /// of 2–3 % are flagged as significant; with it only material shifts are.
+    public var groupMinimumRelativeChange = 0.1
+    /// Low-volume gate: a series is scored only once it holds this many rows (its context and
+    /// new rows together, at most ``contextRows``); before that its new rows only become
+    /// context and its checkpoint advances, so they are never scored late. It is the detectors'
+    /// own minimum history (`anomaly_detection.min_history_points`, default 48), which no
+    /// method votes before anyway; the gate makes it explicit and saves the scan.
+    public var minimumHistoryRows: Int { max(2, settings.minimumHistory) }
+    /// Most rollup buckets read for one dimension of one metric in one group pass (its groups'
+    /// hours from the context start to the settled hour: with the default cap of 50 values and a
+    /// 45-day catch-up, about 126,000). Past it, the groups last in value order lose their newest
+    /// hours until the range shrinks (docs/ANOMALY_DETECTION.md, "Levels").
+    public var groupBucketLimit = 1_000_000
 
     /// The defaults.
     public init() {}

@@ -2,7 +2,8 @@ import ChurnGuardAnalytics
 public import ChurnGuardCore
 
 extension InsightGenerator {
-    /// Anomaly explained: per metric, the current period's anomalies with the strongest one
+    /// Anomaly explained: per metric, the current period's anomalies (customer-level ones when
+    /// there are any) with the strongest one
     /// told by its own explanation and what each method said. When at least three anomalies
     /// share one value of a dimension tag for at least 60 % of them, and that value holds at
     /// least 1.5 times its share of the metric's series (a value every series has says
@@ -10,8 +11,12 @@ extension InsightGenerator {
     /// ``AnomalyEvidence/confidence`` of the strongest, with the points of them all; the revenue
     /// concerned is the latest MRR of the customers involved.
     func anomaliesExplained(_ inputs: InsightInputs, revenue: [String: Double]) -> [InsightFinding] {
-        Dictionary(grouping: inputs.anomalies, by: \.metricName).sorted { $0.key < $1.key }.compactMap { metric, group in
-            anomalyFinding(metric: metric, group, population: inputs.metric(metric)?.series.map(\.tags) ?? [], revenue: revenue)
+        Dictionary(grouping: inputs.anomalies, by: \.metricName).sorted { $0.key < $1.key }.compactMap { metric, all in
+            // Customer-level anomalies tell who is concerned; a metric with only segment- or
+            // organization-level ones (their own aggregates) is told by those.
+            let customers = all.filter { $0.level == .customer }
+            return anomalyFinding(metric: metric, customers.isEmpty ? all : customers,
+                                  population: inputs.metric(metric)?.series.map(\.tags) ?? [], revenue: revenue)
         }
     }
 

@@ -20,8 +20,14 @@ public enum MetricNames {
     public static let recommendationOutcomes = "churnguard_recommendation_outcomes_total"
     /// Anomalies detected by `organization_id`, `severity` and `method` (the guide's name).
     public static let anomaliesDetected = "churnguard_anomalies_detected_total"
-    /// Anomaly monitor failures, by `scope` (organization, metric, series).
+    /// Anomaly monitor failures, by `scope` (organization, metric, series, group, link).
     public static let anomalyMonitorFailures = "churnguard_anomaly_monitor_failures_total"
+    /// Segment- and organization-level series the anomaly monitor scanned.
+    public static let anomalyGroupSeries = "churnguard_anomaly_monitor_group_series_total"
+    /// Anomalies whose level links (parent, related ids) the monitor wrote.
+    public static let anomalyLinks = "churnguard_anomaly_links_total"
+    /// Series with new rows the anomaly monitor did not score for too little history.
+    public static let anomalySeriesGated = "churnguard_anomaly_monitor_series_gated_total"
     /// Points committed by the ingest pipeline.
     public static let ingestAccepted = "churnguard_ingest_points_accepted_total"
     /// Points refused, by `reason` (validation, overloaded, shutting_down, store_error).
@@ -71,7 +77,10 @@ extension MetricNames {
         recommendationFailures: "Recommendation runs of one organization that failed (the other organizations still ran), by organization.",
         recommendationOutcomes: "Outcomes of accepted recommendations measured, by organization and category.",
         anomaliesDetected: "Anomalies detected, by organization, severity and method.",
-        anomalyMonitorFailures: "Anomaly monitor work that failed and is retried at the next run, by scope (organization, metric, series).",
+        anomalyMonitorFailures: "Anomaly monitor work that failed and is retried at the next run, by scope (organization, metric, series, group, link).",
+        anomalyGroupSeries: "Segment- and organization-level series the anomaly monitor scanned (hourly means from the rollups).",
+        anomalyLinks: "Anomalies whose level links (parent_id, related_ids) the anomaly monitor wrote.",
+        anomalySeriesGated: "Series with new rows the anomaly monitor did not score because they hold fewer rows than anomaly_detection.min_history_points.",
         ingestAccepted: "Points committed by the ingest pipeline.",
         ingestRejected: "Points refused, by reason (validation, overloaded, shutting_down, store_error).",
         ingestQueueDepth: "Points waiting for the next group commit.",

@@ -81,8 +81,16 @@ struct TimedRollupStore: RollupStore {
     let base: any RollupStore
     let timers: QueryTimers
 
-    func foldNewPoints(maxPoints: Int) async throws -> RollupRun {
-        try await timed(timers.foldRollups) { try await base.foldNewPoints(maxPoints: maxPoints) }
+    func foldNewPoints(maxPoints: Int, dimensions: RollupDimensions) async throws -> RollupRun {
+        try await timed(timers.foldRollups) { try await base.foldNewPoints(maxPoints: maxPoints, dimensions: dimensions) }
+    }
+
+    func dimensionRollups(metricName: String, dimension: String, resolution: RollupResolution, from: Timestamp?, to: Timestamp?,
+                          limit: Int, organization: OrganizationID) async throws -> [DimensionRollupBucket] {
+        try await timed(timers.selectRollups) {
+            try await base.dimensionRollups(metricName: metricName, dimension: dimension, resolution: resolution, from: from, to: to,
+                                            limit: limit, organization: organization)
+        }
     }
 
     func rollups(metricName: String, resolution: RollupResolution, from: Timestamp?, to: Timestamp?,

@@ -21,6 +21,9 @@ public struct AnomalyJSON: Encodable, Sendable {
     let feedback_at: String?
     let detected_at: String?
     let updated_at: String?
+    let level: String?
+    let parent_id: String?
+    let related_ids: [String]?
 
     /// One method's part.
     struct Method: Encodable, Sendable {
@@ -30,7 +33,7 @@ public struct AnomalyJSON: Encodable, Sendable {
     }
 
     /// The JSON of a stored anomaly; `stored: false` leaves out what only stored ones have
-    /// (id, status, feedback, times), for on-demand detection.
+    /// (id, status, feedback, times, level and links), for on-demand detection.
     public init(_ anomaly: Anomaly, stored: Bool = true) {
         id = stored ? anomaly.id : nil
         metric_name = anomaly.metricName
@@ -51,5 +54,8 @@ public struct AnomalyJSON: Encodable, Sendable {
         feedback_at = stored ? anomaly.feedbackAt?.description : nil
         detected_at = stored ? anomaly.detectedAt.description : nil
         updated_at = stored ? anomaly.updatedAt.description : nil
+        level = stored ? anomaly.level.rawValue : nil
+        parent_id = stored ? anomaly.parentID : nil
+        related_ids = stored ? anomaly.relatedIDs : nil
     }
 }

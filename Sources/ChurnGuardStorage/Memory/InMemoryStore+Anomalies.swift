@@ -66,7 +66,7 @@ extension InMemoryStore: AnomalyStore {
         anomaly.updatedAt = time
         anomalyState.anomalies[id] = anomaly
         var state = anomalyState.series[organization]?[anomaly.seriesKey]
-            ?? AnomalySeriesState(metricName: anomaly.metricName, tags: anomaly.tags)
+            ?? AnomalySeriesState(metricName: anomaly.metricName, tags: anomaly.tags, level: anomaly.level)
         state.tuning = tuning
         anomalyState.series[organization, default: [:]][anomaly.seriesKey] = state
         return anomaly

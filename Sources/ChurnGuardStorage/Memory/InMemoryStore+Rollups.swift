@@ -9,8 +9,15 @@ struct InMemoryRollupState {
         let bucket: Int64
     }
 
+    typealias DimensionKey = DimensionRollupDelta<OrganizationID>.Key
+    typealias DimensionScope = DimensionRollupDelta<OrganizationID>.Scope
+
     var hourly: [Key: RollupAggregate] = [:]
     var daily: [Key: RollupAggregate] = [:]
+    var dimensionHourly: [DimensionKey: RollupAggregate] = [:]
+    var dimensionDaily: [DimensionKey: RollupAggregate] = [:]
+    /// Values with a group of their own, per organization and dimension.
+    var admittedValues: [DimensionScope: Set<String>] = [:]
     var watermark: Int64 = 0
     var unrolled: [(OrganizationID, StoredPoint)] = []
     var unrolledHead = 0
@@ -19,15 +26,18 @@ struct InMemoryRollupState {
 }
 
 extension InMemoryStore {
-    public func foldNewPoints(maxPoints: Int) async throws -> RollupRun {
+    public func foldNewPoints(maxPoints: Int, dimensions: RollupDimensions) async throws -> RollupRun {
         if let failure { throw failure }
         let end = min(rollupState.unrolled.count, rollupState.unrolledHead + max(1, maxPoints))
         let taken = end - rollupState.unrolledHead
         guard taken > 0 else { return RollupRun(folded: 0) }
         var hourly: [InMemoryRollupState.Key: RollupAggregate] = [:]
         var daily: [InMemoryRollupState.Key: RollupAggregate] = [:]
+        var groups = DimensionRollupDelta<OrganizationID>(dimensions: dimensions)
         for index in rollupState.unrolledHead..<end {
             let (organization, stored) = rollupState.unrolled[index]
+            groups.add(organization: organization, metric: stored.point.metricName, timestamp: stored.point.timestamp.microseconds,
+                       value: stored.point.value) { stored.point.tags[$0] }
             for resolution in RollupResolution.allCases {
                 let bucket = resolution.bucketStart(of: stored.point.timestamp).microseconds
                 let key = InMemoryRollupState.Key(organization: organization, metric: stored.point.metricName, bucket: bucket)
@@ -40,6 +50,10 @@ extension InMemoryStore {
         }
         var rejected = Self.merge(hourly, into: &rollupState.hourly, resolution: .hour)
         rejected += Self.merge(daily, into: &rollupState.daily, resolution: .day)
+        let resolved = groups.resolve(admitted: rollupState.admittedValues)
+        for (scope, values) in resolved.admitted { rollupState.admittedValues[scope, default: []].formUnion(values) }
+        rejected += Self.merge(resolved.hourly, into: &rollupState.dimensionHourly, resolution: .hour)
+        rejected += Self.merge(resolved.daily, into: &rollupState.dimensionDaily, resolution: .day)
         rollupState.unrolledHead = end
         if rollupState.unrolledHead > 4096, rollupState.unrolledHead * 2 > rollupState.unrolled.count {
             rollupState.unrolled.removeFirst(rollupState.unrolledHead)
@@ -64,6 +78,42 @@ extension InMemoryStore {
             }
         }
         return rejected
+    }
+
+    /// Merges a run's group summaries into the stored dimension rows, as ``merge(_:into:resolution:)``.
+    private static func merge(_ fresh: [InMemoryRollupState.DimensionKey: RollupAggregate],
+                              into rows: inout [InMemoryRollupState.DimensionKey: RollupAggregate],
+                              resolution: RollupResolution) -> [RejectedRollupBucket] {
+        var rejected: [RejectedRollupBucket] = []
+        for (key, aggregate) in fresh {
+            let merged = (rows[key] ?? RollupAggregate()).merging(aggregate)
+            if merged.isFinite {
+                rows[key] = merged
+            } else {
+                rejected.append(RejectedRollupBucket(organization: key.organization.description, metricName: key.metric,
+                                                     resolution: resolution, bucket: Timestamp(microseconds: key.bucket),
+                                                     dimension: key.dimension, dimensionValue: key.value))
+            }
+        }
+        return rejected
+    }
+
+    public func dimensionRollups(
+        metricName: String, dimension: String, resolution: RollupResolution, from: Timestamp?, to: Timestamp?,
+        limit: Int, organization: OrganizationID
+    ) async throws -> [DimensionRollupBucket] {
+        if let failure { throw failure }
+        let rows = resolution == .hour ? rollupState.dimensionHourly : rollupState.dimensionDaily
+        let lower = from?.microseconds ?? .min
+        let upper = to?.microseconds ?? .max
+        return rows.compactMap { key, aggregate -> DimensionRollupBucket? in
+            guard key.organization == organization, key.metric == metricName, key.dimension == dimension,
+                  key.bucket >= lower, key.bucket < upper else { return nil }
+            return DimensionRollupBucket(value: key.value, start: Timestamp(microseconds: key.bucket), aggregate: aggregate)
+        }
+        .sorted { ($0.value, $0.start) < ($1.value, $1.start) }
+        .prefix(max(0, limit))
+        .map { $0 }
     }
 
     public func rollups(
@@ -94,7 +144,13 @@ extension InMemoryStore {
             for key in expired {
                 if tier == .hourly { rollupState.hourly[key] = nil } else { rollupState.daily[key] = nil }
             }
-            return expired.count
+            budget -= expired.count
+            let groupRows = tier == .hourly ? rollupState.dimensionHourly : rollupState.dimensionDaily
+            let expiredGroups = budget > 0 ? Array(groupRows.keys.filter { $0.bucket < cutoff.microseconds }.prefix(budget)) : []
+            for key in expiredGroups {
+                if tier == .hourly { rollupState.dimensionHourly[key] = nil } else { rollupState.dimensionDaily[key] = nil }
+            }
+            return expired.count + expiredGroups.count
         case .raw:
             var deleted = 0
             let watermark = rollupState.watermark

@@ -93,10 +93,13 @@ public struct AnomalySeriesState: Sendable, Hashable {
     public var quietRows: Int
     /// Feedback tuning.
     public var tuning: AnomalySeriesTuning
+    /// What the series covers (a customer's series, a segment, the organization).
+    public var level: AnomalyLevel
 
     /// Creates a state.
     public init(metricName: String, tags: [String: String], checkpoint: SequenceCursor? = nil, previousCheckpoint: SequenceCursor? = nil,
-                openAnomalyID: String? = nil, quietRows: Int = 0, tuning: AnomalySeriesTuning = .init()) {
+                openAnomalyID: String? = nil, quietRows: Int = 0, tuning: AnomalySeriesTuning = .init(), level: AnomalyLevel = .customer) {
+        self.level = level
         self.metricName = metricName
         self.tags = tags
         self.checkpoint = checkpoint
@@ -106,8 +109,9 @@ public struct AnomalySeriesState: Sendable, Hashable {
         self.tuning = tuning
     }
 
-    /// The series' identity as text (`metric{k1=v1,…}`, keys sorted).
-    public var seriesKey: String { Alert.seriesKey(metricName: metricName, tags: tags) }
+    /// The series' identity as text (`metric{k1=v1,…}`, keys sorted, prefixed by the level
+    /// for segment and organization series; see ``Anomaly/seriesKey``).
+    public var seriesKey: String { level.keyPrefix + Alert.seriesKey(metricName: metricName, tags: tags) }
 }
 
 /// Which anomalies a listing returns, latest start first.

@@ -1,6 +1,7 @@
 public import ChurnGuardCore
 
-/// Hourly and daily rollups of every series (organization and metric), and tiered retention.
+/// Hourly and daily rollups of every series (organization and metric), the same per value of
+/// each configured dimension tag (``RollupDimensions``), and tiered retention.
 ///
 /// Rollups are incremental. A backend keeps a *watermark*: the highest point sequence already
 /// folded into the rollups. ``rollUp(maxPoints:)`` reads only points past it, in sequence
@@ -15,12 +16,13 @@ public import ChurnGuardCore
 /// the run still commits every other bucket and advances the watermark, and reports the
 /// refused bucket in ``RollupRun/rejected`` for the caller to log and count.
 public protocol RollupStore: Sendable {
-    /// Folds at most `maxPoints` points past the watermark into the rollups, in one
-    /// transaction (cancelled or failed: nothing of it is committed).
+    /// Folds at most `maxPoints` points past the watermark into the rollups and into the
+    /// dimension rollups of `dimensions` (values past the cap grouped as `other`, in point
+    /// sequence order), in one transaction (cancelled or failed: nothing of it is committed).
     /// - Returns: how many points were read past the watermark (0 when the rollups are up to
     ///   date) and the buckets that were refused.
     /// - Throws: ``StoreError`` when the backend fails.
-    func foldNewPoints(maxPoints: Int) async throws -> RollupRun
+    func foldNewPoints(maxPoints: Int, dimensions: RollupDimensions) async throws -> RollupRun
 
     /// The rollup buckets of one metric of `organization` at `resolution` whose start lies in
     /// `[from, to)`, oldest first, at most `limit` of them.
@@ -29,7 +31,16 @@ public protocol RollupStore: Sendable {
         limit: Int, organization: OrganizationID
     ) async throws -> [RollupBucket]
 
+    /// The dimension rollup buckets of one metric of `organization` broken down by
+    /// `dimension` at `resolution`, whose start lies in `[from, to)`, ordered by group value
+    /// and then oldest first, at most `limit` of them in all.
+    func dimensionRollups(
+        metricName: String, dimension: String, resolution: RollupResolution, from: Timestamp?, to: Timestamp?,
+        limit: Int, organization: OrganizationID
+    ) async throws -> [DimensionRollupBucket]
+
     /// Deletes at most `limit` rows of `tier` older than `cutoff`, in one short transaction.
+    /// The hourly and daily tiers cover the dimension rollups too (per-metric rows first).
     /// Raw points are deleted only once folded into the rollups (sequence ≤ watermark), and
     /// the per-metric catalog is kept exact. A backend that stores raw points in time
     /// partitions may first drop whole expired partitions, beyond `limit`, since that costs
@@ -42,13 +53,18 @@ public protocol RollupStore: Sendable {
 }
 
 extension RollupStore {
-    /// ``foldNewPoints(maxPoints:)``, answering only how many points were read.
-    public func rollUp(maxPoints: Int) async throws -> Int {
-        try await foldNewPoints(maxPoints: maxPoints).folded
+    /// ``foldNewPoints(maxPoints:dimensions:)`` with the default breakdown (``RollupDimensions/standard``).
+    public func foldNewPoints(maxPoints: Int) async throws -> RollupRun {
+        try await foldNewPoints(maxPoints: maxPoints, dimensions: .standard)
+    }
+
+    /// ``foldNewPoints(maxPoints:dimensions:)``, answering only how many points were read.
+    public func rollUp(maxPoints: Int, dimensions: RollupDimensions = .standard) async throws -> Int {
+        try await foldNewPoints(maxPoints: maxPoints, dimensions: dimensions).folded
     }
 }
 
-/// What one ``RollupStore/foldNewPoints(maxPoints:)`` call did.
+/// What one ``RollupStore/foldNewPoints(maxPoints:dimensions:)`` call did.
 public struct RollupRun: Sendable, Equatable {
     /// Points read past the watermark (the watermark moved past all of them).
     public var folded: Int
@@ -72,13 +88,20 @@ public struct RejectedRollupBucket: Sendable, Hashable {
     public var resolution: RollupResolution
     /// The bucket's start.
     public var bucket: Timestamp
+    /// The dimension and group of a dimension rollup bucket; `nil` for a per-metric bucket.
+    public var dimension: String?
+    /// The group value of a dimension rollup bucket.
+    public var dimensionValue: String?
 
     /// Creates a description of a refused bucket.
-    public init(organization: String, metricName: String, resolution: RollupResolution, bucket: Timestamp) {
+    public init(organization: String, metricName: String, resolution: RollupResolution, bucket: Timestamp,
+                dimension: String? = nil, dimensionValue: String? = nil) {
         self.organization = organization
         self.metricName = metricName
         self.resolution = resolution
         self.bucket = bucket
+        self.dimension = dimension
+        self.dimensionValue = dimensionValue
     }
 }
 
