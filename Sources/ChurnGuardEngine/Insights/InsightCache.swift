@@ -1,5 +1,4 @@
 public import ChurnGuardCore
-import Synchronization
 
 /// Per-organization cache of insight listings (in-process now; a Redis one can sit behind
 /// the same protocol). A run that stores results invalidates its organization.
@@ -10,43 +9,4 @@ public protocol InsightCache: Sendable {
     func put(_ key: String, organization: OrganizationID, _ insights: [Insight], now: Timestamp)
     /// Forgets every cached answer of `organization`.
     func invalidate(_ organization: OrganizationID)
-}
-
-/// ``InsightCache`` in this process's memory, entries living `ttlSeconds` (0 disables it),
-/// at most `maxKeysPerOrganization` per organization (the oldest dropped first).
-public final class InProcessInsightCache: InsightCache {
-    private struct Entry { var insights: [Insight]; var expires: Timestamp; var stored: Timestamp }
-    private let entries = Mutex<[OrganizationID: [String: Entry]]>([:])
-    private let ttlSeconds: Int64
-    private let maxKeysPerOrganization: Int
-
-    /// A cache keeping answers for `ttlSeconds`.
-    public init(ttlSeconds: Int64, maxKeysPerOrganization: Int = 64) {
-        self.ttlSeconds = ttlSeconds
-        self.maxKeysPerOrganization = max(1, maxKeysPerOrganization)
-    }
-
-    public func get(_ key: String, organization: OrganizationID, now: Timestamp) -> [Insight]? {
-        entries.withLock { all in
-            guard let entry = all[organization]?[key], entry.expires > now else { return nil }
-            return entry.insights
-        }
-    }
-
-    public func put(_ key: String, organization: OrganizationID, _ insights: [Insight], now: Timestamp) {
-        guard ttlSeconds > 0 else { return }
-        entries.withLock { all in
-            var own = all[organization] ?? [:]
-            own = own.filter { $0.value.expires > now }
-            if own.count >= maxKeysPerOrganization, let oldest = own.min(by: { $0.value.stored < $1.value.stored })?.key {
-                own.removeValue(forKey: oldest)
-            }
-            own[key] = Entry(insights: insights, expires: now.adding(seconds: ttlSeconds), stored: now)
-            all[organization] = own
-        }
-    }
-
-    public func invalidate(_ organization: OrganizationID) {
-        _ = entries.withLock { $0.removeValue(forKey: organization) }
-    }
 }
