@@ -48,12 +48,12 @@ extension InMemoryStore {
             }
             rollupState.watermark = max(rollupState.watermark, stored.sequence)
         }
-        var rejected = Self.merge(hourly, into: &rollupState.hourly, resolution: .hour)
-        rejected += Self.merge(daily, into: &rollupState.daily, resolution: .day)
+        var rejected = Self.merge(hourly, into: &rollupState.hourly, rejection: Self.rejection(.hour))
+        rejected += Self.merge(daily, into: &rollupState.daily, rejection: Self.rejection(.day))
         let resolved = groups.resolve(admitted: rollupState.admittedValues)
         for (scope, values) in resolved.admitted { rollupState.admittedValues[scope, default: []].formUnion(values) }
-        rejected += Self.merge(resolved.hourly, into: &rollupState.dimensionHourly, resolution: .hour)
-        rejected += Self.merge(resolved.daily, into: &rollupState.dimensionDaily, resolution: .day)
+        rejected += Self.merge(resolved.hourly, into: &rollupState.dimensionHourly, rejection: Self.rejection(.hour))
+        rejected += Self.merge(resolved.daily, into: &rollupState.dimensionDaily, rejection: Self.rejection(.day))
         rollupState.unrolledHead = end
         if rollupState.unrolledHead > 4096, rollupState.unrolledHead * 2 > rollupState.unrolled.count {
             rollupState.unrolled.removeFirst(rollupState.unrolledHead)
@@ -63,39 +63,30 @@ extension InMemoryStore {
     }
 
     /// Merges a run's partial summaries into the stored rows, leaving a bucket as it was
-    /// when the merge would not be finite (as every backend must); returns those buckets.
-    private static func merge(_ fresh: [InMemoryRollupState.Key: RollupAggregate],
-                              into rows: inout [InMemoryRollupState.Key: RollupAggregate],
-                              resolution: RollupResolution) -> [RejectedRollupBucket] {
+    /// when the merge would not be finite (as every backend must); returns those buckets,
+    /// each described by `rejection` (per-metric and per-dimension rows alike).
+    private static func merge<Key: Hashable>(_ fresh: [Key: RollupAggregate], into rows: inout [Key: RollupAggregate],
+                                             rejection: (Key) -> RejectedRollupBucket) -> [RejectedRollupBucket] {
         var rejected: [RejectedRollupBucket] = []
         for (key, aggregate) in fresh {
             let merged = (rows[key] ?? RollupAggregate()).merging(aggregate)
             if merged.isFinite {
                 rows[key] = merged
             } else {
-                rejected.append(RejectedRollupBucket(organization: key.organization.description, metricName: key.metric,
-                                                     resolution: resolution, bucket: Timestamp(microseconds: key.bucket)))
+                rejected.append(rejection(key))
             }
         }
         return rejected
     }
 
-    /// Merges a run's group summaries into the stored dimension rows, as ``merge(_:into:resolution:)``.
-    private static func merge(_ fresh: [InMemoryRollupState.DimensionKey: RollupAggregate],
-                              into rows: inout [InMemoryRollupState.DimensionKey: RollupAggregate],
-                              resolution: RollupResolution) -> [RejectedRollupBucket] {
-        var rejected: [RejectedRollupBucket] = []
-        for (key, aggregate) in fresh {
-            let merged = (rows[key] ?? RollupAggregate()).merging(aggregate)
-            if merged.isFinite {
-                rows[key] = merged
-            } else {
-                rejected.append(RejectedRollupBucket(organization: key.organization.description, metricName: key.metric,
-                                                     resolution: resolution, bucket: Timestamp(microseconds: key.bucket),
-                                                     dimension: key.dimension, dimensionValue: key.value))
-            }
-        }
-        return rejected
+    private static func rejection(_ resolution: RollupResolution) -> (InMemoryRollupState.Key) -> RejectedRollupBucket {
+        { key in RejectedRollupBucket(organization: key.organization.description, metricName: key.metric, resolution: resolution,
+                                      bucket: Timestamp(microseconds: key.bucket)) }
+    }
+
+    private static func rejection(_ resolution: RollupResolution) -> (InMemoryRollupState.DimensionKey) -> RejectedRollupBucket {
+        { key in RejectedRollupBucket(organization: key.organization.description, metricName: key.metric, resolution: resolution,
+                                      bucket: Timestamp(microseconds: key.bucket), dimension: key.dimension, dimensionValue: key.value) }
     }
 
     public func dimensionRollups(
