@@ -13,9 +13,11 @@ struct WebhookPayload: Encodable {
         let occurredAt: String
         let link: String?
         let facts: [String: String]
+        /// The amount the event concerns (a recommendation's expected value); left out otherwise.
+        let value: Double?
 
         enum CodingKeys: String, CodingKey {
-            case id, type, severity, title, summary, occurredAt = "occurred_at", link, facts
+            case id, type, severity, title, summary, occurredAt = "occurred_at", link, facts, value
         }
     }
 
@@ -38,7 +40,7 @@ struct WebhookPayload: Encodable {
         events = delivery.events.map { event in
             Event(id: event.id, type: event.kind.rawValue, severity: event.severity.rawValue, title: event.title, summary: event.summary,
                   occurredAt: event.occurredAt.description, link: text.link(event),
-                  facts: Dictionary(event.facts.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }))
+                  facts: Dictionary(event.facts.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }), value: event.value)
         }
     }
 

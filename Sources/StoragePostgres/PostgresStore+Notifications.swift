@@ -17,15 +17,15 @@ extension PostgresStore: NotificationStore {
             for try await _ in marker.decode(Int64.self) { configured = true }
             guard configured else { return nil }
             let rows = try await connection.query("""
-                SELECT id, channel, events, minimum_severity, url, email_to, secret, enabled FROM notification_routes
+                SELECT id, channel, events, minimum_severity, url, email_to, secret, enabled, minimum_value FROM notification_routes
                 WHERE organization_id = \(organization.uuid) ORDER BY id
                 """, logger: logger)
             var routes: [NotificationRoute] = []
-            let columns = (String, String, String, String, String?, String, String?, Bool).self
-            for try await (id, channel, events, severity, url, emailTo, secret, enabled) in rows.decode(columns) {
+            let columns = (String, String, String, String, String?, String, String?, Bool, Double?).self
+            for try await (id, channel, events, severity, url, emailTo, secret, enabled, minimumValue) in rows.decode(columns) {
                 guard let channel = NotificationChannel(rawValue: channel), let severity = AlertSeverity(rawValue: severity) else { continue }
                 routes.append(NotificationRoute(id: id, channel: channel, events: NotificationRoute.events(fromText: events),
-                                                minimumSeverity: severity, url: url,
+                                                minimumSeverity: severity, minimumValue: minimumValue, url: url,
                                                 emailTo: emailTo.split(separator: ",").map(String.init), secret: secret, enabled: enabled))
             }
             return routes
@@ -46,10 +46,10 @@ extension PostgresStore: NotificationStore {
             for route in routes {
                 try await connection.query("""
                     INSERT INTO notification_routes (organization_id, id, channel, events, minimum_severity, url, email_to, secret,
-                                                     enabled, updated_at)
+                                                     enabled, updated_at, minimum_value)
                     VALUES (\(organization.uuid), \(route.id), \(route.channel.rawValue), \(route.eventsText),
                             \(route.minimumSeverity.rawValue), \(route.url), \(route.emailTo.joined(separator: ",")), \(route.secret),
-                            \(route.enabled), \(time.microseconds))
+                            \(route.enabled), \(time.microseconds), \(route.minimumValue))
                     """, logger: logger)
             }
         }

@@ -13,13 +13,13 @@ extension SQLiteStore: NotificationStore {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM notification_route_sets WHERE organization_id = ?",
                                     arguments: [organization.description]) != nil else { return nil }
             return try Row.fetchAll(db, sql: """
-                SELECT id, channel, events, minimum_severity, url, email_to, secret, enabled FROM notification_routes
+                SELECT id, channel, events, minimum_severity, url, email_to, secret, enabled, minimum_value FROM notification_routes
                 WHERE organization_id = ? ORDER BY id
                 """, arguments: [organization.description]).compactMap { row in
                 guard let channel = NotificationChannel(rawValue: row[1]), let severity = AlertSeverity(rawValue: row[3]) else { return nil }
                 let emailTo: String = row[5]
                 return NotificationRoute(id: row[0], channel: channel, events: NotificationRoute.events(fromText: row[2]),
-                                         minimumSeverity: severity, url: row[4],
+                                         minimumSeverity: severity, minimumValue: row[8], url: row[4],
                                          emailTo: emailTo.split(separator: ",").map(String.init), secret: row[6], enabled: row[7])
             }
         }
@@ -36,11 +36,11 @@ extension SQLiteStore: NotificationStore {
                 do {
                     try db.execute(sql: """
                         INSERT INTO notification_routes (organization_id, id, channel, events, minimum_severity, url, email_to, secret,
-                                                         enabled, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                         enabled, updated_at, minimum_value)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [organization.description, route.id, route.channel.rawValue, route.eventsText,
                                          route.minimumSeverity.rawValue, route.url, route.emailTo.joined(separator: ","), route.secret,
-                                         route.enabled, time.microseconds])
+                                         route.enabled, time.microseconds, route.minimumValue])
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                     throw StoreError.conflict("route id \(route.id) appears twice")
                 }

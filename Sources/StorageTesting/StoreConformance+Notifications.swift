@@ -9,8 +9,8 @@ extension StoreConformance {
         Case(name: "routes are unset, then replaced whole, read back with secrets and kept to their organization") { store in
             let a = OrganizationID.random(), b = OrganizationID.random()
             try check(try await store.notificationRoutes(organization: a) == nil, "never set: nil (defaults apply)")
-            let hook = NotificationRoute(id: "ops-hook", channel: .webhook, events: [.alertFiring], minimumSeverity: .high,
-                                         url: "https://hooks.example.com/churn", secret: "s3cret")
+            let hook = NotificationRoute(id: "ops-hook", channel: .webhook, events: [.alertFiring, .recommendationCreated],
+                                         minimumSeverity: .high, minimumValue: 2_500.5, url: "https://hooks.example.com/churn", secret: "s3cret")
             let mail = NotificationRoute(id: "mail", channel: .email, emailTo: ["a@example.com", "b@example.com"], enabled: false)
             try await store.replaceNotificationRoutes([mail, hook], organization: a, at: Fixture.base)
             let read = try await store.notificationRoutes(organization: a)

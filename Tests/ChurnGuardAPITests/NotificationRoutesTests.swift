@@ -48,7 +48,8 @@ struct NotificationRoutesTests {
                   {"id":"ops-hook","channel":"webhook","url":"https://hooks.example.com/churn/\(Self.slackToken)","secret":"\(Self.secret)",
                    "events":["alert.firing"],"minimum_severity":"high"},
                   {"id":"cs-mail","channel":"email","email_to":["cs@example.com"],"enabled":false},
-                  {"id":"team-slack","channel":"slack","url":"https://hooks.slack.com/services/\(Self.slackToken)"}
+                  {"id":"team-slack","channel":"slack","url":"https://hooks.slack.com/services/\(Self.slackToken)",
+                   "events":["recommendation.created"],"minimum_value":2500.5}
                 ]}
                 """
             let put = try await client.send(.put, Self.routes, key: harness.keyA, json: body)
@@ -60,6 +61,8 @@ struct NotificationRoutesTests {
             #expect(routes[1]["secret_set"] as? Bool == true && routes[1]["minimum_severity"] as? String == "high")
             #expect(routes[1]["url"] as? String == "https://hooks.example.com/…")
             #expect(routes[0]["enabled"] as? Bool == false)
+            #expect(routes[2]["minimum_value"] as? Double == 2_500.5 && routes[2]["events"] as? [String] == ["recommendation.created"])
+            #expect(routes[1]["minimum_value"] == nil, "no minimum: left out")
             let stored = try #require(try await harness.store.notificationRoutes(organization: harness.organizationA))
             #expect(stored.first { $0.id == "ops-hook" }?.secret == Self.secret)
 
@@ -81,13 +84,15 @@ struct NotificationRoutesTests {
                   {"id":"hook2","channel":"webhook","url":"ftp://example.com"},
                   {"id":"hook3","channel":"webhook","url":"https://example.com/x","secret":"short"},
                   {"id":"mail","channel":"email","email_to":["not-an-address"],"colour":"red"},
-                  {"id":"s","channel":"slack","events":["alert.exploded"],"minimum_severity":"urgent"}
+                  {"id":"s","channel":"slack","events":["alert.exploded"],"minimum_severity":"urgent"},
+                  {"id":"v","channel":"slack","events":["recommendation.created"],"minimum_value":-1},
+                  {"id":"w","channel":"slack","minimum_value":"1000"}
                 ]}
                 """)
             #expect(invalid.status == .unprocessableContent)
             #expect(try Self.errorFields(invalid) == [
                 "routes[0].id", "routes[0].channel", "routes[1].url", "routes[1].secret", "routes[2].secret", "routes[3].email_to",
-                "routes[3].colour", "routes[4].events", "routes[4].minimum_severity",
+                "routes[3].colour", "routes[4].events", "routes[4].minimum_severity", "routes[5].minimum_value", "routes[6].minimum_value",
             ])
             #expect(try await harness.store.notificationRoutes(organization: harness.organizationA)?.map(\.id) == ["ops-hook"], "nothing stored")
             let notJSON = try await client.send(.put, Self.routes, key: harness.keyA, json: "{")

@@ -9,6 +9,8 @@ enum NotificationRouteJSON {
     static let maxRoutes = 50
     /// Shortest and longest webhook signing secret.
     static let secretLength = 16...256
+    /// Largest `minimum_value` (a bound so the stored number stays exact and readable).
+    static let maxMinimumValue = 1e12
 
     /// A route as answered.
     struct Out: Encodable {
@@ -16,13 +18,14 @@ enum NotificationRouteJSON {
         let channel: String
         let events: [String]
         let minimumSeverity: String
+        let minimumValue: Double?
         let url: String?
         let emailTo: [String]
         let secretSet: Bool
         let enabled: Bool
 
         enum CodingKeys: String, CodingKey {
-            case id, channel, events, minimumSeverity = "minimum_severity", url, emailTo = "email_to", secretSet = "secret_set", enabled
+            case id, channel, events, minimumSeverity = "minimum_severity", minimumValue = "minimum_value", url, emailTo = "email_to", secretSet = "secret_set", enabled
         }
 
         init(_ route: NotificationRoute) {
@@ -30,6 +33,7 @@ enum NotificationRouteJSON {
             channel = route.channel.rawValue
             events = route.events.map(\.rawValue).sorted()
             minimumSeverity = route.minimumSeverity.rawValue
+            minimumValue = route.minimumValue
             url = route.url.map(NotificationRouteJSON.masked)
             emailTo = route.emailTo
             secretSet = !(route.secret ?? "").isEmpty
@@ -47,7 +51,7 @@ enum NotificationRouteJSON {
     /// `secret` keeps the stored route's of the same id (`previous`).
     static func parse(_ object: [String: JSONValue], prefix: String, previous: NotificationRoute?,
                       problems: inout [ErrorDetail]) -> NotificationRoute? {
-        let known: Set<String> = ["id", "channel", "events", "minimum_severity", "url", "email_to", "secret", "enabled"]
+        let known: Set<String> = ["id", "channel", "events", "minimum_severity", "minimum_value", "url", "email_to", "secret", "enabled"]
         for key in object.keys.sorted() where !known.contains(key) {
             problems.append(ErrorDetail(field: prefix + key, message: "unknown field"))
         }
@@ -67,13 +71,19 @@ enum NotificationRouteJSON {
                !kinds.contains(.test), !kinds.contains(.serviceError) {
                 events = Set(kinds)
             } else {
-                problems.append(ErrorDetail(field: prefix + "events", message: "must be a non-empty list of alert.firing, alert.resolved, anomaly.detected, insight.generated"))
+                problems.append(ErrorDetail(field: prefix + "events", message: "must be a non-empty list of alert.firing, alert.resolved, anomaly.detected, insight.generated, recommendation.created"))
             }
         }
         var severity = AlertSeverity.low
         if let raw = object["minimum_severity"] {
             if let value = raw.string.flatMap(AlertSeverity.init(rawValue:)) { severity = value } else {
                 problems.append(ErrorDetail(field: prefix + "minimum_severity", message: "must be low, medium, high or critical"))
+            }
+        }
+        var minimumValue: Double?
+        if let raw = object["minimum_value"], raw != .null {
+            if let number = raw.number, number.isFinite, number >= 0, number <= maxMinimumValue { minimumValue = number } else {
+                problems.append(ErrorDetail(field: prefix + "minimum_value", message: "must be a number from 0 to 1e12 (currency units)"))
             }
         }
         var url: String?
@@ -121,7 +131,8 @@ enum NotificationRouteJSON {
             }
         }
         guard problems.count == start else { return nil }
-        return NotificationRoute(id: id, channel: channel, events: events, minimumSeverity: severity, url: url, emailTo: emailTo,
+        return NotificationRoute(id: id, channel: channel, events: events, minimumSeverity: severity, minimumValue: minimumValue,
+                                 url: url, emailTo: emailTo,
                                  secret: secret, enabled: enabled)
     }
 

@@ -107,6 +107,7 @@ public enum ApplicationBuilder {
         let rules = try RecommendationAssembly.ruleBook(configuration, logger: logger)
         let recommendationRunner = RecommendationAssembly.runner(configuration, book: rules, backends: timed, publish: { recommendations in
             logger.info("new recommendations", metadata: ["count": "\(recommendations.count)"])
+            bus.publish(.recommendationsCreated(recommendations))
         }, factory: serviceMetrics.factory, logger: logger)
         // Off, nothing subscribes to the bus: ingest runs exactly as without the engine.
         let realtimeService = !configuration.realtimeEnabled ? nil : RealtimeService(

@@ -105,7 +105,8 @@ public enum BackgroundServices {
     }
 
     /// The recommendation engine of `churnguard worker`: after each insight run published on
-    /// `bus` and periodically. New recommendations are counted and logged.
+    /// `bus` and periodically. New recommendations are counted, logged and published on `bus`
+    /// (for the notification relay).
     /// - Throws: ``RecommendationRulesError`` for an invalid rules file.
     public static func recommendationService(configuration: AppConfiguration, backends: Backends, logger: Logger,
                                              metrics: ServiceMetrics?, bus: (any EventBus)?) throws -> any Service {
@@ -114,6 +115,7 @@ public enum BackgroundServices {
         let book = try RecommendationAssembly.ruleBook(configuration, logger: logger)
         let runner = RecommendationAssembly.runner(configuration, book: book, backends: timed, publish: { recommendations in
             logger.info("new recommendations", metadata: ["count": "\(recommendations.count)"])
+            bus?.publish(.recommendationsCreated(recommendations))
         }, factory: factory, logger: logger)
         return RecommendationService(runner: runner, organizations: timed.identity, bus: bus, interval: RecommendationAssembly.interval,
                                      now: { Timestamp(Date()) }, logger: logger, metrics: metrics.map { WorkerMetrics($0) },

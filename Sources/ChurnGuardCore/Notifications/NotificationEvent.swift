@@ -9,6 +9,8 @@ public enum NotificationEventKind: String, Sendable, Hashable, CaseIterable, Cod
     case anomalyDetected = "anomaly.detected"
     /// An insight generation run found an insight no earlier run had found.
     case insightGenerated = "insight.generated"
+    /// A recommendation run proposed an action no earlier run had proposed.
+    case recommendationCreated = "recommendation.created"
     /// The service logged an error (`monitoring.alert_on_errors`): for the operator's routes.
     case serviceError = "service.error"
     /// A test message asked for through the API.
@@ -41,6 +43,9 @@ public struct NotificationEvent: Sendable, Hashable, Codable {
     public var link: String?
     /// The key numbers and names shown in every message, in order.
     public var facts: [Fact]
+    /// The amount of money the event concerns (a recommendation's expected value), which a
+    /// route's `minimum_value` compares; `nil` for events without one.
+    public var value: Double?
 
     /// One named value of a message (`metric`, `value`, `threshold`, `customer`).
     public struct Fact: Sendable, Hashable, Codable {
@@ -57,7 +62,7 @@ public struct NotificationEvent: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, organization, severity, title, summary, occurredAt = "occurred_at_us", groupKey = "group_key", link, facts
+        case id, kind, organization, severity, title, summary, occurredAt = "occurred_at_us", groupKey = "group_key", link, facts, value
     }
 
     /// Decodes an event stored by ``encode(to:)`` (times as integer microseconds).
@@ -73,6 +78,7 @@ public struct NotificationEvent: Sendable, Hashable, Codable {
         groupKey = try container.decode(String.self, forKey: .groupKey)
         link = try container.decodeIfPresent(String.self, forKey: .link)
         facts = try container.decode([Fact].self, forKey: .facts)
+        value = try container.decodeIfPresent(Double.self, forKey: .value)
     }
 
     /// Encodes the event for the outbox (times as integer microseconds).
@@ -88,11 +94,12 @@ public struct NotificationEvent: Sendable, Hashable, Codable {
         try container.encode(groupKey, forKey: .groupKey)
         try container.encodeIfPresent(link, forKey: .link)
         try container.encode(facts, forKey: .facts)
+        try container.encodeIfPresent(value, forKey: .value)
     }
 
     /// Creates an event.
     public init(id: String, kind: NotificationEventKind, organization: OrganizationID, severity: AlertSeverity, title: String,
-                summary: String, occurredAt: Timestamp, groupKey: String, link: String? = nil, facts: [Fact] = []) {
+                summary: String, occurredAt: Timestamp, groupKey: String, link: String? = nil, facts: [Fact] = [], value: Double? = nil) {
         self.id = id
         self.kind = kind
         self.organization = organization
@@ -103,6 +110,7 @@ public struct NotificationEvent: Sendable, Hashable, Codable {
         self.groupKey = groupKey
         self.link = link
         self.facts = facts
+        self.value = value
     }
 }
 

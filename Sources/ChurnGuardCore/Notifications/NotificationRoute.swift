@@ -19,8 +19,12 @@ public struct NotificationRoute: Sendable, Hashable {
     public var channel: NotificationChannel
     /// The kinds of event sent on this route.
     public var events: Set<NotificationEventKind>
-    /// Events below this severity are not sent.
+    /// Events below this severity are not sent. Recommendations have no severity of their
+    /// own: ``minimumValue`` selects them instead.
     public var minimumSeverity: AlertSeverity
+    /// Events concerning less money than this (a recommendation's expected value) are not
+    /// sent; `nil` sends them whatever their value.
+    public var minimumValue: Double?
     /// Slack or webhook address; `nil` for Slack means the configured `SLACK_WEBHOOK_URL`.
     public var url: String?
     /// Email recipients; empty means the configured `ALERT_EMAIL_TO`.
@@ -32,21 +36,26 @@ public struct NotificationRoute: Sendable, Hashable {
 
     /// Creates a route.
     public init(id: String, channel: NotificationChannel, events: Set<NotificationEventKind> = [.alertFiring, .alertResolved],
-                minimumSeverity: AlertSeverity = .low, url: String? = nil, emailTo: [String] = [], secret: String? = nil,
-                enabled: Bool = true) {
+                minimumSeverity: AlertSeverity = .low, minimumValue: Double? = nil, url: String? = nil, emailTo: [String] = [],
+                secret: String? = nil, enabled: Bool = true) {
         self.id = id
         self.channel = channel
         self.events = events
         self.minimumSeverity = minimumSeverity
+        self.minimumValue = minimumValue
         self.url = url
         self.emailTo = emailTo
         self.secret = secret
         self.enabled = enabled
     }
 
-    /// Whether `event` goes out on this route (test events go to every enabled route).
+    /// Whether `event` goes out on this route (test events go to every enabled route). A
+    /// recommendation is selected by its value, every other event by its severity; an event
+    /// with a value also needs it to reach ``minimumValue``.
     public func accepts(_ event: NotificationEvent) -> Bool {
-        enabled && (event.kind == .test || events.contains(event.kind)) && event.severity >= minimumSeverity
+        guard enabled, event.kind == .test || events.contains(event.kind) else { return false }
+        if let minimumValue, let value = event.value, value < minimumValue { return false }
+        return event.kind == .recommendationCreated || event.severity >= minimumSeverity
     }
 
     /// Whether `id` is a valid route identifier.

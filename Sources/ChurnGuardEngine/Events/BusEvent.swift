@@ -12,6 +12,8 @@ public enum BusEvent: Sendable {
     case anomalyDetected(Anomaly)
     /// A generation run stored insights no earlier run had found (one organization's, best first).
     case insightsGenerated([Insight])
+    /// A recommendation run stored recommendations no earlier run had proposed (one organization's).
+    case recommendationsCreated([Recommendation])
 
     /// The kinds of event, by which a subscriber chooses what it receives.
     public enum Kind: Sendable, Hashable, CaseIterable {
@@ -21,6 +23,8 @@ public enum BusEvent: Sendable {
         case anomalyDetected
         /// ``BusEvent/insightsGenerated(_:)``.
         case insightsGenerated
+        /// ``BusEvent/recommendationsCreated(_:)``.
+        case recommendationsCreated
     }
 
     /// This event's kind.
@@ -29,6 +33,7 @@ public enum BusEvent: Sendable {
         case .pointsCommitted: .pointsCommitted
         case .anomalyDetected: .anomalyDetected
         case .insightsGenerated: .insightsGenerated
+        case .recommendationsCreated: .recommendationsCreated
         }
     }
 }

@@ -1,11 +1,11 @@
 public import ChurnGuardCore
 public import ServiceLifecycle
 
-/// Puts the anomalies and insights published on the bus into the notification outbox, where
-/// each organization's routes that take `anomaly.detected` or `insight.generated` pick them
-/// up. Runs until graceful shutdown.
+/// Puts the anomalies, insights and recommendations published on the bus into the
+/// notification outbox, where each organization's routes that take `anomaly.detected`,
+/// `insight.generated` or `recommendation.created` pick them up. Runs until graceful shutdown.
 ///
-/// The bus is published to only after the anomaly or insight was stored, so the message tells
+/// The bus is published to only after the anomaly, insight or recommendation was stored, so the message tells
 /// of something the API can show. Its subscription holds ``bufferCapacity`` events; beyond it
 /// the bus drops the oldest and counts them (`churnguard_event_bus_dropped_total`). Committed
 /// points are not subscribed to, so ingest never pushes an anomaly out of the buffer.
@@ -23,7 +23,7 @@ public struct NotificationRelay: Service {
     }
 
     public func run() async throws {
-        let subscription = bus.subscribe("notifications", bufferCapacity: Self.bufferCapacity, kinds: [.anomalyDetected, .insightsGenerated])
+        let subscription = bus.subscribe("notifications", bufferCapacity: Self.bufferCapacity, kinds: [.anomalyDetected, .insightsGenerated, .recommendationsCreated])
         await withGracefulShutdownHandler {
             for await event in subscription {
                 for notification in Self.notifications(of: event) { await outbox.notify(notification) }
@@ -38,6 +38,7 @@ public struct NotificationRelay: Service {
         switch event {
         case .anomalyDetected(let anomaly): [AnomalyNotification.event(for: anomaly)]
         case .insightsGenerated(let insights): insights.map(InsightNotification.event(for:))
+        case .recommendationsCreated(let recommendations): recommendations.map(RecommendationNotification.event(for:))
         case .pointsCommitted: []
         }
     }

@@ -71,7 +71,7 @@ public struct RealtimeService: Service {
                 lastSequence = committed.sequence
                 engine.fold(committed, now: now())
                 for consumer in onCommit { await consumer(committed) }
-            case .anomalyDetected, .insightsGenerated:
+            case .anomalyDetected, .insightsGenerated, .recommendationsCreated:
                 continue
             }
         }
