@@ -8,7 +8,8 @@ public import Foundation
 import Synchronization
 
 /// Sends the outbox: leases due messages, groups similar ones into digests, keeps each
-/// channel kind under its rate limit, retries failures with exponential backoff and jitter,
+/// channel kind under its rate limit (both shared through the store by every worker on it,
+/// see ``NotificationStore/paceNotifications(_:now:)``), retries failures with exponential backoff and jitter,
 /// and gives up after ``NotificationDeliveryOptions/giveUpAfterSeconds`` (state `failed`,
 /// counted, listed by the API).
 ///
@@ -24,8 +25,6 @@ public final class NotificationDeliveryService: Service, Sendable {
     }
 
     struct State {
-        var limiter: ChannelRateLimiter
-        var lastSent: [GroupKey: Timestamp] = [:]
         var lastExpiry: Timestamp?
     }
 
@@ -57,7 +56,7 @@ public final class NotificationDeliveryService: Service, Sendable {
         self.jitter = jitter
         self.owner = owner
         self.logger = logger
-        state = Mutex(State(limiter: ChannelRateLimiter(perMinute: options.ratePerMinute)))
+        state = Mutex(State())
         func counters(_ label: String) -> [NotificationChannel: Counter] {
             Dictionary(uniqueKeysWithValues: NotificationChannel.allCases.map {
                 ($0, Counter(label: label, dimensions: [("channel", $0.rawValue)], factory: metricsFactory))
@@ -129,13 +128,17 @@ public final class NotificationDeliveryService: Service, Sendable {
             countEach(messages, failed)
             return
         }
-        if let hold = holdUntil(key, channel: route.channel, count: messages.count, at: time) {
-            await finish(messages, .retry(next: hold, error: nil, attempted: false, at: time))
-            return
-        }
         guard let sender = senders[route.channel] else {
             await finish(messages, .failed(error: "the \(route.channel.rawValue) channel is not configured on this server", at: time))
             countEach(messages, failed)
+            return
+        }
+        let pacing = NotificationPacingRequest(organization: key.organization, routeID: key.routeID, group: key.group, channel: route.channel,
+                                               digestWindowSeconds: options.digestWindowSeconds, ratePerMinute: options.ratePerMinute)
+        switch await pace(pacing, count: messages.count, at: time) {
+        case .send: break
+        case .holdForDigest(let until), .holdForRate(let until):
+            await finish(messages, .retry(next: until, error: nil, attempted: false, at: time))
             return
         }
         let delivery = NotificationDelivery.of(messages, route: route, at: time)
@@ -143,7 +146,6 @@ public final class NotificationDeliveryService: Service, Sendable {
         do {
             try await sender.send(delivery)
             durations[route.channel]?.record(duration: ContinuousClock.now - started)
-            state.withLock { $0.lastSent[key] = time }
             await finish(messages, .delivered(at: time))
             delivered[route.channel]?.increment(by: messages.count)
             if messages.count > 1 { digested[route.channel]?.increment(by: messages.count) }
@@ -153,6 +155,11 @@ public final class NotificationDeliveryService: Service, Sendable {
             // expires and the message is sent again (receivers drop the duplicate by its key).
             if Task.isCancelled { return }
             attemptFailures[route.channel]?.increment()
+            // Not delivered: the retry must not wait for a digest window this send started.
+            do { try await store.releaseNotificationPacing(pacing, sentAt: time) } catch {
+                logger.warning("digest window of a failed send not released; its retry may wait for the window",
+                               metadata: ["route_id": "\(route.id)", "error": "\(error)"])
+            }
             for message in messages {
                 let expired = time.microseconds - message.createdAt.microseconds >= options.giveUpAfterSeconds * 1_000_000
                 if error.permanent || expired {
@@ -197,17 +204,17 @@ public final class NotificationDeliveryService: Service, Sendable {
         return total
     }
 
-    /// When a group must wait: inside the digest window after its last send, or over the
-    /// channel's rate; `nil` when it may go now (a rate token is then taken).
-    private func holdUntil(_ key: GroupKey, channel: NotificationChannel, count: Int, at time: Timestamp) -> Timestamp? {
-        let window = options.digestWindowSeconds
-        let decision: (Timestamp?, Bool) = state.withLock { state in
-            if let last = state.lastSent[key], time < last.adding(seconds: window) { return (last.adding(seconds: window), false) }
-            if let next = state.limiter.take(channel, at: time) { return (next, true) }
-            return (nil, false)
+    /// Whether a group may go now, asked of the store so that every worker shares the digest
+    /// window and the rate; a store that cannot answer holds the group for 30 s (not an attempt).
+    private func pace(_ request: NotificationPacingRequest, count: Int, at time: Timestamp) async -> NotificationPacingDecision {
+        do {
+            let decision = try await store.paceNotifications(request, now: time)
+            if case .holdForRate = decision { rateLimited[request.channel]?.increment(by: count) }
+            return decision
+        } catch {
+            logger.warning("notification pacing not read; the group waits 30 s", metadata: ["route_id": "\(request.routeID)", "error": "\(error)"])
+            return .holdForRate(until: time.adding(seconds: 30))
         }
-        if decision.1 { rateLimited[channel]?.increment(by: count) }
-        return decision.0
     }
 
     /// Microseconds to wait before attempt `attempt + 1`: base × 2^(attempt−1), capped, times jitter.

@@ -52,4 +52,12 @@ public struct SealedNotificationStore: NotificationStore {
     public func notificationMessages(_ query: OutboxQuery, organization: OrganizationID) async throws -> [OutboxMessage] {
         try await base.notificationMessages(query, organization: organization)
     }
+
+    public func paceNotifications(_ request: NotificationPacingRequest, now: Timestamp) async throws -> NotificationPacingDecision {
+        try await base.paceNotifications(request, now: now)
+    }
+
+    public func releaseNotificationPacing(_ request: NotificationPacingRequest, sentAt: Timestamp) async throws {
+        try await base.releaseNotificationPacing(request, sentAt: sentAt)
+    }
 }

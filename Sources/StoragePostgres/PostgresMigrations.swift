@@ -78,6 +78,8 @@ enum PostgresMigrations {
                       statements: dimensionRollups + anomalyLevels),
             Migration(version: 12, name: "notification_routes.minimum_value",
                       statements: ["ALTER TABLE notification_routes ADD COLUMN minimum_value DOUBLE PRECISION"]),
+            Migration(version: 13, name: "notification_digest_marks, notification_rate_buckets, row-level security",
+                      statements: notificationPacing),
         ]
     }
 

@@ -139,6 +139,7 @@ extension PostgresStore: NotificationStore {
                 """, logger: logger)
             var deleted = 0
             for try await _ in rows.decode(String.self) { deleted += 1 }
+            try await connection.query("DELETE FROM notification_digest_marks WHERE last_sent_at < \(cutoff.microseconds)", logger: logger)
             return deleted
         }
     }

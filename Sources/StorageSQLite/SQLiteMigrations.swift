@@ -75,5 +75,6 @@ enum SQLiteMigrations {
                   sql: dimensionRollupsSQL + "\n" + anomalyLevelsSQL),
         Migration(version: 12, name: "notification_routes.minimum_value",
                   sql: "ALTER TABLE notification_routes ADD COLUMN minimum_value REAL;"),
+        Migration(version: 13, name: "notification_digest_marks, notification_rate_buckets", sql: notificationPacingSQL),
     ]
 }

@@ -128,7 +128,9 @@ extension SQLiteStore: NotificationStore {
                 DELETE FROM notification_outbox WHERE id IN (
                     SELECT id FROM notification_outbox WHERE state <> 'pending' AND finished_at < ? ORDER BY finished_at LIMIT ?)
                 """, arguments: [cutoff.microseconds, max(0, limit)])
-            return db.changesCount
+            let deleted = db.changesCount
+            try db.execute(sql: "DELETE FROM notification_digest_marks WHERE last_sent_at < ?", arguments: [cutoff.microseconds])
+            return deleted
         }
     }
 

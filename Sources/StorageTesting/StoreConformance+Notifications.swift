@@ -4,8 +4,9 @@ import Foundation
 
 extension StoreConformance {
     /// The notifications slice (``NotificationStore``): routes with their secrets, the
-    /// once-per-key outbox, leases that exclude each other, outcomes, tenant scope.
-    public static let notificationCases: [Case<any NotificationStore>] = [
+    /// once-per-key outbox, leases that exclude each other, outcomes, tenant scope, and the
+    /// shared pacing (``notificationPacingCases``).
+    public static let notificationCases: [Case<any NotificationStore>] = notificationPacingCases + [
         Case(name: "routes are unset, then replaced whole, read back with secrets and kept to their organization") { store in
             let a = OrganizationID.random(), b = OrganizationID.random()
             try check(try await store.notificationRoutes(organization: a) == nil, "never set: nil (defaults apply)")

@@ -181,53 +181,103 @@ struct WebhookDeliveryTests {
         #expect(try metrics.expectCounter("churnguard_notifications_failed_total", [("channel", "webhook")]).totalValue == 2)
     }
 
-    @Test("similar events inside the digest window go out as one digest")
-    func digest() async throws {
+    @Test("similar events inside the digest window go out as one digest", arguments: NotifyBackend.available)
+    func digest(_ backend: NotifyBackend) async throws {
         let receiver = try await WebhookReceiver()
         defer { Task { await receiver.stop() } }
-        let store = InMemoryStore(), org = OrganizationID.random(), time = ManualTime()
-        try await store.replaceNotificationRoutes([Self.hookRoute(receiver)], organization: org, at: time.now)
-        let outbox = Fixtures.outbox(store, time: time)
-        let service = Fixtures.service(store, time: time, options: Fixtures.options(digest: 60))
-        await outbox.notify(Fixtures.event(org, id: "alert:c1:firing", at: time.now))
-        await service.runOnce()
-        time.advance(seconds: 10)
-        for customer in 2...4 { await outbox.notify(Fixtures.event(org, id: "alert:c\(customer):firing", at: time.now)) }
-        await outbox.notify(Fixtures.event(org, id: "alert:x1:firing", group: "alert.firing/activity-low", at: time.now))
-        await service.runOnce()
-        #expect(receiver.received.count == 2, "the first alone, then the other group; the rest is held")
-        time.advance(seconds: 50)
-        await service.runOnce()
-        let requests = receiver.received
-        try #require(requests.count == 3)
-        let digest = requests[2].json
-        #expect(digest["type"] as? String == "digest")
-        #expect((digest["events"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["alert:c2:firing", "alert:c3:firing", "alert:c4:firing"])
-        #expect(requests[2].headers["idempotency-key"]?.hasPrefix("digest/") == true)
-        #expect(try await store.notificationMessages(OutboxQuery(states: [.delivered]), organization: org).count == 5)
+        try await backend.withStore { store in
+            let org = OrganizationID.random(), time = ManualTime()
+            try await store.replaceNotificationRoutes([Self.hookRoute(receiver)], organization: org, at: time.now)
+            let outbox = Fixtures.outbox(store, time: time)
+            let service = Fixtures.service(store, time: time, options: Fixtures.options(digest: 60))
+            await outbox.notify(Fixtures.event(org, id: "alert:c1:firing", at: time.now))
+            await service.runOnce()
+            time.advance(seconds: 10)
+            for customer in 2...4 { await outbox.notify(Fixtures.event(org, id: "alert:c\(customer):firing", at: time.now)) }
+            await outbox.notify(Fixtures.event(org, id: "alert:x1:firing", group: "alert.firing/activity-low", at: time.now))
+            await service.runOnce()
+            #expect(receiver.received.count == 2, "the first alone, then the other group; the rest is held")
+            time.advance(seconds: 50)
+            await service.runOnce()
+            let requests = receiver.received
+            try #require(requests.count == 3)
+            let digest = requests[2].json
+            #expect(digest["type"] as? String == "digest")
+            #expect((digest["events"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["alert:c2:firing", "alert:c3:firing", "alert:c4:firing"])
+            #expect(requests[2].headers["idempotency-key"]?.hasPrefix("digest/") == true)
+            #expect(try await store.notificationMessages(OutboxQuery(states: [.delivered]), organization: org).count == 5)
+        }
     }
 
-    @Test("past a channel's rate the rest wait for tokens instead of flooding")
-    func rateLimit() async throws {
+    @Test("past a channel's rate the rest wait for tokens instead of flooding", arguments: NotifyBackend.available)
+    func rateLimit(_ backend: NotifyBackend) async throws {
         let receiver = try await WebhookReceiver()
         defer { Task { await receiver.stop() } }
-        let store = InMemoryStore(), org = OrganizationID.random(), time = ManualTime(), metrics = TestMetrics()
-        try await store.replaceNotificationRoutes([Self.hookRoute(receiver)], organization: org, at: time.now)
-        let outbox = Fixtures.outbox(store, time: time)
-        for index in 0..<5 { await outbox.notify(Fixtures.event(org, id: "alert:r\(index):firing", group: "g\(index)", at: time.now)) }
-        let service = Fixtures.service(store, time: time, options: Fixtures.options(rate: 2), metrics: metrics)
-        await service.runOnce()
-        #expect(receiver.received.count == 2)
-        #expect(try metrics.expectCounter("churnguard_notifications_rate_limited_total", [("channel", "webhook")]).totalValue == 3)
-        time.advance(seconds: 30)
-        await service.runOnce()
-        #expect(receiver.received.count == 3, "one token per 30 s at 2 per minute")
-        time.advance(seconds: 60)
-        await service.runOnce()
-        #expect(receiver.received.count == 5)
-        let pending = try await store.notificationMessages(OutboxQuery(states: [.pending]), organization: org)
-        #expect(pending.isEmpty)
-        #expect(try await store.notificationMessages(OutboxQuery(), organization: org).allSatisfy { $0.attempts == 1 }, "holds are not attempts")
+        try await backend.withStore { store in
+            let org = OrganizationID.random(), time = ManualTime(), metrics = TestMetrics()
+            try await store.replaceNotificationRoutes([Self.hookRoute(receiver)], organization: org, at: time.now)
+            let outbox = Fixtures.outbox(store, time: time)
+            for index in 0..<5 { await outbox.notify(Fixtures.event(org, id: "alert:r\(index):firing", group: "g\(index)", at: time.now)) }
+            let service = Fixtures.service(store, time: time, options: Fixtures.options(rate: 2), metrics: metrics)
+            await service.runOnce()
+            #expect(receiver.received.count == 2)
+            #expect(try metrics.expectCounter("churnguard_notifications_rate_limited_total", [("channel", "webhook")]).totalValue == 3)
+            time.advance(seconds: 30)
+            await service.runOnce()
+            #expect(receiver.received.count == 3, "one token per 30 s at 2 per minute")
+            time.advance(seconds: 60)
+            await service.runOnce()
+            #expect(receiver.received.count == 5)
+            let pending = try await store.notificationMessages(OutboxQuery(states: [.pending]), organization: org)
+            #expect(pending.isEmpty)
+            #expect(try await store.notificationMessages(OutboxQuery(), organization: org).allSatisfy { $0.attempts == 1 }, "holds are not attempts")
+        }
+    }
+
+    @Test("two workers share the digest window and the rate: one first message per group, the rate for both together",
+          arguments: NotifyBackend.durable)
+    func twoWorkersSharePacing(_ backend: NotifyBackend) async throws {
+        let receiver = try await WebhookReceiver()
+        defer { Task { await receiver.stop() } }
+        try await backend.withStore { store in
+            let org = OrganizationID.random(), other = OrganizationID.random(), time = ManualTime()
+            try await store.replaceNotificationRoutes([Self.hookRoute(receiver)], organization: org, at: time.now)
+            try await store.replaceNotificationRoutes([Self.hookRoute(receiver)], organization: other, at: time.now)
+            var options = Fixtures.options(digest: 60, rate: 4)
+            options.batchSize = 1
+            let a = Fixtures.service(store, time: time, options: options, owner: "worker-a")
+            let b = Fixtures.service(store, time: time, options: options, owner: "worker-b")
+            let outbox = Fixtures.outbox(store, time: time)
+            // One group of one organization: each worker leases one message of it at a time.
+            for customer in 1...2 { await outbox.notify(Fixtures.event(org, id: "alert:d\(customer):firing", at: time.now)) }
+            async let first = a.runOnce()
+            async let second = b.runOnce()
+            _ = await (first, second)
+            #expect(receiver.received.count == 1, "one worker sends the group's first message; the other holds its message for the window")
+            // Six more groups over two organizations: the rate of 4 a minute is for both workers together.
+            for index in 0..<3 {
+                await outbox.notify(Fixtures.event(org, id: "alert:e\(index):firing", group: "e\(index)", at: time.now))
+                await outbox.notify(Fixtures.event(other, id: "alert:o\(index):firing", group: "o\(index)", at: time.now))
+            }
+            for _ in 0..<4 {
+                async let first = a.runOnce()
+                async let second = b.runOnce()
+                _ = await (first, second)
+            }
+            #expect(receiver.received.count == 4, "1 + 3 more tokens of 4 a minute, shared: \(receiver.received.count)")
+            time.advance(seconds: 60)
+            for _ in 0..<6 {
+                async let first = a.runOnce()
+                async let second = b.runOnce()
+                _ = await (first, second)
+            }
+            let keys = receiver.received.map { $0.headers["idempotency-key"] ?? "" }
+            #expect(keys.count == 8, "the held first-group message and the 3 held groups after a minute: \(keys)")
+            #expect(Set(keys).count == keys.count, "nothing sent twice")
+            let delivered = try await store.notificationMessages(OutboxQuery(states: [.delivered]), organization: org).count
+                + store.notificationMessages(OutboxQuery(states: [.delivered]), organization: other).count
+            #expect(delivered == 8)
+        }
     }
 
     @Test("a worker stopped mid-delivery: after its lease expires another delivers; duplicates carry one idempotency key",

@@ -39,6 +39,14 @@ struct TimedNotificationStore: NotificationStore {
         try await timed(write) { try await base.expireNotifications(finishedBefore: cutoff, limit: limit) }
     }
 
+    func paceNotifications(_ request: NotificationPacingRequest, now: Timestamp) async throws -> NotificationPacingDecision {
+        try await timed(write) { try await base.paceNotifications(request, now: now) }
+    }
+
+    func releaseNotificationPacing(_ request: NotificationPacingRequest, sentAt: Timestamp) async throws {
+        try await timed(write) { try await base.releaseNotificationPacing(request, sentAt: sentAt) }
+    }
+
     func notificationMessages(_ query: OutboxQuery, organization: OrganizationID) async throws -> [OutboxMessage] {
         try await timed(select) { try await base.notificationMessages(query, organization: organization) }
     }

@@ -5,6 +5,21 @@ struct InMemoryNotificationState {
     var routes: [OrganizationID: [NotificationRoute]] = [:]
     var outbox: [String: OutboxMessage] = [:]
     var keys: Set<String> = []
+    var lastSent: [DigestKey: Timestamp] = [:]
+    var buckets: [NotificationChannel: NotificationTokenBucket] = [:]
+
+    /// A group of one organization's route.
+    struct DigestKey: Hashable {
+        let organization: OrganizationID
+        let routeID: String
+        let group: String
+
+        init(_ request: NotificationPacingRequest) {
+            organization = request.organization
+            routeID = request.routeID
+            group = request.group
+        }
+    }
 }
 
 extension InMemoryStore: NotificationStore {
@@ -68,7 +83,24 @@ extension InMemoryStore: NotificationStore {
             notificationState.outbox[message.id] = nil
             notificationState.keys.remove(message.organization.description + " " + message.idempotencyKey)
         }
+        notificationState.lastSent = notificationState.lastSent.filter { $0.value >= cutoff }
         return expired.count
+    }
+
+    public func paceNotifications(_ request: NotificationPacingRequest, now: Timestamp) async throws -> NotificationPacingDecision {
+        if let failure { throw failure }
+        let key = InMemoryNotificationState.DigestKey(request)
+        let outcome = NotificationPacing.decide(request, lastSent: notificationState.lastSent[key],
+                                                bucket: notificationState.buckets[request.channel], now: now)
+        if let bucket = outcome.bucket { notificationState.buckets[request.channel] = bucket }
+        if outcome.marksSent { notificationState.lastSent[key] = now }
+        return outcome.decision
+    }
+
+    public func releaseNotificationPacing(_ request: NotificationPacingRequest, sentAt: Timestamp) async throws {
+        if let failure { throw failure }
+        let key = InMemoryNotificationState.DigestKey(request)
+        if notificationState.lastSent[key] == sentAt { notificationState.lastSent[key] = nil }
     }
 
     public func notificationMessages(_ query: OutboxQuery, organization: OrganizationID) async throws -> [OutboxMessage] {

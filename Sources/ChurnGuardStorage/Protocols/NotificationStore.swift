@@ -37,6 +37,8 @@ public struct OutboxQuery: Sendable, Equatable {
 ///   one caller at a time: until the lease expires nobody else gets it, and only the lease
 ///   holder can finish it. A holder that dies leaves it to be leased again after expiry
 ///   (at-least-once delivery).
+/// - **Shared pacing.** ``paceNotifications(_:now:)`` decides atomically for every caller, so
+///   workers on one store share each group's digest window and each channel's rate.
 /// - **Tenant scope.** Routes and listings of one organization never show another's.
 public protocol NotificationStore: Sendable {
     /// The organization's routes, by id (secrets included, for delivery), or `nil` when it
@@ -65,7 +67,18 @@ public protocol NotificationStore: Sendable {
     func notificationMessages(_ query: OutboxQuery, organization: OrganizationID) async throws -> [OutboxMessage]
 
     /// Deletes up to `limit` delivered or failed messages of every organization finished
-    /// before `cutoff`; returns how many. Pending messages are never deleted.
+    /// before `cutoff`; returns how many. Pending messages are never deleted. Digest marks of
+    /// groups last sent before `cutoff` go too.
     @discardableResult
     func expireNotifications(finishedBefore cutoff: Timestamp, limit: Int) async throws -> Int
+
+    /// Whether a group may be sent at `now`, by ``NotificationPacing/decide(_:lastSent:bucket:now:)``
+    /// applied atomically to the group's last send and the channel's token bucket, which it
+    /// updates: after `.send`, the group's digest window starts at `now` for every worker.
+    func paceNotifications(_ request: NotificationPacingRequest, now: Timestamp) async throws -> NotificationPacingDecision
+
+    /// Undoes the digest window a `.send` decision at `sentAt` started, after the send failed,
+    /// so the group's retry is not held back as if it had been delivered (the rate token stays
+    /// taken: the receiver was called). Nothing happens if a later send moved the mark.
+    func releaseNotificationPacing(_ request: NotificationPacingRequest, sentAt: Timestamp) async throws
 }
