@@ -91,50 +91,37 @@ struct AnomalyInsightNotificationTests {
     func anomalyReachesWebhook(_ backend: NotifyBackend) async throws {
         let receiver = try await WebhookReceiver()
         defer { Task { await receiver.stop() } }
-        try await ServeNotificationTests.withStore(backend) { store in
-            _ = try await store.migrate()
-            let created = try await OrganizationAdmin(store: store).createOrganization(name: "acme", tier: .default)
-            var configuration = AppConfiguration()
-            configuration.host = "127.0.0.1"
-            configuration.port = 0
-            let delivery = NotificationComposition.deliveryService(configuration, store: store, logger: Fixtures.logger,
-                                                                   metricsFactory: NOOPMetricsHandler.instance)
-            let built = try await ApplicationBuilder.build(configuration: configuration, backends: .single(store, name: backend.rawValue),
-                                                           logger: Fixtures.logger, backgroundServices: [delivery])
-            let monitor = try #require(BackgroundServices.anomalyMonitor(configuration: configuration, backends: .single(store, name: backend.rawValue),
-                                                                         logger: Fixtures.logger, bus: built.bus))
-            try await built.application.test(.live) { client in
-                var headers: HTTPFields = [:]
-                headers[HTTPField.Name("X-API-Key")!] = created.apiKey
-                headers[.contentType] = "application/json"
-                let put = try await client.execute(
-                    uri: "/api/v1/notifications/routes", method: .put, headers: headers,
-                    body: ByteBuffer(string: #"{"routes":[{"id":"ops-hook","channel":"webhook","url":"\#(receiver.url("/churn"))","secret":"\#(Fixtures.secret)","events":["anomaly.detected","insight.generated"],"minimum_severity":"medium"}]}"#))
-                #expect(put.status == .ok, "\(String(buffer: put.body))")
+        try await ServeNotificationTests.withServed(backend) { served, client in
+            let store = served.store, headers = served.headers
+            let monitor = try #require(BackgroundServices.anomalyMonitor(configuration: AppConfiguration(), backends: .single(store, name: backend.rawValue),
+                                                                         logger: Fixtures.logger, bus: served.built.bus))
+            let put = try await client.execute(
+                uri: "/api/v1/notifications/routes", method: .put, headers: headers,
+                body: ByteBuffer(string: #"{"routes":[{"id":"ops-hook","channel":"webhook","url":"\#(receiver.url("/churn"))","secret":"\#(Fixtures.secret)","events":["anomaly.detected","insight.generated"],"minimum_severity":"medium"}]}"#))
+            #expect(put.status == .ok, "\(String(buffer: put.body))")
 
-                // An hourly series with a daily cycle and one deep drop; the monitor, publishing on
-                // serve's bus as the in-process worker does, finds it.
-                let now = Timestamp(Date()).adding(seconds: -3_600)
-                let start = Timestamp(seconds: now.microseconds / 1_000_000 / 3_600 * 3_600 - 20 * 86_400)
-                let points = (0..<480).map { row in
-                    let cycle = 10 * sin(2 * Double.pi * Double(row % 24) / 24) + Double((row * 7) % 5) * 0.3
-                    return MetricPoint(metricName: "customer_activity", timestamp: start.adding(seconds: Int64(row) * 3_600),
-                                       value: 50 + cycle - (row == 470 ? 45 : 0), tags: ["customer_id": "c-17", "segment": "smb"])
-                }
-                _ = try await store.append([PointBatch(organization: created.organization.id, points: points)])
-                _ = try await monitor.runOnce()
-                let stored = try await store.anomalies(AnomalyQuery(limit: 100), organization: created.organization.id).anomalies
-                let notable = stored.filter { $0.severity >= .medium }
-                #expect(!notable.isEmpty, "the drop is found: \(stored.map(\.explanation))")
-
-                for _ in 0..<1500 where receiver.received.count < notable.count { try await Task.sleep(for: .milliseconds(20)) }
-                let bodies = receiver.received.map(\.json)
-                let sent = bodies.flatMap { ($0["events"] as? [[String: Any]]) ?? [] }
-                #expect(sent.count == notable.count, "one webhook event per stored anomaly of medium or more: \(bodies)")
-                #expect(sent.allSatisfy { $0["type"] as? String == "anomaly.detected" })
-                #expect(Set(sent.compactMap { $0["id"] as? String }) == Set(notable.map { "anomaly:\($0.id)" }))
-                #expect(receiver.received.allSatisfy { $0.headers["x-churnguard-signature"]?.hasPrefix("v1=") == true })
+            // An hourly series with a daily cycle and one deep drop; the monitor, publishing on
+            // serve's bus as the in-process worker does, finds it.
+            let now = Timestamp(Date()).adding(seconds: -3_600)
+            let start = Timestamp(seconds: now.microseconds / 1_000_000 / 3_600 * 3_600 - 20 * 86_400)
+            let points = (0..<480).map { row in
+                let cycle = 10 * sin(2 * Double.pi * Double(row % 24) / 24) + Double((row * 7) % 5) * 0.3
+                return MetricPoint(metricName: "customer_activity", timestamp: start.adding(seconds: Int64(row) * 3_600),
+                                   value: 50 + cycle - (row == 470 ? 45 : 0), tags: ["customer_id": "c-17", "segment": "smb"])
             }
+            _ = try await store.append([PointBatch(organization: served.organization, points: points)])
+            _ = try await monitor.runOnce()
+            let stored = try await store.anomalies(AnomalyQuery(limit: 100), organization: served.organization).anomalies
+            let notable = stored.filter { $0.severity >= .medium }
+            #expect(!notable.isEmpty, "the drop is found: \(stored.map(\.explanation))")
+
+            for _ in 0..<1500 where receiver.received.count < notable.count { try await Task.sleep(for: .milliseconds(20)) }
+            let bodies = receiver.received.map(\.json)
+            let sent = bodies.flatMap { ($0["events"] as? [[String: Any]]) ?? [] }
+            #expect(sent.count == notable.count, "one webhook event per stored anomaly of medium or more: \(bodies)")
+            #expect(sent.allSatisfy { $0["type"] as? String == "anomaly.detected" })
+            #expect(Set(sent.compactMap { $0["id"] as? String }) == Set(notable.map { "anomaly:\($0.id)" }))
+            #expect(receiver.received.allSatisfy { $0.headers["x-churnguard-signature"]?.hasPrefix("v1=") == true })
         }
     }
 }

@@ -87,62 +87,48 @@ struct RecommendationNotificationTests {
     func recommendationReachesWebhook(_ backend: NotifyBackend) async throws {
         let receiver = try await WebhookReceiver()
         defer { Task { await receiver.stop() } }
-        try await ServeNotificationTests.withStore(backend) { store in
-            _ = try await store.migrate()
-            let created = try await OrganizationAdmin(store: store).createOrganization(name: "acme", tier: .default)
-            let organization = created.organization.id
-            var configuration = AppConfiguration()
-            configuration.host = "127.0.0.1"
-            configuration.port = 0
-            let delivery = NotificationComposition.deliveryService(configuration, store: store, logger: Fixtures.logger,
-                                                                   metricsFactory: NOOPMetricsHandler.instance)
-            let built = try await ApplicationBuilder.build(configuration: configuration, backends: .single(store, name: backend.rawValue),
-                                                           logger: Fixtures.logger, backgroundServices: [delivery])
-            try await built.application.test(.live) { client in
-                var headers: HTTPFields = [:]
-                headers[HTTPField.Name("X-API-Key")!] = created.apiKey
-                headers[.contentType] = "application/json"
-                let put = try await client.execute(
-                    uri: "/api/v1/notifications/routes", method: .put, headers: headers,
-                    body: ByteBuffer(string: #"{"routes":[{"id":"cs-hook","channel":"webhook","url":"\#(receiver.url("/recs"))","secret":"\#(Fixtures.secret)","events":["recommendation.created"],"minimum_value":100}]}"#))
-                #expect(put.status == .ok, "\(String(buffer: put.body))")
-                let got = try await client.execute(uri: "/api/v1/notifications/routes", method: .get, headers: headers)
-                #expect(String(buffer: got.body).contains(#""minimum_value":100"#), "\(String(buffer: got.body))")
+        try await ServeNotificationTests.withServed(backend) { served, client in
+            let store = served.store, headers = served.headers, organization = served.organization, built = served.built
+            let put = try await client.execute(
+                uri: "/api/v1/notifications/routes", method: .put, headers: headers,
+                body: ByteBuffer(string: #"{"routes":[{"id":"cs-hook","channel":"webhook","url":"\#(receiver.url("/recs"))","secret":"\#(Fixtures.secret)","events":["recommendation.created"],"minimum_value":100}]}"#))
+            #expect(put.status == .ok, "\(String(buffer: put.body))")
+            let got = try await client.execute(uri: "/api/v1/notifications/routes", method: .get, headers: headers)
+            #expect(String(buffer: got.body).contains(#""minimum_value":100"#), "\(String(buffer: got.body))")
 
-                // 30 smb customers at risk with their MRR, and an insight on the smb activity drop:
-                // the default playbook's smb re-engagement rule fires.
-                let now = Timestamp(Date()).adding(seconds: -600)
-                var points: [MetricPoint] = []
-                for i in 0..<30 {
-                    let tags = ["customer_id": "c\(i)", "segment": "smb", "plan": "growth"]
-                    points.append(MetricPoint(metricName: "churn_risk_score", timestamp: now, value: 0.5 + Double(i) / 100, tags: tags))
-                    points.append(MetricPoint(metricName: "mrr", timestamp: now, value: 400, tags: tags))
-                }
-                _ = try await store.append([PointBatch(organization: organization, points: points)])
-                let insight = Insight(
-                    id: UUID().uuidString.lowercased(), organization: organization, kind: .segmentContribution, metricName: "customer_activity",
-                    segment: InsightSegment(dimension: "segment", value: "smb"), severity: .high, confidence: 0.8, title: "SMB activity fell",
-                    narrative: "n", evidence: ["total_change": .number(-420)], revenueImpact: nil, firstSeen: now, lastSeen: now,
-                    expiresAt: now.adding(seconds: 86_400))
-                _ = try await store.saveInsights([insight], organization: organization, at: now)
-                let run = try await built.recommendations.run(organization: organization, asOf: Timestamp(Date()))
-                let made = try #require(run.created.first { $0.ruleID == "smb_reengagement_campaign" }, "fired: \(run.fired)")
-                #expect(made.expectedValue >= 100, "worth the route's minimum: \(made.expectedValue)")
-
-                for _ in 0..<1500 where receiver.received.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
-                try await Task.sleep(for: .milliseconds(300))
-                let sent = receiver.received.flatMap { ($0.json["events"] as? [[String: Any]]) ?? [] }
-                #expect(sent.count == run.created.count, "one event per new recommendation: \(sent)")
-                let event = try #require(sent.first { $0["id"] as? String == "recommendation:\(made.id)" })
-                #expect(event["type"] as? String == "recommendation.created" && event["value"] as? Double == made.expectedValue)
-                #expect(receiver.received.allSatisfy { $0.headers["x-churnguard-signature"]?.hasPrefix("v1=") == true })
-
-                // Running again proposes nothing new, so nothing more is sent.
-                let again = try await built.recommendations.run(organization: organization, asOf: Timestamp(Date()))
-                #expect(again.created.isEmpty)
-                try await Task.sleep(for: .milliseconds(500))
-                #expect(receiver.received.flatMap { ($0.json["events"] as? [[String: Any]]) ?? [] }.count == sent.count)
+            // 30 smb customers at risk with their MRR, and an insight on the smb activity drop:
+            // the default playbook's smb re-engagement rule fires.
+            let now = Timestamp(Date()).adding(seconds: -600)
+            var points: [MetricPoint] = []
+            for i in 0..<30 {
+                let tags = ["customer_id": "c\(i)", "segment": "smb", "plan": "growth"]
+                points.append(MetricPoint(metricName: "churn_risk_score", timestamp: now, value: 0.5 + Double(i) / 100, tags: tags))
+                points.append(MetricPoint(metricName: "mrr", timestamp: now, value: 400, tags: tags))
             }
+            _ = try await store.append([PointBatch(organization: organization, points: points)])
+            let insight = Insight(
+                id: UUID().uuidString.lowercased(), organization: organization, kind: .segmentContribution, metricName: "customer_activity",
+                segment: InsightSegment(dimension: "segment", value: "smb"), severity: .high, confidence: 0.8, title: "SMB activity fell",
+                narrative: "n", evidence: ["total_change": .number(-420)], revenueImpact: nil, firstSeen: now, lastSeen: now,
+                expiresAt: now.adding(seconds: 86_400))
+            _ = try await store.saveInsights([insight], organization: organization, at: now)
+            let run = try await built.recommendations.run(organization: organization, asOf: Timestamp(Date()))
+            let made = try #require(run.created.first { $0.ruleID == "smb_reengagement_campaign" }, "fired: \(run.fired)")
+            #expect(made.expectedValue >= 100, "worth the route's minimum: \(made.expectedValue)")
+
+            for _ in 0..<1500 where receiver.received.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            try await Task.sleep(for: .milliseconds(300))
+            let sent = receiver.received.flatMap { ($0.json["events"] as? [[String: Any]]) ?? [] }
+            #expect(sent.count == run.created.count, "one event per new recommendation: \(sent)")
+            let event = try #require(sent.first { $0["id"] as? String == "recommendation:\(made.id)" })
+            #expect(event["type"] as? String == "recommendation.created" && event["value"] as? Double == made.expectedValue)
+            #expect(receiver.received.allSatisfy { $0.headers["x-churnguard-signature"]?.hasPrefix("v1=") == true })
+
+            // Running again proposes nothing new, so nothing more is sent.
+            let again = try await built.recommendations.run(organization: organization, asOf: Timestamp(Date()))
+            #expect(again.created.isEmpty)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(receiver.received.flatMap { ($0.json["events"] as? [[String: Any]]) ?? [] }.count == sent.count)
         }
     }
 }
