@@ -48,39 +48,49 @@ extension PostgresStore: AlertStore {
     }
 
     public func saveAlert(_ alert: Alert, appending history: [AlertHistoryEntry]) async throws {
+        try await saveAlerts([AlertChange(alert: alert, history: history)], organization: alert.organization)
+    }
+
+    public func saveAlerts(_ changes: [AlertChange], organization: OrganizationID) async throws {
+        guard !changes.isEmpty else { return }
+        if let stranger = changes.first(where: { $0.alert.organization != organization }) {
+            throw StoreError.conflict("alert \(stranger.alert.id) is not of organization \(organization)")
+        }
         do {
-            try await save(alert, appending: history)
+            try await transaction(.tenant(organization)) { connection, logger in
+                for change in changes { try await Self.save(change.alert, appending: change.history, on: connection, logger: logger) }
+            }
         } catch StoreError.unavailable(let message) where message.hasPrefix("PostgreSQL error 42501") {
-            // Another organization's row with this id is invisible under row-level security;
-            // updating it is refused by the policy: a conflict, as on the other backends.
-            throw StoreError.conflict("alert id \(alert.id) exists")
+            // Another organization's row with an id of these is invisible under row-level
+            // security; updating it is refused by the policy: a conflict, as on the other backends.
+            throw StoreError.conflict("an alert id of this batch exists (\(changes.map(\.alert.id).prefix(3).joined(separator: ", "))…)")
         }
     }
 
-    private func save(_ alert: Alert, appending history: [AlertHistoryEntry]) async throws {
-        try await transaction(.tenant(alert.organization)) { connection, logger in
-            let tags = JSONText.encodeObject(alert.tags)
+    /// Upserts `alert` and appends `history` inside the caller's transaction.
+    private static func save(_ alert: Alert, appending history: [AlertHistoryEntry], on connection: PostgresConnection,
+                             logger: Logger) async throws {
+        let tags = JSONText.encodeObject(alert.tags)
+        try await connection.query("""
+            INSERT INTO alerts (id, organization_id, rule_id, series_key, metric_name, tags, customer_id, severity, condition,
+                                threshold, state, value, started_at, fired_at, resolved_at, acknowledged_at, acknowledge_comment,
+                                snoozed_until, updated_at)
+            VALUES (\(alert.id), \(alert.organization.uuid), \(alert.ruleID), \(alert.seriesKey), \(alert.metricName), \(tags),
+                    \(alert.customerID), \(alert.severity.rawValue), \(alert.condition.rawValue), \(alert.threshold),
+                    \(alert.state.rawValue), \(alert.value), \(alert.startedAt.microseconds), \(alert.firedAt?.microseconds),
+                    \(alert.resolvedAt?.microseconds), \(alert.acknowledgedAt?.microseconds), \(alert.acknowledgeComment),
+                    \(alert.snoozedUntil?.microseconds), \(alert.updatedAt.microseconds))
+            ON CONFLICT (id) DO UPDATE SET state = excluded.state, value = excluded.value, severity = excluded.severity,
+                fired_at = excluded.fired_at, resolved_at = excluded.resolved_at, acknowledged_at = excluded.acknowledged_at,
+                acknowledge_comment = excluded.acknowledge_comment, snoozed_until = excluded.snoozed_until,
+                updated_at = excluded.updated_at
+            """, logger: logger)
+        for entry in history {
             try await connection.query("""
-                INSERT INTO alerts (id, organization_id, rule_id, series_key, metric_name, tags, customer_id, severity, condition,
-                                    threshold, state, value, started_at, fired_at, resolved_at, acknowledged_at, acknowledge_comment,
-                                    snoozed_until, updated_at)
-                VALUES (\(alert.id), \(alert.organization.uuid), \(alert.ruleID), \(alert.seriesKey), \(alert.metricName), \(tags),
-                        \(alert.customerID), \(alert.severity.rawValue), \(alert.condition.rawValue), \(alert.threshold),
-                        \(alert.state.rawValue), \(alert.value), \(alert.startedAt.microseconds), \(alert.firedAt?.microseconds),
-                        \(alert.resolvedAt?.microseconds), \(alert.acknowledgedAt?.microseconds), \(alert.acknowledgeComment),
-                        \(alert.snoozedUntil?.microseconds), \(alert.updatedAt.microseconds))
-                ON CONFLICT (id) DO UPDATE SET state = excluded.state, value = excluded.value, severity = excluded.severity,
-                    fired_at = excluded.fired_at, resolved_at = excluded.resolved_at, acknowledged_at = excluded.acknowledged_at,
-                    acknowledge_comment = excluded.acknowledge_comment, snoozed_until = excluded.snoozed_until,
-                    updated_at = excluded.updated_at
+                INSERT INTO alert_history (alert_id, organization_id, at, event, value, comment, until)
+                VALUES (\(alert.id), \(alert.organization.uuid), \(entry.at.microseconds), \(entry.event.rawValue), \(entry.value),
+                        \(entry.comment), \(entry.until?.microseconds))
                 """, logger: logger)
-            for entry in history {
-                try await connection.query("""
-                    INSERT INTO alert_history (alert_id, organization_id, at, event, value, comment, until)
-                    VALUES (\(alert.id), \(alert.organization.uuid), \(entry.at.microseconds), \(entry.event.rawValue), \(entry.value),
-                            \(entry.comment), \(entry.until?.microseconds))
-                    """, logger: logger)
-            }
         }
     }
 

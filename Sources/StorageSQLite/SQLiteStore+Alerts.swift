@@ -46,33 +46,47 @@ extension SQLiteStore: AlertStore {
     }
 
     public func saveAlert(_ alert: Alert, appending history: [AlertHistoryEntry]) async throws {
+        try await write { db in try Self.save(alert, appending: history, in: db) }
+    }
+
+    public func saveAlerts(_ changes: [AlertChange], organization: OrganizationID) async throws {
         try await write { db in
-            if let owner = try String.fetchOne(db, sql: "SELECT organization_id FROM alerts WHERE id = ?", arguments: [alert.id]),
-               owner != alert.organization.description {
-                throw StoreError.conflict("alert id \(alert.id) exists")
+            for change in changes {
+                guard change.alert.organization == organization else {
+                    throw StoreError.conflict("alert \(change.alert.id) is not of organization \(organization)")
+                }
+                try Self.save(change.alert, appending: change.history, in: db)
             }
+        }
+    }
+
+    /// Upserts `alert` and appends `history` inside the caller's write transaction.
+    private static func save(_ alert: Alert, appending history: [AlertHistoryEntry], in db: Database) throws {
+        if let owner = try String.fetchOne(db, sql: "SELECT organization_id FROM alerts WHERE id = ?", arguments: [alert.id]),
+           owner != alert.organization.description {
+            throw StoreError.conflict("alert id \(alert.id) exists")
+        }
+        try db.execute(sql: """
+            INSERT INTO alerts (id, organization_id, rule_id, series_key, metric_name, tags, customer_id, severity, condition,
+                                threshold, state, value, started_at, fired_at, resolved_at, acknowledged_at, acknowledge_comment,
+                                snoozed_until, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET state = excluded.state, value = excluded.value, severity = excluded.severity,
+                fired_at = excluded.fired_at, resolved_at = excluded.resolved_at, acknowledged_at = excluded.acknowledged_at,
+                acknowledge_comment = excluded.acknowledge_comment, snoozed_until = excluded.snoozed_until,
+                updated_at = excluded.updated_at
+            """, arguments: [
+                alert.id, alert.organization.description, alert.ruleID, alert.seriesKey, alert.metricName,
+                JSONText.encodeObject(alert.tags), alert.customerID, alert.severity.rawValue, alert.condition.rawValue,
+                alert.threshold, alert.state.rawValue, alert.value, alert.startedAt.microseconds, alert.firedAt?.microseconds,
+                alert.resolvedAt?.microseconds, alert.acknowledgedAt?.microseconds, alert.acknowledgeComment,
+                alert.snoozedUntil?.microseconds, alert.updatedAt.microseconds,
+            ])
+        for entry in history {
             try db.execute(sql: """
-                INSERT INTO alerts (id, organization_id, rule_id, series_key, metric_name, tags, customer_id, severity, condition,
-                                    threshold, state, value, started_at, fired_at, resolved_at, acknowledged_at, acknowledge_comment,
-                                    snoozed_until, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET state = excluded.state, value = excluded.value, severity = excluded.severity,
-                    fired_at = excluded.fired_at, resolved_at = excluded.resolved_at, acknowledged_at = excluded.acknowledged_at,
-                    acknowledge_comment = excluded.acknowledge_comment, snoozed_until = excluded.snoozed_until,
-                    updated_at = excluded.updated_at
-                """, arguments: [
-                    alert.id, alert.organization.description, alert.ruleID, alert.seriesKey, alert.metricName,
-                    JSONText.encodeObject(alert.tags), alert.customerID, alert.severity.rawValue, alert.condition.rawValue,
-                    alert.threshold, alert.state.rawValue, alert.value, alert.startedAt.microseconds, alert.firedAt?.microseconds,
-                    alert.resolvedAt?.microseconds, alert.acknowledgedAt?.microseconds, alert.acknowledgeComment,
-                    alert.snoozedUntil?.microseconds, alert.updatedAt.microseconds,
-                ])
-            for entry in history {
-                try db.execute(sql: """
-                    INSERT INTO alert_history (alert_id, organization_id, at, event, value, comment, until) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [alert.id, alert.organization.description, entry.at.microseconds, entry.event.rawValue,
-                                     entry.value, entry.comment, entry.until?.microseconds])
-            }
+                INSERT INTO alert_history (alert_id, organization_id, at, event, value, comment, until) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [alert.id, alert.organization.description, entry.at.microseconds, entry.event.rawValue,
+                                 entry.value, entry.comment, entry.until?.microseconds])
         }
     }
 

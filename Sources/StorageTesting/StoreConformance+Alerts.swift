@@ -83,6 +83,39 @@ extension StoreConformance {
             }
             try check(try await store.alert(id: second.id, organization: a)?.ruleID == "churn-high", "untouched")
         },
+        Case(name: "a batch of changes is stored in order in one transaction: all of it, or nothing when one is refused") { store in
+            let a = OrganizationID.random(), b = OrganizationID.random()
+            var first = Fixture.alert(organization: a, customer: "c1")
+            let opened = AlertChange(alert: first, history: [AlertHistoryEntry(at: first.startedAt, event: .pending, value: 0.9)])
+            first.state = .firing
+            first.firedAt = first.startedAt.adding(seconds: 30)
+            let fired = AlertChange(alert: first, history: [AlertHistoryEntry(at: first.firedAt!, event: .firing, value: 0.95)])
+            let second = AlertChange(alert: Fixture.alert(organization: a, customer: "c2"), history: [])
+            try await store.saveAlerts([opened, fired, second], organization: a)
+            try check(try await store.alert(id: first.id, organization: a)?.state == .firing, "the later change of one alert wins")
+            let events = try await store.alertHistory(id: first.id, organization: a).map(\.event)
+            try check(events == [.pending, .firing], "history in the order appended: \(events)")
+            try check(try await store.openAlerts().filter { $0.organization == a }.count == 2, "both stored")
+
+            let third = AlertChange(alert: Fixture.alert(organization: a, customer: "c3"), history: [])
+            let duplicate = AlertChange(alert: Fixture.alert(organization: a, customer: "c1"), history: [])
+            do {
+                try await store.saveAlerts([third, duplicate], organization: a)
+                throw ConformanceFailure(description: "a batch with a second open alert of one rule and series was stored")
+            } catch let error as StoreError {
+                guard case .conflict = error else { throw ConformanceFailure(description: "expected conflict, got \(error)") }
+            }
+            try check(try await store.alert(id: third.alert.id, organization: a) == nil, "nothing of a refused batch is stored")
+            let foreign = AlertChange(alert: Fixture.alert(organization: b, customer: "c9"), history: [])
+            do {
+                try await store.saveAlerts([foreign], organization: a)
+                throw ConformanceFailure(description: "another organization's change was stored under this one")
+            } catch let error as StoreError {
+                guard case .conflict = error else { throw ConformanceFailure(description: "expected conflict, got \(error)") }
+            }
+            try check(try await store.alerts(AlertQuery(), organization: b).isEmpty, "nothing stored for the other organization")
+            try await store.saveAlerts([], organization: a)
+        },
     ]
 }
 

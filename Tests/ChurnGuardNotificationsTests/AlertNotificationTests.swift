@@ -23,8 +23,8 @@ struct AlertNotificationTests {
                           NotificationRoute(id: "critical-only", channel: .slack, minimumSeverity: .critical, url: "https://hooks.example.com/y")]
             let outbox = Fixtures.outbox(notifications, time: time, defaults: routes)
             let rule = AlertRule(id: "churn-high", metricName: "churn_risk_score", condition: .above, threshold: 0.8, severity: .high)
-            let evaluator = AlertEvaluator(store: alerts, defaults: [rule], stored: { alert, history in
-                for event in AlertNotification.events(for: alert, history: history, at: time.now) { await outbox.notify(event) }
+            let evaluator = AlertEvaluator(store: alerts, defaults: [rule], stored: { changes in
+                await outbox.notify(changes.flatMap { AlertNotification.events(for: $0.alert, history: $0.history, at: time.now) })
             }, now: { time.now }, logger: Fixtures.logger)
             try await evaluator.start()
             await evaluator.evaluate(Self.commit(1, org, [0.91, 0.95, 0.97]))

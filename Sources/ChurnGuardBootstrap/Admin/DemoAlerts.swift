@@ -61,7 +61,10 @@ enum DemoAlerts {
         }
         // A pending alert cleared before firing is noise in a demo: keep what fired.
         let kept = saves.filter { $0.0.firedAt != nil }
-        for (alert, history) in kept.prefix(maxTransitions) { try await store.saveAlert(alert, appending: history) }
+        let changes = kept.prefix(maxTransitions).map { AlertChange(alert: $0.0, history: $0.1) }
+        for (organization, own) in Dictionary(grouping: changes, by: \.alert.organization) {
+            try await store.saveAlerts(own, organization: organization)
+        }
         return kept.count
     }
 }

@@ -60,12 +60,15 @@ public enum NotificationComposition {
                                     options: options(configuration.notifications), logger: logger, metricsFactory: metricsFactory)
     }
 
-    /// What the evaluator calls after storing a transition: its events go to the outbox.
-    public static func alertSink(_ outbox: NotificationOutbox) -> @Sendable (Alert, [AlertHistoryEntry]) async -> Void {
-        { alert, history in
-            for event in AlertNotification.events(for: alert, history: history, at: Timestamp(microseconds: alert.updatedAt.microseconds)) {
-                await outbox.notify(event)
+    /// What the evaluator calls after storing transitions: their events go to the outbox
+    /// together (one routes read and one write per organization).
+    public static func alertSink(_ outbox: NotificationOutbox) -> @Sendable ([AlertChange]) async -> Void {
+        { changes in
+            let events = changes.flatMap { change in
+                AlertNotification.events(for: change.alert, history: change.history,
+                                         at: Timestamp(microseconds: change.alert.updatedAt.microseconds))
             }
+            if !events.isEmpty { await outbox.notify(events) }
         }
     }
 }

@@ -62,7 +62,7 @@ extension AlertEvaluator {
         // Another flush may be under way (it returns us the queue when done): wait for it.
         for _ in 0..<2000 where flushing { try await Task.sleep(for: .milliseconds(5)) }
         await flush()
-        if queue.contains(where: { $0.0.id == id }) {
+        if queue.contains(where: { $0.alert.id == id }) {
             throw StoreError.unavailable("the alert store did not take the change; it is retried")
         }
         return alert

@@ -9,9 +9,12 @@ public import Foundation
 ///
 /// Rules are the configuration's defaults (every organization's) overridden by each
 /// organization's own rules of the same id (see ``AlertRule``). Stores happen outside the
-/// evaluation, through one ordered queue: a store that is down delays them (they are retried
-/// on the next tick, the queue bounded at ``maxQueued``, overflow counted), it never stops
-/// evaluation or ingest. Every transition is handed to `publish` (the live stream) unless
+/// evaluation, through one ordered queue: what is queued is stored per organization, each
+/// organization's transitions in one transaction (``AlertStore/saveAlerts(_:organization:)``,
+/// at most ``maxBatch`` at a time), so a tenant whose values churn around a threshold costs a
+/// commit per flush, not one per transition. A store that is down delays them (they are
+/// retried on the next tick, the queue bounded at ``maxQueued``, overflow counted), it never
+/// stops evaluation or ingest; one organization's failing batch does not hold up another's. Every transition is handed to `publish` (the live stream) unless
 /// the alert is snoozed.
 public actor AlertEvaluator {
     struct Key: Hashable {
@@ -22,11 +25,13 @@ public actor AlertEvaluator {
 
     /// Most transitions waiting to be stored; beyond it the oldest are dropped (counted).
     public static let maxQueued = 10_000
+    /// Most transitions of one organization stored in one transaction.
+    public static let maxBatch = 500
 
     let store: any AlertStore
     let defaults: [AlertRule]
     let publish: @Sendable (Alert) -> Void
-    let stored: @Sendable (Alert, [AlertHistoryEntry]) async -> Void
+    let stored: @Sendable ([AlertChange]) async -> Void
     let now: @Sendable () -> Timestamp
     let makeID: @Sendable () -> String
     let logger: Logger
@@ -35,16 +40,16 @@ public actor AlertEvaluator {
     let defaultsByMetric: [String: [AlertRule]]
     var lifecycles: [Key: AlertLifecycle] = [:]
     var openByID: [String: Key] = [:]
-    var queue: [(Alert, [AlertHistoryEntry])] = []
+    var queue: [AlertChange] = []
     var flushing = false
     let transitions: [AlertHistoryEntry.Event: Counter]
     let storeFailures: Counter
     let dropped: Counter
 
     /// Creates an evaluator with the configuration's `defaults`.
-    /// `stored` is told of each transition once it is stored (the notification outbox).
+    /// `stored` is told of the transitions once they are stored (the notification outbox).
     public init(store: any AlertStore, defaults: [AlertRule], publish: @escaping @Sendable (Alert) -> Void = { _ in },
-                stored: @escaping @Sendable (Alert, [AlertHistoryEntry]) async -> Void = { _, _ in },
+                stored: @escaping @Sendable ([AlertChange]) async -> Void = { _ in },
                 now: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) },
                 makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
                 logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
@@ -169,31 +174,55 @@ public actor AlertEvaluator {
             queue.removeFirst()
             dropped.increment()
         }
-        queue.append((alert, history))
+        queue.append(AlertChange(alert: alert, history: history))
     }
 
-    /// Stores queued transitions in order; stops at the first failure (retried later). Those
-    /// stored are then handed to `stored` (the notification outbox), after the whole run, so
-    /// notifying never delays the next transition's store.
+    /// Stores what is queued, each organization's transitions in order and in batches of one
+    /// transaction; an organization whose batch fails keeps it (and what follows it) queued for
+    /// the next tick while the others go on. What was stored is then handed to `stored` (the
+    /// notification outbox) after the whole run, so notifying never delays the next store.
     func flush() async {
         guard !flushing else { return }
         flushing = true
-        var saved: [(Alert, [AlertHistoryEntry])] = []
-        while let (alert, history) = queue.first {
-            do {
-                try await store.saveAlert(alert, appending: history)
-                queue.removeFirst()
-                saved.append((alert, history))
-            } catch {
-                storeFailures.increment()
-                logger.warning("alert transition not stored yet; retried on the next tick", metadata: [
-                    "alert_id": "\(alert.id)", "organization_id": "\(alert.organization)", "error": "\(error)",
-                ])
-                break
+        var saved: [AlertChange] = []
+        var blocked: Set<OrganizationID> = []
+        var held: [AlertChange] = []
+        // Transitions queued while a batch is being stored are taken in the next round.
+        while !queue.isEmpty {
+            let taken = queue
+            queue = []
+            var order: [OrganizationID] = []
+            var byOrganization: [OrganizationID: [AlertChange]] = [:]
+            for change in taken {
+                let organization = change.alert.organization
+                if blocked.contains(organization) { held.append(change); continue }
+                if byOrganization[organization] == nil { order.append(organization) }
+                byOrganization[organization, default: []].append(change)
+            }
+            for organization in order {
+                let changes = byOrganization[organization] ?? []
+                var start = 0
+                while start < changes.count {
+                    let batch = Array(changes[start..<min(changes.count, start + Self.maxBatch)])
+                    do {
+                        try await store.saveAlerts(batch, organization: organization)
+                        saved += batch
+                        start += batch.count
+                    } catch {
+                        storeFailures.increment()
+                        logger.warning("alert transitions not stored yet; retried on the next tick", metadata: [
+                            "organization_id": "\(organization)", "transitions": "\(changes.count - start)", "error": "\(error)",
+                        ])
+                        blocked.insert(organization)
+                        held += changes[start...]
+                        break
+                    }
+                }
             }
         }
+        queue = held + queue
         flushing = false
-        for (alert, history) in saved { await stored(alert, history) }
+        if !saved.isEmpty { await stored(saved) }
     }
 
     func metricRules(_ organization: OrganizationID) -> [String: [AlertRule]] {

@@ -55,6 +55,31 @@ public actor NotificationOutbox {
         }
     }
 
+    /// Queues several events: per organization, its routes are read once and every message of
+    /// its events is written in one transaction; returns the messages made. An organization
+    /// whose write fails keeps its events for a later retry; the others are queued.
+    @discardableResult
+    public func notify(_ events: [NotificationEvent]) async -> [OutboxMessage] {
+        await retryWaiting()
+        var order: [OrganizationID] = []
+        var byOrganization: [OrganizationID: [NotificationEvent]] = [:]
+        for event in events {
+            if byOrganization[event.organization] == nil { order.append(event.organization) }
+            byOrganization[event.organization, default: []].append(event)
+        }
+        var made: [OutboxMessage] = []
+        for organization in order {
+            let events = byOrganization[organization] ?? []
+            do {
+                let routes = try await routing.routes(for: organization)
+                made += try await write(events.map { event in (event, routes.filter { $0.accepts(event) }) }, organization: organization)
+            } catch {
+                for event in events { hold(event, error) }
+            }
+        }
+        return made
+    }
+
     /// Queues a test event for one route (or every enabled route when `routeID` is nil); the
     /// messages queued. Throws when the store fails (the caller answers 503).
     public func sendTest(organization: OrganizationID, routeID: String?) async throws -> [OutboxMessage] {
@@ -83,15 +108,24 @@ public actor NotificationOutbox {
     private func write(_ event: NotificationEvent, routes given: [NotificationRoute]?) async throws -> [OutboxMessage] {
         let routes: [NotificationRoute]
         if let given { routes = given } else { routes = try await routing.routes(for: event.organization).filter { $0.accepts(event) } }
-        guard !routes.isEmpty else { return [] }
+        return try await write([(event, routes)], organization: event.organization)
+    }
+
+    /// Writes one message per event and route, all of one organization, in one transaction.
+    private func write(_ events: [(NotificationEvent, [NotificationRoute])], organization: OrganizationID) async throws -> [OutboxMessage] {
         let time = now()
-        let messages = routes.map { route in
-            OutboxMessage(id: makeID(), organization: event.organization, routeID: route.id, channel: route.channel, event: event,
-                          nextAttemptAt: time, createdAt: time)
+        let messages = events.flatMap { event, routes in
+            routes.map { route in
+                OutboxMessage(id: makeID(), organization: organization, routeID: route.id, channel: route.channel, event: event,
+                              nextAttemptAt: time, createdAt: time)
+            }
         }
-        let added = try await store.enqueueNotifications(messages, organization: event.organization)
+        guard !messages.isEmpty else { return [] }
+        let added = try await store.enqueueNotifications(messages, organization: organization)
         if added > 0 {
-            for message in messages { counter(&queued, MetricNames.notificationsQueued, message.channel.rawValue, event.kind.rawValue).increment() }
+            for message in messages {
+                counter(&queued, MetricNames.notificationsQueued, message.channel.rawValue, message.event.kind.rawValue).increment()
+            }
         }
         return messages
     }

@@ -39,6 +39,10 @@ struct TimedAlertStore: AlertStore {
         try await timed(write) { try await base.saveAlert(alert, appending: history) }
     }
 
+    func saveAlerts(_ changes: [AlertChange], organization: OrganizationID) async throws {
+        try await timed(write) { try await base.saveAlerts(changes, organization: organization) }
+    }
+
     func alert(id: String, organization: OrganizationID) async throws -> Alert? {
         try await timed(select) { try await base.alert(id: id, organization: organization) }
     }

@@ -49,6 +49,22 @@ extension InMemoryStore: AlertStore {
         alertState.history[alert.id, default: []].append(contentsOf: history)
     }
 
+    public func saveAlerts(_ changes: [AlertChange], organization: OrganizationID) async throws {
+        if let failure { throw failure }
+        let before = alertState
+        do {
+            for change in changes {
+                guard change.alert.organization == organization else {
+                    throw StoreError.conflict("alert \(change.alert.id) is not of organization \(organization)")
+                }
+                try await saveAlert(change.alert, appending: change.history)
+            }
+        } catch {
+            alertState = before
+            throw error
+        }
+    }
+
     public func alert(id: String, organization: OrganizationID) async throws -> Alert? {
         if let failure { throw failure }
         return alertState.alerts[id].flatMap { $0.organization == organization ? $0 : nil }

@@ -36,6 +36,7 @@ public struct AlertQuery: Sendable, Equatable {
 ///   finds and continues the open alert instead of opening a duplicate.
 /// - **Atomic history.** ``saveAlert(_:appending:)`` stores the alert's new state and its new
 ///   history entries in one transaction; history is kept in the order appended.
+///   ``saveAlerts(_:organization:)`` does the same for many changes at once.
 /// - **Tenant scope.** Reads and writes of one organization never see another's rules or alerts.
 public protocol AlertStore: Sendable {
     /// The organization's own rules, by id.
@@ -58,6 +59,12 @@ public protocol AlertStore: Sendable {
     /// - Throws: ``StoreError/conflict(_:)`` when it would be a second open alert of its rule and series.
     func saveAlert(_ alert: Alert, appending history: [AlertHistoryEntry]) async throws
 
+    /// Saves several changes of one organization's alerts, in order, in one transaction: all
+    /// or none (the evaluator stores a burst of transitions at the cost of one commit).
+    /// - Throws: ``StoreError/conflict(_:)`` as ``saveAlert(_:appending:)`` would for any of
+    ///   them, or when a change is of another organization's alert.
+    func saveAlerts(_ changes: [AlertChange], organization: OrganizationID) async throws
+
     /// One alert of the organization, if it exists.
     func alert(id: String, organization: OrganizationID) async throws -> Alert?
 
@@ -69,4 +76,19 @@ public protocol AlertStore: Sendable {
 
     /// An alert's history, oldest first; empty for an unknown alert.
     func alertHistory(id: String, organization: OrganizationID) async throws -> [AlertHistoryEntry]
+}
+
+/// One alert's new state and the history entries it appends: what the evaluator stores for a
+/// transition.
+public struct AlertChange: Sendable, Hashable {
+    /// The alert as it is now.
+    public var alert: Alert
+    /// Entries appended to its history.
+    public var history: [AlertHistoryEntry]
+
+    /// Creates a change.
+    public init(alert: Alert, history: [AlertHistoryEntry]) {
+        self.alert = alert
+        self.history = history
+    }
 }
