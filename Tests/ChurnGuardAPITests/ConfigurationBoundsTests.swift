@@ -28,6 +28,15 @@ struct ConfigurationBoundsTests {
         #expect("\(error)".contains("36500d") || "\(error)".contains("duration"))
     }
 
+    @Test("a low-volume gate longer than the detection window (which would silence the rolling methods) is refused, naming the key")
+    func minimumHistoryWithinWindow() throws {
+        #expect(try configuration(["anomaly_detection.min_history_points": "288"]).anomalyMinimumHistory == 288)
+        let error = try #require(throws: ConfigError.self) {
+            _ = try configuration(["anomaly_detection.min_history_points": "289"])
+        }
+        #expect("\(error)".contains("anomaly_detection.min_history_points") && "\(error)".contains("288"), "\(error)")
+    }
+
     @Test("durations within bounds are read", arguments: [("1h", 3600), ("7d", 604_800), ("36500d", 3_153_600_000), ("2w", 1_209_600)])
     func validDurations(_ text: String, _ seconds: Int) throws {
         #expect(try configuration(["data_aggregation.retention_policy.raw_data": text]).retentionRawSeconds == seconds)

@@ -104,7 +104,8 @@ public enum ConfigSchema {
     static let contamination = ConfigSetting.number("anomaly_detection.methods.isolation_forest.contamination", default: 0.1, range: 0...0.5,
         doc: "expected share of anomalies", pending: monitorContamination)
     static let minHistory = ConfigSetting.integer("anomaly_detection.min_history_points", default: DetectionSettings().minimumHistory,
-        range: 2...100_000, doc: "low-volume gate: a series (or segment, in hours) is scored only once it holds this many points; before that its points are history only (the same default as churnguard detect)")
+        range: 2...DetectionSettings().window,
+        doc: "low-volume gate: a series (or segment, in hours) is scored only once it holds this many points; before that its points are history only (the same default as churnguard detect); at most the detection window, whose count it is compared with")
     static let lofEnabled = ConfigSetting.flag("anomaly_detection.methods.local_outlier_factor.enabled", default: true, doc: "use Local Outlier Factor")
     static let neighbors = ConfigSetting.integer("anomaly_detection.methods.local_outlier_factor.n_neighbors", default: 20, range: 1...1000,
         doc: "LOF neighbours")
