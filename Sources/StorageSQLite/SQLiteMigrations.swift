@@ -73,5 +73,6 @@ enum SQLiteMigrations {
         Migration(version: 9, name: "recommendations", sql: recommendationsSQL),
         Migration(version: 10, name: "hourly_dimension_metrics, daily_dimension_metrics, rollup_dimension_values, anomaly levels",
                   sql: dimensionRollupsSQL + "\n" + anomalyLevelsSQL),
+        Migration(version: 11, name: "anomaly_monitor_leases, anomaly_monitors", sql: anomalyLeasesSQL),
     ]
 }
