@@ -221,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "ChurnGuardEngineTests",
             dependencies: [
-                "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore",
+                "ChurnGuardEngine", "ChurnGuardStorage", "ChurnGuardCore", "StorageSQLite", "StoragePostgres", "StoragePostgresTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

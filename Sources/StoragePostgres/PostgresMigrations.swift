@@ -76,6 +76,8 @@ enum PostgresMigrations {
             Migration(version: 9, name: "recommendations, row-level security", statements: recommendations),
             Migration(version: 10, name: "hourly_dimension_metrics, daily_dimension_metrics, rollup_dimension_values, row-level security, anomaly levels",
                       statements: dimensionRollups + anomalyLevels),
+            Migration(version: 11, name: "anomaly_monitor_leases, anomaly_monitors, row-level security (system scope only)",
+                      statements: anomalyLeases),
             Migration(version: 12, name: "notification_routes.minimum_value",
                       statements: ["ALTER TABLE notification_routes ADD COLUMN minimum_value DOUBLE PRECISION"]),
             Migration(version: 13, name: "notification_digest_marks, notification_rate_buckets, row-level security",

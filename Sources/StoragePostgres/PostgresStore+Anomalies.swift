@@ -44,7 +44,10 @@ extension PostgresStore: AnomalyStore {
     private func commit(anomalies: [Anomaly], states: [AnomalySeriesState], organization: OrganizationID) async throws {
         try await transaction(.tenant(organization)) { connection, logger in
             let now = Timestamp(Date()).microseconds
-            for state in states {
+            // Series rows are locked in key order, so two monitors committing overlapping
+            // series wait for each other (and the second finds the checkpoint moved) instead of
+            // deadlocking.
+            for state in states.sorted(by: { $0.seriesKey < $1.seriesKey }) {
                 let key = state.seriesKey
                 let rows = try await connection.query("""
                     SELECT checkpoint_time, checkpoint_sequence FROM anomaly_series
@@ -101,8 +104,7 @@ extension PostgresStore: AnomalyStore {
                         peak_value = excluded.peak_value, expected_value = excluded.expected_value,
                         expected_low = excluded.expected_low, expected_high = excluded.expected_high, score = excluded.score,
                         severity = excluded.severity, anomalous_points = excluded.anomalous_points, methods = excluded.methods,
-                        explanation = excluded.explanation, updated_at = excluded.updated_at, parent_id = excluded.parent_id,
-                        related_ids = excluded.related_ids
+                        explanation = excluded.explanation, updated_at = excluded.updated_at
                     """, logger: logger)
             }
         }
@@ -121,6 +123,7 @@ extension PostgresStore: AnomalyStore {
         let tags = JSONText.encodeObject(query.tags)
         let severities = query.severities.map(\.rawValue).sorted()
         let statuses = query.statuses.map(\.rawValue).sorted()
+        let levels = query.levels.map(\.rawValue).sorted()
         let from = query.from?.microseconds, to = query.to?.microseconds
         let afterTime = query.after?.startedAt.microseconds, afterID = query.after?.id
         let rows = try await transaction(.tenant(organization)) { connection, logger in
@@ -133,12 +136,49 @@ extension PostgresStore: AnomalyStore {
                   AND (\(to)::bigint IS NULL OR started_at < \(to))
                   AND (cardinality(\(severities)::text[]) = 0 OR severity = ANY(\(severities)::text[]))
                   AND (cardinality(\(statuses)::text[]) = 0 OR status = ANY(\(statuses)::text[]))
+                  AND (cardinality(\(levels)::text[]) = 0 OR level = ANY(\(levels)::text[]))
                   AND (\(afterTime)::bigint IS NULL OR started_at < \(afterTime)
                        OR (started_at = \(afterTime) AND id COLLATE "C" < \(afterID)::text COLLATE "C"))
                 ORDER BY started_at DESC, id COLLATE "C" DESC LIMIT \(Int64(limit + 1))
                 """, logger: logger))
         }
         return AnomalyPage.assemble(rows, limit: limit)
+    }
+
+    public func linkAnomalies(parentID: String, childIDs: [String], organization: OrganizationID) async throws -> Int {
+        let children = Set(childIDs).subtracting([parentID]).sorted()
+        return try await transaction(.tenant(organization)) { connection, logger in
+            var changed = 0
+            var linked: [String] = []
+            // The parent's row is locked first, so two monitors linking into it merge in turn.
+            var current: Set<String>?
+            for try await text in try await connection.query("""
+                SELECT related_ids FROM anomalies WHERE id = \(parentID) AND organization_id = \(organization.uuid) FOR UPDATE
+                """, logger: logger).decode(String.self) {
+                current = Set(Anomaly.decodeRelated(text))
+            }
+            for try await (id, updated) in try await connection.query("""
+                WITH updated AS (
+                    UPDATE anomalies SET parent_id = \(parentID)
+                    WHERE organization_id = \(organization.uuid) AND parent_id IS NULL AND id = ANY(\(children)::text[])
+                    RETURNING id
+                )
+                SELECT a.id, (u.id IS NOT NULL) FROM anomalies a LEFT JOIN updated u ON u.id = a.id
+                WHERE a.organization_id = \(organization.uuid) AND a.id = ANY(\(children)::text[])
+                """, logger: logger).decode((String, Bool).self) {
+                linked.append(id)
+                if updated { changed += 1 }
+            }
+            if let current, !Set(linked).isSubset(of: current) {
+                let merged = current.union(linked).sorted()
+                try await connection.query("""
+                    UPDATE anomalies SET related_ids = \(Anomaly.encodeRelated(merged))
+                    WHERE id = \(parentID) AND organization_id = \(organization.uuid)
+                    """, logger: logger)
+                changed += 1
+            }
+            return changed
+        }
     }
 
     public func recordAnomalyFeedback(id: String, organization: OrganizationID, feedback: AnomalyFeedbackKind, comment: String?,

@@ -73,6 +73,7 @@ enum SQLiteMigrations {
         Migration(version: 9, name: "recommendations", sql: recommendationsSQL),
         Migration(version: 10, name: "hourly_dimension_metrics, daily_dimension_metrics, rollup_dimension_values, anomaly levels",
                   sql: dimensionRollupsSQL + "\n" + anomalyLevelsSQL),
+        Migration(version: 11, name: "anomaly_monitor_leases, anomaly_monitors", sql: anomalyLeasesSQL),
         Migration(version: 12, name: "notification_routes.minimum_value",
                   sql: "ALTER TABLE notification_routes ADD COLUMN minimum_value REAL;"),
         Migration(version: 13, name: "notification_digest_marks, notification_rate_buckets", sql: notificationPacingSQL),

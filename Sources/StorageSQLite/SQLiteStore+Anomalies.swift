@@ -70,8 +70,7 @@ extension SQLiteStore: AnomalyStore {
                         peak_value = excluded.peak_value, expected_value = excluded.expected_value,
                         expected_low = excluded.expected_low, expected_high = excluded.expected_high, score = excluded.score,
                         severity = excluded.severity, anomalous_points = excluded.anomalous_points, methods = excluded.methods,
-                        explanation = excluded.explanation, updated_at = excluded.updated_at, parent_id = excluded.parent_id,
-                        related_ids = excluded.related_ids
+                        explanation = excluded.explanation, updated_at = excluded.updated_at
                     """, arguments: [
                         anomaly.id, org, anomaly.seriesKey, anomaly.metricName, JSONText.encodeObject(anomaly.tags),
                         anomaly.startedAt.microseconds, anomaly.endedAt.microseconds, anomaly.peakAt.microseconds, anomaly.peakValue,
@@ -110,6 +109,10 @@ extension SQLiteStore: AnomalyStore {
             sql += " AND status IN (\(query.statuses.map { _ in "?" }.joined(separator: ", ")))"
             arguments += query.statuses.map(\.rawValue).sorted()
         }
+        if !query.levels.isEmpty {
+            sql += " AND level IN (\(query.levels.map { _ in "?" }.joined(separator: ", ")))"
+            arguments += query.levels.map(\.rawValue).sorted()
+        }
         if let after = query.after {
             sql += " AND (started_at < ? OR (started_at = ? AND id < ?))"
             arguments += [after.startedAt.microseconds, after.startedAt.microseconds, after.id]
@@ -121,6 +124,36 @@ extension SQLiteStore: AnomalyStore {
         let bound = StatementArguments(arguments)
         let rows = try await read { db in try Row.fetchAll(db, sql: statement, arguments: bound).compactMap(Self.anomaly(from:)) }
         return AnomalyPage.assemble(rows, limit: limit)
+    }
+
+    public func linkAnomalies(parentID: String, childIDs: [String], organization: OrganizationID) async throws -> Int {
+        let org = organization.description
+        let children = Set(childIDs).subtracting([parentID]).sorted()
+        return try await write { db in
+            var changed = 0
+            var linked: [String] = []
+            // In chunks, well under SQLite's limit of bound variables.
+            for start in stride(from: 0, to: children.count, by: 500) {
+                let chunk = Array(children[start..<min(children.count, start + 500)])
+                let marks = chunk.map { _ in "?" }.joined(separator: ", ")
+                linked += try String.fetchAll(db, sql: "SELECT id FROM anomalies WHERE organization_id = ? AND id IN (\(marks))",
+                                              arguments: StatementArguments([org] + chunk))
+                try db.execute(sql: "UPDATE anomalies SET parent_id = ? WHERE organization_id = ? AND parent_id IS NULL AND id IN (\(marks))",
+                               arguments: StatementArguments([parentID, org] + chunk))
+                changed += db.changesCount
+            }
+            if let text = try String.fetchOne(db, sql: "SELECT related_ids FROM anomalies WHERE id = ? AND organization_id = ?",
+                                              arguments: [parentID, org]) {
+                let current = Set(Anomaly.decodeRelated(text))
+                let merged = current.union(linked)
+                if merged != current {
+                    try db.execute(sql: "UPDATE anomalies SET related_ids = ? WHERE id = ? AND organization_id = ?",
+                                   arguments: [Anomaly.encodeRelated(merged.sorted()), parentID, org])
+                    changed += 1
+                }
+            }
+            return changed
+        }
     }
 
     public func recordAnomalyFeedback(id: String, organization: OrganizationID, feedback: AnomalyFeedbackKind, comment: String?,

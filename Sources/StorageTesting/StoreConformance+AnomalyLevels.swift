@@ -26,10 +26,27 @@ extension StoreConformance {
             try check(states.first { $0.level == .segment }?.checkpoint == segmentState.checkpoint, "segment checkpoint \(states)")
             try check(try await store.anomaly(id: segment.id, organization: a) == segment, "segment anomaly read back")
             try check(try await store.anomaly(id: child.id, organization: a)?.parentID == segment.id, "child's parent read back")
-            // A later run links one more child: re-committing the anomaly alone updates its links.
-            segment.relatedIDs = [child.id, "0000aaaa-0000-0000-0000-000000000000"].sorted()
-            try await store.commitMonitorRun(anomalies: [segment], states: [], organization: a)
-            try check(try await store.anomaly(id: segment.id, organization: a)?.relatedIDs == segment.relatedIDs, "links updated")
+            // A later run links one more child: only the link fields change.
+            var second = Fixture.anomaly(organization: a, customer: "c2", hour: 3)
+            second.parentID = "an-earlier-parent"
+            try await store.commitMonitorRun(anomalies: [second], states: [], organization: a)
+            let changed = try await store.linkAnomalies(parentID: segment.id, childIDs: [child.id, second.id, "no-such-anomaly"],
+                                                        organization: a)
+            segment.relatedIDs = [child.id, second.id].sorted()
+            try check(changed == 1, "only the parent's list changed (both children had a parent already): \(changed)")
+            try check(try await store.anomaly(id: segment.id, organization: a)?.relatedIDs == segment.relatedIDs, "links merged")
+            try check(try await store.anomaly(id: second.id, organization: a)?.parentID == "an-earlier-parent", "a parent is kept")
+            let stranger = try await store.linkAnomalies(parentID: segment.id, childIDs: [child.id, second.id], organization: .random())
+            try check(stranger == 0, "another organization links nothing: \(stranger)")
+            // Extending a linked anomaly keeps its links (another monitor may have written them).
+            var extended = segment
+            extended.relatedIDs = []
+            extended.endedAt = segment.endedAt.adding(seconds: 3600)
+            try await store.commitMonitorRun(anomalies: [extended], states: [], organization: a)
+            let reread = try await store.anomaly(id: segment.id, organization: a)
+            try check(reread?.endedAt == extended.endedAt && reread?.relatedIDs == segment.relatedIDs,
+                      "extension stored, links kept: \(String(describing: reread))")
+            segment.endedAt = extended.endedAt
             let fed = try await store.recordAnomalyFeedback(id: segment.id, organization: a, feedback: .falsePositive, comment: nil,
                                                             at: segment.endedAt, tuning: AnomalySeriesTuning(sensitivityFactor: 1.25))
             try check(fed?.level == .segment && fed?.relatedIDs == segment.relatedIDs, "feedback keeps level and links: \(String(describing: fed))")

@@ -27,14 +27,14 @@ struct DemoCommand: AsyncParsableCommand {
             let result = try await DemoSeeder(backends: runtime.backends).seed(days: days, customers: customers) { day, days in
                 showProgress("seeding demo data: day \(day)/\(days)", done: day == days)
             }
-            // The monitor catches up on the history just loaded, so the planted incidents are
-            // stored anomalies before any service (and retention) runs.
+            // The rollups and then the monitor catch up on the history just loaded, so the
+            // planted incidents are stored anomalies (segment-wide ones at the segment level)
+            // before any service (and retention) runs.
             var found = 0
-            if result.pointsLoaded > 0,
-               let monitor = BackgroundServices.anomalyMonitor(configuration: runtime.configuration, backends: runtime.backends,
-                                                               logger: runtime.logger) {
+            if result.pointsLoaded > 0, runtime.configuration.anomalyMonitorEnabled {
                 showProgress("anomaly monitor: catching up on the demo history", done: false)
-                found = try await monitor.runOnce().created
+                found = try await BackgroundServices.catchUpAnomalies(configuration: runtime.configuration, backends: runtime.backends,
+                                                                      logger: runtime.logger)?.created ?? 0
                 showProgress("anomaly monitor: \(found) anomalies stored", done: true)
             }
             print(jsonLine(Output(organization_id: result.organization.id.description, api_key: result.apiKey,

@@ -34,15 +34,16 @@ struct ServeCommand: AsyncParsableCommand {
                     showProgress("seeding demo data: day \(day)/\(days)", done: day == days)
                 }
                 printDemoBanner(result, configuration: runtime.configuration)
-                // The monitor catches up on the seeded history before anything else runs, so the
-                // planted incidents are stored anomalies when the API answers (and retention,
-                // which deletes raw points older than its period, cannot race it).
-                if result.pointsLoaded > 0, !noWorker,
-                   let monitor = BackgroundServices.anomalyMonitor(configuration: runtime.configuration, backends: runtime.backends,
-                                                                   logger: runtime.logger) {
+                // The rollups and then the monitor catch up on the seeded history before anything
+                // else runs, so the planted incidents are stored anomalies (segment-wide ones at
+                // the segment level) when the API answers, and retention, which deletes raw points
+                // older than its period, cannot race it.
+                if result.pointsLoaded > 0, !noWorker, runtime.configuration.anomalyMonitorEnabled {
                     showProgress("anomaly monitor: catching up on the demo history", done: false)
-                    let report = try await monitor.runOnce()
-                    showProgress("anomaly monitor: \(report.created) anomalies in \(report.series) series", done: true)
+                    if let report = try await BackgroundServices.catchUpAnomalies(configuration: runtime.configuration,
+                                                                                  backends: runtime.backends, logger: runtime.logger) {
+                        showProgress("anomaly monitor: \(report.created) anomalies in \(report.series) series", done: true)
+                    }
                 }
                 seeded = result
             }

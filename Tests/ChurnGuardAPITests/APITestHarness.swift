@@ -12,7 +12,7 @@ import StorageSQLite
 import Testing
 
 /// A store serving every role, as each backend under test does.
-typealias FullStore = MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore & InsightStore & RecommendationStore
+typealias FullStore = MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore & AnomalyLeaseStore & InsightStore & RecommendationStore
     & StoreLifecycle
 
 /// Backends the HTTP tests run against.

@@ -83,11 +83,17 @@ final class FaultyAnomalyStore: AnomalyStore {
             if let series = state.refusedSeries, states.contains(where: { $0.seriesKey == series }) { return true }
             return false
         }
-        if refuse { throw StoreError.conflict("injected fault") }
+        // Refused as invalid, not as a conflict: a conflict means another monitor moved the
+        // checkpoint, which the monitor counts apart from failures.
+        if refuse { throw StoreError.invalidRequest("injected fault") }
         try await base.commitMonitorRun(anomalies: anomalies, states: states, organization: organization)
     }
 
     func anomaly(id: String, organization: OrganizationID) async throws -> Anomaly? { try await base.anomaly(id: id, organization: organization) }
+
+    func linkAnomalies(parentID: String, childIDs: [String], organization: OrganizationID) async throws -> Int {
+        try await base.linkAnomalies(parentID: parentID, childIDs: childIDs, organization: organization)
+    }
 
     func anomalies(_ query: AnomalyQuery, organization: OrganizationID) async throws -> AnomalyPage {
         try await base.anomalies(query, organization: organization)

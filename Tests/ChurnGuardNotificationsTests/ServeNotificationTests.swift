@@ -15,7 +15,7 @@ import Testing
 /// The wiring `serve` runs: ingest over HTTP → alert → outbox → delivery service → Slack.
 @Suite("Notifications through serve's wiring")
 struct ServeNotificationTests {
-    typealias FullStore = MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore & InsightStore & RecommendationStore & StoreLifecycle
+    typealias FullStore = MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore & AnomalyLeaseStore & InsightStore & RecommendationStore & StoreLifecycle
 
     static func withStore(_ backend: NotifyBackend, _ body: (any FullStore) async throws -> Void) async throws {
         switch backend {

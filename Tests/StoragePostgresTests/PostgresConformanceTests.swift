@@ -30,6 +30,11 @@ struct PostgresConformanceTests {
         try await withMigrated { try await check.run($0) }
     }
 
+    @Test("PostgreSQL anomaly monitor leases", arguments: StoreConformance.anomalyLeaseCases)
+    func anomalyLeases(_ check: StoreConformance.Case<any AnomalyLeaseStore>) async throws {
+        try await withMigrated { try await check.run($0) }
+    }
+
     @Test("PostgreSQL insights", arguments: StoreConformance.insightCases)
     func insights(_ check: StoreConformance.Case<any InsightStore>) async throws {
         try await withMigrated { try await check.run($0) }

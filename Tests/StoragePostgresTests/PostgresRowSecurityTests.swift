@@ -111,6 +111,27 @@ struct PostgresRowSecurityTests {
         }
     }
 
+    @Test("the anomaly monitors' leases are system rows: no tenant sees or writes them")
+    func monitorLeasesAreSystemRows() async throws {
+        try await TestDatabase.withFreshDatabase { store, _ in
+            let (a, _) = try await seed(store)
+            let now = Timestamp(seconds: 1_764_000_000)
+            let grant = try await store.claimMonitorBuckets(owner: "m", bucketCount: 8, now: now, until: now.adding(seconds: 60))
+            #expect(grant.buckets.count == 8)
+            for table in ["anomaly_monitor_leases", "anomaly_monitors"] {
+                #expect(try await visibleRows(store, table, organization: a.description) == 0, "\(table) under a tenant")
+                #expect(try await visibleRows(store, table, organization: nil) == 0, "\(table) without a scope")
+            }
+            await #expect(throws: (any Error).self) {
+                try await store.client.withTransaction(logger: TestDatabase.logger) { connection in
+                    try await connection.query(
+                        "SELECT set_config('churnguard.organization_id', \(a.description), true)", logger: TestDatabase.logger)
+                    try await connection.query("INSERT INTO anomaly_monitors (owner, expires_at) VALUES ('x', 1)", logger: TestDatabase.logger)
+                }
+            }
+        }
+    }
+
     @Test("a partition read directly, past the parent, is bound by the same policy")
     func partitionsAreClosed() async throws {
         try await TestDatabase.withFreshDatabase { store, _ in

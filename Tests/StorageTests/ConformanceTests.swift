@@ -31,6 +31,11 @@ struct ConformanceTests {
         try await check.run(InMemoryStore())
     }
 
+    @Test("in-memory anomaly monitor leases", arguments: StoreConformance.anomalyLeaseCases)
+    func inMemoryAnomalyLeases(_ check: StoreConformance.Case<any AnomalyLeaseStore>) async throws {
+        try await check.run(InMemoryStore())
+    }
+
     @Test("in-memory insights", arguments: StoreConformance.insightCases)
     func inMemoryInsights(_ check: StoreConformance.Case<any InsightStore>) async throws {
         try await check.run(InMemoryStore())
@@ -73,6 +78,11 @@ struct ConformanceTests {
 
     @Test("SQLite anomalies", arguments: StoreConformance.anomalyCases)
     func sqliteAnomalies(_ check: StoreConformance.Case<any AnomalyStore>) async throws {
+        try await withSQLite { try await check.run($0) }
+    }
+
+    @Test("SQLite anomaly monitor leases", arguments: StoreConformance.anomalyLeaseCases)
+    func sqliteAnomalyLeases(_ check: StoreConformance.Case<any AnomalyLeaseStore>) async throws {
         try await withSQLite { try await check.run($0) }
     }
 

@@ -112,7 +112,7 @@ struct AnomalyRoutes {
             series_tuning: TuningJSON(sensitivity_factor: tuning.sensitivityFactor, baseline_from: tuning.baselineFrom?.description)))
     }
 
-    /// `metric`, `tag.KEY=VALUE`, `from`, `to`, `severity` and `status` (comma lists), `limit`, `cursor`.
+    /// `metric`, `tag.KEY=VALUE`, `from`, `to`, `severity`, `status` and `level` (comma lists), `limit`, `cursor`.
     static func query(_ parameters: Parameters, options: APIOptions) throws -> AnomalyQuery {
         var problems: [ErrorDetail] = []
         var query = AnomalyQuery()
@@ -137,6 +137,14 @@ struct AnomalyRoutes {
                 problems.append(ErrorDetail(field: "status", message: "must be a comma list of "
                     + AnomalyStatus.allCases.map(\.rawValue).joined(separator: ", ")))
             } else { query.statuses = Set(values.compactMap { $0 }) }
+        }
+        if let text = parameters.get("level") {
+            // Empty items ("segment,") are refused, as the OpenAPI array form says.
+            let values = text.split(separator: ",", omittingEmptySubsequences: false).map { AnomalyLevel(rawValue: String($0)) }
+            if values.isEmpty || values.contains(nil) {
+                problems.append(ErrorDetail(field: "level", message: "must be a comma list of "
+                    + AnomalyLevel.allCases.map(\.rawValue).joined(separator: ", ")))
+            } else { query.levels = Set(values.compactMap { $0 }) }
         }
         if let text = parameters.get("limit") {
             if let limit = Int(text), (1...maxPageSize).contains(limit) { query.limit = limit } else {

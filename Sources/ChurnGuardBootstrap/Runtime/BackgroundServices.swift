@@ -70,7 +70,7 @@ public enum BackgroundServices {
                                       factory: any MetricsFactory = MetricsSystem.factory, bus: (any EventBus)? = nil) -> AnomalyMonitor? {
         guard configuration.anomalyMonitorEnabled else { return nil }
         return AnomalyMonitor(identity: backends.identity, points: backends.points, anomalies: backends.anomalies,
-                              rollups: backends.rollups, bus: bus,
+                              rollups: backends.rollups, leases: backends.anomalyLeases, bus: bus,
                               options: configuration.anomalyMonitorOptions, now: { Timestamp(Date()) }, logger: logger,
                               metricsFactory: factory)
     }

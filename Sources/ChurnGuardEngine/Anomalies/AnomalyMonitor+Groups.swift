@@ -51,6 +51,7 @@ extension AnomalyMonitor {
         for item in series {
             var state = AnomalySeriesState(metricName: metric, tags: item.tags, level: item.level)
             state = byKey[state.seriesKey] ?? state
+            guard owns(organization, seriesKey: state.seriesKey) else { continue }
             let baseline = WeeklyBaseline(item.rows)
             let fresh = baseline.departures.filter { $0.isAfter(state.checkpoint) }
             guard !fresh.isEmpty else { continue }
@@ -96,8 +97,9 @@ extension AnomalyMonitor {
 
     /// Links a segment anomaly to the customer anomalies of its group, or an organization
     /// anomaly to the segment anomalies, that overlap it (an hour's slack either side, since its
-    /// rows are hours): each child without a parent gets this one, and this one lists them all.
-    /// A failure is logged and counted; the anomalies stay stored unlinked.
+    /// rows are hours): each child without a parent gets this one, and this one lists them all
+    /// (``AnomalyStore/linkAnomalies(parentID:childIDs:organization:)``, which writes the links
+    /// only). A failure is logged and counted; the anomalies stay stored unlinked.
     func link(parent: Anomaly, organization: OrganizationID, report: inout Report) async {
         guard parent.level != .customer else { return }
         let childLevel: AnomalyLevel = parent.level == .segment ? .customer : .segment
@@ -112,14 +114,9 @@ extension AnomalyMonitor {
                 query.after = next
             }
             guard !children.isEmpty else { return }
-            var updated = parent
-            updated.relatedIDs = Array(Set(parent.relatedIDs).union(children.map(\.id))).sorted()
-            var changed = children.filter { $0.parentID == nil }
-            for index in changed.indices { changed[index].parentID = parent.id }
-            if updated.relatedIDs != parent.relatedIDs { changed.append(updated) }
-            guard !changed.isEmpty else { return }
-            try await store.commitMonitorRun(anomalies: changed, states: [], organization: organization)
-            anomalyLinks.increment(by: changed.count)
+            // Only the link fields are written: another monitor may be extending these rows.
+            let changed = try await store.linkAnomalies(parentID: parent.id, childIDs: children.map(\.id), organization: organization)
+            if changed > 0 { anomalyLinks.increment(by: changed) }
         } catch {
             fail("link", organization, error, metric: parent.metricName, report: &report)
         }

@@ -13,6 +13,11 @@ import Foundation
 /// counted (`churnguard_anomaly_monitor_failures_total{scope}`) and retried at the next run;
 /// the others go on. A restart resumes from the stored checkpoints: nothing is reported twice,
 /// nothing skipped.
+///
+/// Several monitors on one database split the series: each scores only the series of the
+/// lease buckets it holds (``AnomalyLeaseStore``, renewed while it works), and a commit is
+/// refused when another monitor advanced the series' checkpoint first, so an anomaly is
+/// stored once even when two monitors race past an expired lease.
 public actor AnomalyMonitor {
     /// What one run did.
     public struct Report: Sendable, Equatable {
@@ -33,6 +38,10 @@ public actor AnomalyMonitor {
         public var gated = 0
         /// Organizations, metrics or series that failed.
         public var failures = 0
+        /// Series whose progress another monitor stored first (dropped, nothing stored twice).
+        public var conflicts = 0
+        /// Series buckets held after the run (``MonitorBuckets/count`` without leases).
+        public var buckets = 0
     }
 
     struct SeriesWindow {
@@ -67,13 +76,36 @@ public actor AnomalyMonitor {
     let anomalyLinks: Counter
     /// Series not scored for too little history (`churnguard_anomaly_monitor_series_gated_total`).
     let seriesGated: Counter
+    /// Where the series buckets are leased (nil: this monitor is alone and scores every series).
+    let leases: (any AnomalyLeaseStore)?
+    /// This monitor's name in the leases (host, process and a random suffix).
+    public nonisolated let owner: String
+    /// The buckets held now (nil: every bucket, without a lease store).
+    var held: Set<Int>?
+    /// When the held leases end unless renewed.
+    var heldUntil: Timestamp?
+    /// When the leases were last claimed.
+    var lastClaim: Timestamp?
+    /// Lease counters and the held-buckets gauge.
+    let leaseClaims: Counter, leaseLosses: Counter, leaseBuckets: Gauge, commitConflicts: Counter
 
     /// Creates a monitor over the given roles; new anomalies are published on `bus` when given.
     /// With `rollups`, each metric's organization-wide series and its dimension groups are
     /// watched too (``AnomalyMonitorOptions/watchGroups``).
+    /// With `leases`, it scores only the series of the buckets it holds (the other monitors on
+    /// the same database score the rest); `owner` names it there (default: host, process id
+    /// and a random suffix).
     public init(identity: any OrganizationStore, points: any MetricStore, anomalies: any AnomalyStore, rollups: (any RollupStore)? = nil,
+                leases: (any AnomalyLeaseStore)? = nil, owner: String? = nil,
                 bus: (any EventBus)?, options: AnomalyMonitorOptions, now: @escaping NowFunction, logger: Logger,
                 metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.leases = leases
+        self.owner = owner ?? Self.defaultOwner()
+        held = leases == nil ? nil : []
+        leaseClaims = Counter(label: MetricNames.anomalyLeaseClaims, factory: metricsFactory)
+        leaseLosses = Counter(label: MetricNames.anomalyLeaseLosses, factory: metricsFactory)
+        leaseBuckets = Gauge(label: MetricNames.anomalyLeaseBuckets, factory: metricsFactory)
+        commitConflicts = Counter(label: MetricNames.anomalyCommitConflicts, factory: metricsFactory)
         self.identity = identity
         self.points = points
         self.store = anomalies
@@ -94,9 +126,12 @@ public actor AnomalyMonitor {
         let organizations = try await identity.allOrganizations()
         cache = cache.filter { entry in organizations.contains { $0.id == entry.key } }
         groupHorizon = groupHorizon.filter { entry in organizations.contains { $0.id == entry.key } }
+        await renewLeases(force: true, report: &report)
         for organization in organizations {
             try Task.checkCancellation()
+            await renewLeases(force: false, report: &report)
             report.organizations += 1
+            if held?.isEmpty == true { continue }
             do {
                 try await monitor(organization.id, report: &report)
             } catch is CancellationError {
@@ -105,6 +140,7 @@ public actor AnomalyMonitor {
                 fail("organization", organization.id, error, report: &report)
             }
         }
+        report.buckets = held?.count ?? MonitorBuckets.count
         return report
     }
 
@@ -146,7 +182,16 @@ public actor AnomalyMonitor {
         let metric = summary.metricName
         let states = Dictionary(try await store.anomalySeriesStates(metricName: metric, organization: organization).map { ($0.seriesKey, $0) },
                                 uniquingKeysWith: { first, _ in first })
-        let cached = cache[organization]?[metric]
+        var cached = cache[organization]?[metric]
+        // A cached window must end at its series' stored checkpoint. One that does not is
+        // stale: another monitor stored that series' progress meanwhile (a race past an expired
+        // lease). Scoring on from it would miss the rows in between (too little context gates
+        // the new rows unscored), so the metric is read cold, from the stored checkpoints.
+        if let windows = cached?.windows, states.values.contains(where: { state in
+            windows[state.seriesKey].map { $0.rows.last?.cursor != state.checkpoint } ?? false
+        }) {
+            cached = nil
+        }
         let current = now()
         // Warm: only what lies past the series' checkpoints. Cold (first run, restart): the
         // context before them too, or the catch-up window for a metric never examined.
@@ -176,6 +221,8 @@ public actor AnomalyMonitor {
         var work: [ScanWork] = []
         for (tags, rows) in grouped {
             let key = Alert.seriesKey(metricName: metric, tags: tags)
+            // Another monitor's series: it reads, scores and caches them.
+            guard owns(organization, seriesKey: key) else { continue }
             var state = states[key] ?? AnomalySeriesState(metricName: metric, tags: tags)
             state.tags = tags
             let fresh = rows.filter { $0.isAfter(state.checkpoint) }
@@ -296,6 +343,15 @@ public actor AnomalyMonitor {
             let own = anomalies.filter { $0.seriesKey == state.seriesKey }
             do {
                 try await store.commitMonitorRun(anomalies: own, states: [state], organization: organization)
+            } catch StoreError.conflict {
+                // Another monitor stored this series' progress first (it took the bucket over
+                // past an expired lease): drop ours, the next run reads from its checkpoint.
+                failed.insert(state.seriesKey)
+                report.conflicts += 1
+                commitConflicts.increment()
+                logger.notice("anomaly monitor commit refused: another monitor advanced the series first", metadata: [
+                    "organization_id": "\(organization)", "series": "\(state.seriesKey)", "owner": "\(owner)",
+                ])
             } catch {
                 failed.insert(state.seriesKey)
                 fail("series", organization, error, metric: state.metricName, report: &report)

@@ -47,6 +47,15 @@ public struct AnomalyMonitorOptions: Sendable {
     /// hours until the range shrinks (docs/ANOMALY_DETECTION.md, "Levels").
     public var groupBucketLimit = 1_000_000
 
+    /// How long a monitor's series leases last unless renewed (nil: three intervals, at least
+    /// 15 s). A monitor renews them at every run and every third of this within a run; one that
+    /// dies loses its series to the others this long after its last renewal.
+    public var leaseDuration: Int64? = nil
+    /// The lease length in effect, in seconds.
+    public var leaseSeconds: Int64 {
+        leaseDuration.map { max(1, $0) } ?? max(15, 3 * interval.components.seconds)
+    }
+
     /// The defaults.
     public init() {}
 

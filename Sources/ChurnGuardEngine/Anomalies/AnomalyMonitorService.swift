@@ -2,7 +2,8 @@ public import Logging
 public import ServiceLifecycle
 
 /// Runs an ``AnomalyMonitor`` now and then every interval until graceful shutdown (a run in
-/// progress stops at its next store call; what it committed stays, the rest is redone).
+/// progress stops at its next store call; what it committed stays, the rest is redone). On
+/// stop it gives back its series leases.
 public struct AnomalyMonitorService: Service {
     let monitor: AnomalyMonitor
     let logger: Logger
@@ -28,5 +29,7 @@ public struct AnomalyMonitorService: Service {
                 ])
             }
         }
+        // Stopped: the other monitors on this database take its series at their next run.
+        await monitor.releaseLeases()
     }
 }

@@ -20,7 +20,7 @@ public enum MetricNames {
     public static let recommendationOutcomes = "churnguard_recommendation_outcomes_total"
     /// Anomalies detected by `organization_id`, `severity` and `method` (the guide's name).
     public static let anomaliesDetected = "churnguard_anomalies_detected_total"
-    /// Anomaly monitor failures, by `scope` (organization, metric, series, group, link).
+    /// Anomaly monitor failures, by `scope` (organization, metric, series, group, link, lease).
     public static let anomalyMonitorFailures = "churnguard_anomaly_monitor_failures_total"
     /// Segment- and organization-level series the anomaly monitor scanned.
     public static let anomalyGroupSeries = "churnguard_anomaly_monitor_group_series_total"
@@ -28,6 +28,14 @@ public enum MetricNames {
     public static let anomalyLinks = "churnguard_anomaly_links_total"
     /// Series with new rows the anomaly monitor did not score for too little history.
     public static let anomalySeriesGated = "churnguard_anomaly_monitor_series_gated_total"
+    /// Series buckets an anomaly monitor took over (a lease it did not hold before).
+    public static let anomalyLeaseClaims = "churnguard_anomaly_monitor_lease_claims_total"
+    /// Series buckets an anomaly monitor stopped holding (given back for a fair share, or expired).
+    public static let anomalyLeaseLosses = "churnguard_anomaly_monitor_lease_losses_total"
+    /// Series buckets the anomaly monitor holds now.
+    public static let anomalyLeaseBuckets = "churnguard_anomaly_monitor_lease_buckets"
+    /// Series commits refused because another monitor advanced the checkpoint first.
+    public static let anomalyCommitConflicts = "churnguard_anomaly_monitor_commit_conflicts_total"
     /// Points committed by the ingest pipeline.
     public static let ingestAccepted = "churnguard_ingest_points_accepted_total"
     /// Points refused, by `reason` (validation, overloaded, shutting_down, store_error).
@@ -77,10 +85,14 @@ extension MetricNames {
         recommendationFailures: "Recommendation runs of one organization that failed (the other organizations still ran), by organization.",
         recommendationOutcomes: "Outcomes of accepted recommendations measured, by organization and category.",
         anomaliesDetected: "Anomalies detected, by organization, severity and method.",
-        anomalyMonitorFailures: "Anomaly monitor work that failed and is retried at the next run, by scope (organization, metric, series, group, link).",
+        anomalyMonitorFailures: "Anomaly monitor work that failed and is retried at the next run, by scope (organization, metric, series, group, link, lease).",
         anomalyGroupSeries: "Segment- and organization-level series the anomaly monitor scanned (hourly means from the rollups).",
         anomalyLinks: "Anomalies whose level links (parent_id, related_ids) the anomaly monitor wrote.",
         anomalySeriesGated: "Series with new rows the anomaly monitor did not score because they hold fewer rows than anomaly_detection.min_history_points.",
+        anomalyLeaseClaims: "Series buckets this anomaly monitor took over from free, released or expired leases.",
+        anomalyLeaseLosses: "Series buckets this anomaly monitor stopped holding (given back to another monitor's fair share, or expired before renewal).",
+        anomalyLeaseBuckets: "Series buckets (of 64) this anomaly monitor holds; the monitors on one database split them.",
+        anomalyCommitConflicts: "Series commits the anomaly monitor dropped because another monitor had advanced the checkpoint first (nothing is stored twice).",
         ingestAccepted: "Points committed by the ingest pipeline.",
         ingestRejected: "Points refused, by reason (validation, overloaded, shutting_down, store_error).",
         ingestQueueDepth: "Points waiting for the next group commit.",

@@ -23,6 +23,10 @@ struct TimedAnomalyStore: AnomalyStore {
         try await timed(write) { try await base.commitMonitorRun(anomalies: anomalies, states: states, organization: organization) }
     }
 
+    func linkAnomalies(parentID: String, childIDs: [String], organization: OrganizationID) async throws -> Int {
+        try await timed(write) { try await base.linkAnomalies(parentID: parentID, childIDs: childIDs, organization: organization) }
+    }
+
     func anomaly(id: String, organization: OrganizationID) async throws -> Anomaly? {
         try await timed(select) { try await base.anomaly(id: id, organization: organization) }
     }

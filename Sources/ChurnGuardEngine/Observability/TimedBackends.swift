@@ -18,6 +18,7 @@ public enum TimedBackends {
             alerts: TimedAlertStore(base: backends.alerts, factory: metrics.factory),
             notifications: TimedNotificationStore(base: backends.notifications, factory: metrics.factory),
             anomalies: TimedAnomalyStore(base: backends.anomalies, factory: metrics.factory),
+            anomalyLeases: backends.anomalyLeases,
             insights: TimedInsightStore(base: backends.insights, factory: metrics.factory),
             recommendations: TimedRecommendationStore(base: backends.recommendations, factory: metrics.factory),
             lifecycle: backends.lifecycle)

@@ -31,6 +31,8 @@ extension InMemoryStore: AnomalyStore {
                 anomaly.feedbackComment = existing.feedbackComment
                 anomaly.feedbackAt = existing.feedbackAt
                 anomaly.detectedAt = existing.detectedAt
+                anomaly.parentID = existing.parentID
+                anomaly.relatedIDs = existing.relatedIDs
             }
             anomalyState.anomalies[anomaly.id] = anomaly
         }
@@ -39,6 +41,30 @@ extension InMemoryStore: AnomalyStore {
             state.previousCheckpoint = nil
             anomalyState.series[organization, default: [:]][state.seriesKey] = state
         }
+    }
+
+    public func linkAnomalies(parentID: String, childIDs: [String], organization: OrganizationID) async throws -> Int {
+        if let failure { throw failure }
+        var changed = 0
+        var linked: [String] = []
+        for id in Set(childIDs).subtracting([parentID]).sorted() {
+            guard var child = anomalyState.anomalies[id], child.organization == organization else { continue }
+            linked.append(id)
+            if child.parentID == nil {
+                child.parentID = parentID
+                anomalyState.anomalies[id] = child
+                changed += 1
+            }
+        }
+        if var parent = anomalyState.anomalies[parentID], parent.organization == organization {
+            let merged = Set(parent.relatedIDs).union(linked)
+            if merged != Set(parent.relatedIDs) {
+                parent.relatedIDs = merged.sorted()
+                anomalyState.anomalies[parentID] = parent
+                changed += 1
+            }
+        }
+        return changed
     }
 
     public func anomaly(id: String, organization: OrganizationID) async throws -> Anomaly? {

@@ -17,6 +17,8 @@ public actor InMemoryStore: MetricStore, OrganizationStore, StoreLifecycle, Roll
     var notificationState = InMemoryNotificationState()
     /// Anomalies and the monitor's series states (see InMemoryStore+Anomalies).
     var anomalyState = InMemoryAnomalyState()
+    /// The anomaly monitors' bucket leases (see InMemoryStore+AnomalyLeases).
+    var monitorLeaseState = InMemoryMonitorLeaseState()
     /// Insights by organization and id (see InMemoryStore+Insights).
     var insightState: [OrganizationID: [String: Insight]] = [:]
     var recommendationState: [OrganizationID: [String: Recommendation]] = [:]

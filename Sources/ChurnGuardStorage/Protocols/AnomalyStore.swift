@@ -19,11 +19,19 @@ public protocol AnomalyStore: Sendable {
     /// The monitor state of every series of `metricName` the organization has one for.
     func anomalySeriesStates(metricName: String, organization: OrganizationID) async throws -> [AnomalySeriesState]
 
-    /// Inserts or extends `anomalies` (by id; status and feedback are kept) and advances the
+    /// Inserts or extends `anomalies` (by id; status, feedback and level links are kept: links
+    /// are written by ``linkAnomalies(parentID:childIDs:organization:)`` only) and advances the
     /// checkpoints of `states`, in one transaction.
     /// - Throws: ``StoreError/conflict(_:)`` when a stored checkpoint is not the state's
     ///   `previousCheckpoint` (nothing is stored then).
     func commitMonitorRun(anomalies: [Anomaly], states: [AnomalySeriesState], organization: OrganizationID) async throws
+
+    /// Links narrower anomalies to a wider one, in one transaction: each of `childIDs` without
+    /// a parent gets `parentID`, and the parent's related ids gain every child id. No other
+    /// field is written, so a monitor extending one of them at the same time (another monitor
+    /// holding its series) loses nothing. Ids the organization does not have are ignored.
+    /// - Returns: how many rows changed (children given the parent, and the parent when its list grew).
+    func linkAnomalies(parentID: String, childIDs: [String], organization: OrganizationID) async throws -> Int
 
     /// One anomaly of the organization, if it exists.
     func anomaly(id: String, organization: OrganizationID) async throws -> Anomaly?
@@ -128,6 +136,8 @@ public struct AnomalyQuery: Sendable, Equatable {
     public var severities: Set<AnomalySeverity>
     /// Only these statuses (all when empty).
     public var statuses: Set<AnomalyStatus>
+    /// Only these levels (customer series, segments, the organization; all when empty).
+    public var levels: Set<AnomalyLevel>
     /// Most anomalies in the page.
     public var limit: Int
     /// Continue after this position (a previous page's `nextCursor`).
@@ -135,7 +145,9 @@ public struct AnomalyQuery: Sendable, Equatable {
 
     /// Creates a query.
     public init(metricName: String? = nil, tags: [String: String] = [:], from: Timestamp? = nil, to: Timestamp? = nil,
-                severities: Set<AnomalySeverity> = [], statuses: Set<AnomalyStatus> = [], limit: Int = 100, after: AnomalyCursor? = nil) {
+                severities: Set<AnomalySeverity> = [], statuses: Set<AnomalyStatus> = [], levels: Set<AnomalyLevel> = [],
+                limit: Int = 100, after: AnomalyCursor? = nil) {
+        self.levels = levels
         self.metricName = metricName
         self.tags = tags
         self.from = from
@@ -155,6 +167,7 @@ public struct AnomalyQuery: Sendable, Equatable {
             && (to.map { anomaly.startedAt < $0 } ?? true)
             && (severities.isEmpty || severities.contains(anomaly.severity))
             && (statuses.isEmpty || statuses.contains(anomaly.status))
+            && (levels.isEmpty || levels.contains(anomaly.level))
     }
 }
 

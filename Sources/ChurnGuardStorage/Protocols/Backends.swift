@@ -21,6 +21,8 @@ public struct Backends: Sendable {
     public let notifications: any NotificationStore
     /// Stored anomalies and the anomaly monitor's per-series state.
     public let anomalies: any AnomalyStore
+    /// The anomaly monitors' bucket leases (how several monitors split the series).
+    public let anomalyLeases: any AnomalyLeaseStore
     /// Generated insights.
     public let insights: any InsightStore
     /// Recommendations, their decisions and outcomes.
@@ -32,7 +34,7 @@ public struct Backends: Sendable {
     /// Assembles roles that may come from different backends.
     public init(name: String, points: any MetricStore, rollups: any RollupStore, identity: any OrganizationStore,
                 alerts: any AlertStore, notifications: any NotificationStore, anomalies: any AnomalyStore,
-                insights: any InsightStore, recommendations: any RecommendationStore, lifecycle: any StoreLifecycle) {
+                anomalyLeases: any AnomalyLeaseStore, insights: any InsightStore, recommendations: any RecommendationStore, lifecycle: any StoreLifecycle) {
         self.name = name
         self.points = points
         self.rollups = rollups
@@ -40,6 +42,7 @@ public struct Backends: Sendable {
         self.alerts = alerts
         self.notifications = notifications
         self.anomalies = anomalies
+        self.anomalyLeases = anomalyLeases
         self.insights = insights
         self.recommendations = recommendations
         self.lifecycle = lifecycle
@@ -48,13 +51,13 @@ public struct Backends: Sendable {
     /// The same roles with the notifications role replaced (e.g. wrapped to seal its secrets).
     public func replacing(notifications: any NotificationStore) -> Backends {
         Backends(name: name, points: points, rollups: rollups, identity: identity, alerts: alerts, notifications: notifications,
-                 anomalies: anomalies, insights: insights, recommendations: recommendations, lifecycle: lifecycle)
+                 anomalies: anomalies, anomalyLeases: anomalyLeases, insights: insights, recommendations: recommendations, lifecycle: lifecycle)
     }
 
     /// Every role served by one backend.
     public static func single(_ store: some MetricStore & RollupStore & OrganizationStore & AlertStore & NotificationStore & AnomalyStore
-                                & InsightStore & RecommendationStore & StoreLifecycle, name: String) -> Backends {
+                                & AnomalyLeaseStore & InsightStore & RecommendationStore & StoreLifecycle, name: String) -> Backends {
         Backends(name: name, points: store, rollups: store, identity: store, alerts: store, notifications: store,
-                 anomalies: store, insights: store, recommendations: store, lifecycle: store)
+                 anomalies: store, anomalyLeases: store, insights: store, recommendations: store, lifecycle: store)
     }
 }

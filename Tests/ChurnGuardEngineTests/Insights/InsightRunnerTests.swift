@@ -66,7 +66,7 @@ struct InsightRunnerTests {
         let store = InMemoryStore()
         let (a, b) = (OrganizationID.random(), OrganizationID.random())
         let gate = GatedPoints(base: store, gated: a)
-        let backends = Backends(name: "memory", points: gate, rollups: store, identity: store, alerts: store, notifications: store, anomalies: store, insights: store, recommendations: store,
+        let backends = Backends(name: "memory", points: gate, rollups: store, identity: store, alerts: store, notifications: store, anomalies: store, anomalyLeases: store, insights: store, recommendations: store,
                                 lifecycle: store)
         let runner = try Self.runner(backends, metrics: TestMetrics(), published: Published())
         async let held = runner.run(organization: a, asOf: Self.asOf)
@@ -87,7 +87,7 @@ struct InsightRunnerTests {
         try await store.createOrganization(good)
         try await Self.seed(store, good.id)
         let failing = GatedPoints(base: store, gated: nil, failing: bad.id)
-        let backends = Backends(name: "memory", points: failing, rollups: store, identity: store, alerts: store, notifications: store, anomalies: store, insights: store, recommendations: store,
+        let backends = Backends(name: "memory", points: failing, rollups: store, identity: store, alerts: store, notifications: store, anomalies: store, anomalyLeases: store, insights: store, recommendations: store,
                                 lifecycle: store)
         let runner = try Self.runner(backends, metrics: TestMetrics(), published: Published())
         let service = InsightService(runner: runner, organizations: store, interval: .seconds(60), now: { Self.asOf },

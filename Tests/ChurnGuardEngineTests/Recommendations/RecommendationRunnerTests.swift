@@ -162,7 +162,7 @@ struct RecommendationRunnerTests {
             _ = try await store.saveInsights([Self.insight(organization)], organization: organization, at: Self.asOf)
         }
         let backends = Backends(name: "memory", points: FailingPoints(base: store, failing: bad.id), rollups: store, identity: store, alerts: store,
-                                notifications: store, anomalies: store, insights: store, recommendations: store, lifecycle: store)
+                                notifications: store, anomalies: store, anomalyLeases: store, insights: store, recommendations: store, lifecycle: store)
         let metrics = TestMetrics()
         let service = RecommendationService(runner: Self.runner(backends, metrics: metrics), organizations: store, bus: nil,
                                             interval: .seconds(60), now: { Self.asOf }, logger: Logger(label: "test"), metricsFactory: metrics)
