@@ -221,6 +221,10 @@ public actor AlertEvaluator {
             }
         }
         queue = held + queue
+        if queue.count > Self.maxQueued {
+            dropped.increment(by: queue.count - Self.maxQueued)
+            queue.removeFirst(queue.count - Self.maxQueued)
+        }
         flushing = false
         if !saved.isEmpty { await stored(saved) }
     }
