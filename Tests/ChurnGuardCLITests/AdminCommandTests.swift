@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Administration commands")
 struct AdminCommandTests {
-    /// The newest schema version of both backends (10: dimension rollups and anomaly levels).
+    /// The newest schema version of both backends (13: shared notification pacing).
     static let newestMigration = 13
 
     @Test("org create prints the organization and a key shown once; apikey create, list and revoke",
