@@ -23,7 +23,10 @@ struct SQLiteHardeningTests {
                 guard case .timedOut = error as? StoreError else { return false }
                 return true
             }
-            #expect(ContinuousClock.now - started < .seconds(5))
+            // A liveness bound, not a timing goal: the statement never ends by itself, so any
+            // answer means it was interrupted. The interrupting timer is a task, late when the
+            // parallel test run keeps both cores busy (5.1 s and 8.9 s seen there), hence 30 s.
+            #expect(ContinuousClock.now - started < .seconds(30))
             for _ in 0..<8 {
                 #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT 41 + 1") } == 42, "every pooled reader works after")
             }
