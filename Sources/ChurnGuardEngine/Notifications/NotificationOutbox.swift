@@ -46,13 +46,7 @@ public actor NotificationOutbox {
     /// A store failure keeps the event for a later retry.
     @discardableResult
     public func notify(_ event: NotificationEvent) async -> [OutboxMessage] {
-        await retryWaiting()
-        do {
-            return try await write(event, routes: nil)
-        } catch {
-            hold(event, error)
-            return []
-        }
+        await notify([event])
     }
 
     /// Queues several events: per organization, its routes are read once and every message of
