@@ -119,25 +119,39 @@ public final class IngestPipeline: Service, Sendable {
         }
     }
 
-    /// Commits until graceful shutdown, then drains the queue and returns.
+    /// Commits until graceful shutdown or cancellation, then drains the queue and returns.
+    ///
+    /// Cancellation stops it like a graceful shutdown (new batches are refused, queued ones
+    /// are still offered to the store, whose answer, or error, reaches their callers): a
+    /// service group that cancels its services, because another one failed or its own task
+    /// was cancelled, must not wait forever for an idle writer.
     public func run() async throws {
         await withGracefulShutdownHandler {
-            while let group = await nextGroup() {
-                await commit(group)
+            await withTaskCancellationHandler {
+                while let group = await nextGroup() {
+                    await commit(group)
+                }
+            } onCancel: {
+                self.stop()
             }
         } onGracefulShutdown: {
-            let waiters = self.state.withLock { state in
-                state.stopping = true
-                defer { state.waiter = nil; state.lingerWaiter = nil }
-                return [state.waiter, state.lingerWaiter?.continuation]
-            }
-            for waiter in waiters { waiter?.resume() }
+            self.stop()
         }
         let totals = state.withLock { ($0.commits, $0.committedPoints, $0.adaptive?.averageCommit) }
         logger.info("ingest pipeline stopped", metadata: [
             "commits": "\(totals.0)", "points": "\(totals.1)",
             "average_commit": "\(totals.2.map { "\($0)" } ?? "not measured")",
         ])
+    }
+
+    /// Refuses new batches from now on and wakes the writer, which commits what is queued and ends.
+    private func stop() {
+        let waiters = state.withLock { state in
+            state.stopping = true
+            defer { state.waiter = nil; state.lingerWaiter = nil }
+            return [state.waiter, state.lingerWaiter?.continuation]
+        }
+        for waiter in waiters { waiter?.resume() }
     }
 
     /// Commits and points committed so far (for metrics and benchmarks).
@@ -156,6 +170,7 @@ public final class IngestPipeline: Service, Sendable {
             enum Step { case group([Pending]), finished, wait }
             await lingerBeforeCommit()
             let step = state.withLock { state -> Step in
+                if Task.isCancelled { state.stopping = true }
                 if state.queue.isEmpty { return state.stopping ? .finished : .wait }
                 var taken = 0
                 var points = 0
@@ -178,7 +193,9 @@ public final class IngestPipeline: Service, Sendable {
             case .wait:
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let resumeNow = state.withLock { state -> Bool in
-                        if !state.queue.isEmpty || state.stopping { return true }
+                        // Cancelled but not yet stopped (the handler runs right after the flag
+                        // is set): do not wait for a wake-up that may already have passed.
+                        if !state.queue.isEmpty || state.stopping || Task.isCancelled { return true }
                         state.waiter = continuation
                         return false
                     }
