@@ -288,7 +288,10 @@ public actor AnomalyMonitor {
         }
     }
 
-    /// Scans the series on every core (the scans are pure), answering in `work`'s order.
+    /// Scans the series on every core (the scans are pure), answering in `work`'s order. Each
+    /// lane yields after every series: a scan of many series is minutes of CPU, and without a
+    /// suspension point it would hold the cooperative threads that the HTTP server of the same
+    /// process (`serve` runs the monitor in-process) needs to answer requests.
     static func scan(_ work: [ScanWork], options: AnomalyMonitorOptions, organization: OrganizationID,
                      now: Timestamp) async -> [AnomalyEventBuilder.Outcome] {
         let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, work.count))
@@ -297,6 +300,7 @@ public actor AnomalyMonitor {
                 group.addTask {
                     var done: [(Int, AnomalyEventBuilder.Outcome)] = []
                     for index in stride(from: lane, to: work.count, by: lanes) {
+                        if index >= lanes { await Task.yield() }
                         let item = work[index]
                         if item.isGated(options) {
                             // Too little history to judge: the rows become context, nothing is scored.
