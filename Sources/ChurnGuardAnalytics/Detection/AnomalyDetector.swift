@@ -66,3 +66,12 @@ public protocol AnomalyDetector: Sendable {
     /// Scores each row of `series`; in `.causal` mode row i's score uses only rows ≤ i.
     func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore]
 }
+
+/// A detector that can judge only the rows from an index on, in causal mode: the rows before it
+/// still shape its state (windows, profiles, models) but get no verdict. The verdicts equal the
+/// full causal scan's for those rows, at a fraction of the cost when few rows are new (the
+/// anomaly monitor's case: one new row after hundreds of rows of context).
+protocol TailScoring: AnomalyDetector {
+    /// Causal verdicts of rows `from…` (`series.count − from` of them).
+    func causalScores(_ series: TimeSeries, from: Int) -> [PointScore]
+}

@@ -17,9 +17,12 @@ struct FittedModel {
 enum ModelScan {
     static func run(
         _ series: TimeSeries, mode: DetectionMode, method: DetectionMethod, settings: DetectionSettings,
-        unit: String, minimumRows: Int, features precomputed: SeriesFeatures? = nil,
+        unit: String, minimumRows: Int, features precomputed: SeriesFeatures? = nil, from: Int = 0,
         fit: (FeatureMatrix) -> FittedModel
     ) -> [PointScore] {
+        // `from` > 0 (causal only): verdicts of rows `from…` only. A model whose scored rows all
+        // lie before `from` is not fitted; the others are fitted exactly as in the full scan.
+        let from = mode == .causal ? min(max(0, from), series.count) : 0
         // Features depend only on the series, the window and the seasonal options, so the
         // ensemble computes them once for both models and passes them in.
         let features = precomputed ?? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal)
@@ -65,14 +68,20 @@ enum ModelScan {
             // Index into finiteRows of the first row not yet scored.
             while start < finiteRows.count {
                 guard start >= firstFit else { start = firstFit; continue }
-                let trainRows = Array(finiteRows[max(0, start - max(needed, o.trainingWindow))..<start])
                 let end = min(finiteRows.count, start + interval)
-                let queryRows = Array(finiteRows[start..<end])
+                if finiteRows[end - 1] < from {
+                    start = end
+                    continue
+                }
+                let trainRows = Array(finiteRows[max(0, start - max(needed, o.trainingWindow))..<start])
+                // Rows are scored one by one against the model: leaving out those before `from`
+                // changes no other row's score.
+                let queryRows = finiteRows[start..<end].filter { $0 >= from }
                 let model = fit(x.selecting(rows: trainRows))
                 judge(queryRows, model: model, scores: model.score(x.selecting(rows: queryRows)))
                 start = end
             }
         }
-        return out
+        return from == 0 ? out : Array(out[from...])
     }
 }

@@ -14,12 +14,13 @@ public struct IsolationForestDetector: AnomalyDetector {
         scores(series, mode: mode, features: nil)
     }
 
-    /// As `scores(_:mode:)`, reusing features the caller already computed for this series and settings.
-    func scores(_ series: TimeSeries, mode: DetectionMode, features: SeriesFeatures?) -> [PointScore] {
+    /// As `scores(_:mode:)`, reusing features the caller already computed for this series and
+    /// settings; in causal mode with `from` > 0, the verdicts of rows `from…` only (``TailScoring``).
+    func scores(_ series: TimeSeries, mode: DetectionMode, features: SeriesFeatures?, from: Int = 0) -> [PointScore] {
         let o = settings.multivariate
         let options = IsolationForest.Options(nEstimators: max(1, o.trees), maxSamples: max(2, o.maxSamples), seed: o.seed)
         return ModelScan.run(series, mode: mode, method: .isolationForest, settings: settings,
-                             unit: "isolation score", minimumRows: 16, features: features) { train in
+                             unit: "isolation score", minimumRows: 16, features: features, from: from) { train in
             let forest = IsolationForest.fit(train, options: options)
             return FittedModel(trainingScores: forest.anomalyScores(train), score: { forest.anomalyScores($0) })
         }
@@ -47,11 +48,12 @@ public struct LocalOutlierFactorDetector: AnomalyDetector {
         scores(series, mode: mode, features: nil)
     }
 
-    /// As `scores(_:mode:)`, reusing features the caller already computed for this series and settings.
-    func scores(_ series: TimeSeries, mode: DetectionMode, features: SeriesFeatures?) -> [PointScore] {
+    /// As `scores(_:mode:)`, reusing features the caller already computed for this series and
+    /// settings; in causal mode with `from` > 0, the verdicts of rows `from…` only (``TailScoring``).
+    func scores(_ series: TimeSeries, mode: DetectionMode, features: SeriesFeatures?, from: Int = 0) -> [PointScore] {
         let k = min(max(1, settings.multivariate.neighbors), 100_000)
         return ModelScan.run(series, mode: mode, method: .lof, settings: settings,
-                             unit: "LOF", minimumRows: k + 1, features: features) { train in
+                             unit: "LOF", minimumRows: k + 1, features: features, from: from) { train in
             let scaler = RobustScaler(fitting: train)
             let distinct = Self.distinctRows(scaler.transform(train))
             let lof = LocalOutlierFactor.fit(distinct, nNeighbors: min(k, max(1, distinct.rows - 1)))

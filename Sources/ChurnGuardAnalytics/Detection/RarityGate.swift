@@ -21,9 +21,19 @@ struct RarityGate: Sendable {
     /// of the window.
     var warmup: Int? = nil
 
-    /// Re-scales one method's scores.
-    func apply(_ scores: [PointScore], mode: DetectionMode) -> [PointScore] {
-        guard quantile > 0, quantile <= 1, window > 1 else { return scores }
+    /// Whether the gate acts at all (a quantile in (0, 1] over more than one row).
+    var isActive: Bool { quantile > 0 && quantile <= 1 && window > 1 }
+
+    /// The scores the gate's history takes from `scores`, in order: every row's but warm-up rows'.
+    static func history(of scores: [PointScore]) -> [Double] {
+        scores.filter { $0.explanation != "warming up" && $0.score.isFinite }.map(\.score)
+    }
+
+    /// Re-scales one method's scores. In causal mode `prior` is the history of the rows before
+    /// the first of `scores` (their ``history(of:)``, oldest first), as a scan from the series'
+    /// first row would hold it.
+    func apply(_ scores: [PointScore], mode: DetectionMode, prior: [Double] = []) -> [PointScore] {
+        guard isActive else { return scores }
         switch mode {
         case .batch:
             let all = scores.map(\.score).filter(\.isFinite).sorted()
@@ -31,6 +41,7 @@ struct RarityGate: Sendable {
             return scores.map { adjust($0, reference: q) }
         case .causal:
             var past = RollingQuantiles(capacity: window)
+            for score in prior.suffix(window) { past.push(score) }
             var out: [PointScore] = []
             out.reserveCapacity(scores.count)
             let needed = min(max(1, warmup ?? window / 4), window)

@@ -11,7 +11,7 @@
 /// (`regimeShortHistory`, the last 1,000 rows) and the strength is the mean of the two
 /// deviations: unusual for the last few days and for the last week or two. Causal mode uses only
 /// rows up to the scored one; batch mode judges against all rows.
-public struct RegimeDetector: AnomalyDetector {
+public struct RegimeDetector: AnomalyDetector, TailScoring {
     /// Shared settings; `regimeWindow` and `regimeHistory` size the two windows.
     public let settings: DetectionSettings
     /// Creates the detector.
@@ -21,6 +21,13 @@ public struct RegimeDetector: AnomalyDetector {
 
     /// Scores each row against the history of the short-window statistics.
     public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
+        scores(series, mode: mode, from: 0)
+    }
+
+    /// Causal verdicts of rows `from…` only (see ``TailScoring``).
+    func causalScores(_ series: TimeSeries, from: Int) -> [PointScore] { scores(series, mode: .causal, from: from) }
+
+    private func scores(_ series: TimeSeries, mode: DetectionMode, from: Int) -> [PointScore] {
         let window = min(max(2, settings.regimeWindow), 100_000)
         let stats = Self.statistics(series.values, window: window)
         let capacity = min(max(8, settings.regimeHistory), 1_000_000)
@@ -43,12 +50,16 @@ public struct RegimeDetector: AnomalyDetector {
             var shortActivity = short.map { RollingQuantiles(capacity: $0) }
             var shortLevel = short.map { RollingQuantiles(capacity: $0) }
             var out: [PointScore] = []
-            out.reserveCapacity(series.count)
-            for (x, stat) in zip(series.values, stats) {
+            out.reserveCapacity(max(0, series.count - from))
+            for (index, (x, stat)) in zip(series.values, stats).enumerated() {
+                let judged = index >= from
                 guard x.isFinite, let stat else {
-                    out.append(.silent(x, x.isFinite ? "warming up" : "not a finite value; skipped")); continue
+                    if judged { out.append(.silent(x, x.isFinite ? "warming up" : "not a finite value; skipped")) }
+                    continue
                 }
-                if activity.count >= needed {
+                if !judged {
+                    // Before `from`: the histories only.
+                } else if activity.count >= needed {
                     let long = deviation(stat, activity: activity.sortedValues, level: level.sortedValues)
                     if let a = shortActivity, let l = shortLevel {
                         out.append(judge(x, long, also: deviation(stat, activity: a.sortedValues, level: l.sortedValues)))

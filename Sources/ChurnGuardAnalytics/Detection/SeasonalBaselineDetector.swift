@@ -7,7 +7,7 @@
 ///
 /// Rows without a finite timestamp, and series shorter than `minimumCycles` cycles, never vote.
 /// Timestamps need not be sorted: each row goes to its own bucket.
-public struct SeasonalBaselineDetector: AnomalyDetector {
+public struct SeasonalBaselineDetector: AnomalyDetector, TailScoring {
     /// Shared settings; `settings.seasonal` holds the cycle and bucket options.
     public let settings: DetectionSettings
     /// Creates the detector.
@@ -21,22 +21,32 @@ public struct SeasonalBaselineDetector: AnomalyDetector {
     /// Scores each row against its bucket's expectation.
     public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
         switch mode {
-        case .causal: return causal(series)
+        case .causal: return causalScores(series, from: 0)
         case .batch: return batch(series)
         }
     }
 
-    private func causal(_ series: TimeSeries) -> [PointScore] {
+    /// Causal verdicts of rows `from…` only (see ``TailScoring``): the earlier rows still build
+    /// the profile and the residual window.
+    func causalScores(_ series: TimeSeries, from: Int) -> [PointScore] {
         var profile = SeasonalProfile(options: settings.seasonal)
         var residuals = RollingQuantiles(capacity: settings.window)
         var out: [PointScore] = []
-        out.reserveCapacity(series.count)
+        out.reserveCapacity(max(0, series.count - from))
         let warming = "warming up: fewer than \(ScoreScale.format(settings.seasonal.minimumCycles)) cycles"
-        for (t, x) in zip(series.timestamps, series.values) {
-            guard x.isFinite else { out.append(.silent(x, "not a finite value; skipped")); continue }
-            guard bucket(t) != nil else { out.append(.silent(x, "no usable timestamp")); continue }
-            guard let (expected, mature, spread) = profile.observe(t, x) else { out.append(.silent(x, warming)); continue }
+        for (index, (t, x)) in zip(series.timestamps, series.values).enumerated() {
+            let judged = index >= from
+            guard x.isFinite else { if judged { out.append(.silent(x, "not a finite value; skipped")) }; continue }
+            guard bucket(t) != nil else { if judged { out.append(.silent(x, "no usable timestamp")) }; continue }
+            guard let (expected, mature, spread) = profile.observe(t, x, spread: judged) else {
+                if judged { out.append(.silent(x, warming)) }
+                continue
+            }
             let residual = x - expected
+            if !judged {
+                residuals.push(residual)
+                continue
+            }
             if mature, residuals.count >= max(2, settings.minimumHistory) {
                 out.append(judge(x, expected: expected, residual: residual, residuals: residuals.sortedValues, bucketSpread: spread))
             } else {
@@ -109,10 +119,11 @@ struct SeasonalProfile: Sendable {
         }
     }
 
-    /// The expectation for a row at time `t` from earlier rows only, then records the row.
-    mutating func observe(_ t: Double, _ x: Double) -> (expected: Double, mature: Bool, spread: Double)? {
-        let d = daily.observe(t, x)
-        if let w = weekly?.observe(t, x), w.mature { return w }
+    /// The expectation for a row at time `t` from earlier rows only, then records the row. The
+    /// bucket's spread is computed only when `spread` is asked for (0 otherwise).
+    mutating func observe(_ t: Double, _ x: Double, spread: Bool = true) -> (expected: Double, mature: Bool, spread: Double)? {
+        let d = daily.observe(t, x, spread: spread)
+        if let w = weekly?.observe(t, x, spread: spread), w.mature { return w }
         return d
     }
 }
@@ -138,15 +149,18 @@ struct CycleProfile: Sendable {
     /// The expectation for a row at time `t` from earlier rows only, then records the row.
     /// `mature` says whether the history spans `minimumCycles` and the bucket holds enough values.
     /// Rows without a usable time or value return `nil` and are not recorded.
-    mutating func observe(_ t: Double, _ x: Double) -> (expected: Double, mature: Bool, spread: Double)? {
+    mutating func observe(_ t: Double, _ x: Double, spread wanted: Bool = true) -> (expected: Double, mature: Bool, spread: Double)? {
         guard x.isFinite, let b = Self.bucket(t, options) else { return nil }
         first = min(first, t); last = max(last, t)
-        var values = buckets[b] ?? RollingQuantiles(capacity: options.valuesPerBucket)
-        let expected = values.quantile(0.5)
-        let mature = last - first >= options.minimumCycles * options.period && values.count >= options.minimumBucketValues
-        let spread = expected.map { RobustStatistics.mad(sorted: values.sortedValues, median: $0) * RobustStatistics.madToSigma } ?? 0
-        values.push(x)
-        buckets[b] = values
-        return expected.map { ($0, mature, spread) }
+        var result: (expected: Double, mature: Bool, spread: Double)?
+        if let values = buckets[b], let expected = values.quantile(0.5) {
+            let mature = last - first >= options.minimumCycles * options.period && values.count >= options.minimumBucketValues
+            let spread = wanted ? RobustStatistics.mad(sorted: values.sortedValues, median: expected) * RobustStatistics.madToSigma : 0
+            result = (expected, mature, spread)
+        }
+        // In place: a copy taken out of the dictionary and stored back would copy the bucket's
+        // arrays at every row.
+        buckets[b, default: RollingQuantiles(capacity: options.valuesPerBucket)].push(x)
+        return result
     }
 }

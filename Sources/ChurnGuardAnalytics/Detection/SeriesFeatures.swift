@@ -28,7 +28,7 @@ public struct SeriesFeatures: Sendable {
             guard x.isFinite else {
                 flat.append(contentsOf: [.nan, .nan, .nan, .nan, .nan]); base.append(.nan); continue
             }
-            let seasonalExpected = profile.observe(t, x)
+            let seasonalExpected = profile.observe(t, x, spread: false)
             let median = rolling.quantile(0.5) ?? x
             flat.append(x)
             flat.append(x - (previous ?? x))

@@ -1,6 +1,6 @@
 /// Rolling z-score: strength = |x − mean| / sd of the baseline window. Fast and familiar, but a
 /// single large outlier inflates the sd; MAD and IQR are the robust companions.
-public struct ZScoreDetector: AnomalyDetector {
+public struct ZScoreDetector: AnomalyDetector, TailScoring {
     /// Shared settings (window, sensitivity, gates).
     public let settings: DetectionSettings
     /// Creates the detector.
@@ -10,7 +10,14 @@ public struct ZScoreDetector: AnomalyDetector {
 
     /// Scores each row against the mean and sd of its baseline; sd is floored (see settings).
     public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
-        WindowScan.moments(series, mode: mode, settings: settings) { x, mean, sd in
+        scores(series, mode: mode, from: 0)
+    }
+
+    /// Causal verdicts of rows `from…` only (see ``TailScoring``).
+    func causalScores(_ series: TimeSeries, from: Int) -> [PointScore] { scores(series, mode: .causal, from: from) }
+
+    private func scores(_ series: TimeSeries, mode: DetectionMode, from: Int) -> [PointScore] {
+        WindowScan.moments(series, mode: mode, settings: settings, from: from) { x, mean, sd in
             let scale = max(sd, settings.scaleFloor(around: mean))
             return ScoreScale.verdict(method: .zscore, observed: x, expected: mean, deviation: x - mean,
                                       scale: scale, unit: "z", settings: settings)
@@ -21,7 +28,7 @@ public struct ZScoreDetector: AnomalyDetector {
 /// Modified z-score (Iglewicz–Hoaglin): strength = 0.6745·|x − median| / MAD. When more than half
 /// the window is one value (MAD = 0) the scale falls back to 1.2533 × the mean absolute deviation,
 /// and then to the scale floor, so a constant series scores 0 and a change from it scores high.
-public struct MADDetector: AnomalyDetector {
+public struct MADDetector: AnomalyDetector, TailScoring {
     /// Shared settings.
     public let settings: DetectionSettings
     /// Creates the detector.
@@ -31,7 +38,14 @@ public struct MADDetector: AnomalyDetector {
 
     /// Scores each row against the median and MAD of its baseline.
     public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
-        WindowScan.sorted(series, mode: mode, settings: settings) { x, window in
+        scores(series, mode: mode, from: 0)
+    }
+
+    /// Causal verdicts of rows `from…` only (see ``TailScoring``).
+    func causalScores(_ series: TimeSeries, from: Int) -> [PointScore] { scores(series, mode: .causal, from: from) }
+
+    private func scores(_ series: TimeSeries, mode: DetectionMode, from: Int) -> [PointScore] {
+        WindowScan.sorted(series, mode: mode, settings: settings, from: from) { x, window in
             let median = Quantile.sorted(window, 0.5) ?? x
             var mad = RobustStatistics.mad(sorted: window, median: median)
             if mad <= 0 {
@@ -48,7 +62,7 @@ public struct MADDetector: AnomalyDetector {
 /// Tukey's fences: strength = distance beyond the nearer quartile in IQR units, so it crosses
 /// the threshold k (1.5 at sensitivity 2) exactly at the classic fence Q1 − k·IQR / Q3 + k·IQR.
 /// Inside the quartiles the strength is 0. IQR = 0 falls back to the scale floor.
-public struct IQRDetector: AnomalyDetector {
+public struct IQRDetector: AnomalyDetector, TailScoring {
     /// Shared settings.
     public let settings: DetectionSettings
     /// Creates the detector.
@@ -58,7 +72,14 @@ public struct IQRDetector: AnomalyDetector {
 
     /// Scores each row against the quartiles of its baseline.
     public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
-        WindowScan.sorted(series, mode: mode, settings: settings) { x, window in
+        scores(series, mode: mode, from: 0)
+    }
+
+    /// Causal verdicts of rows `from…` only (see ``TailScoring``).
+    func causalScores(_ series: TimeSeries, from: Int) -> [PointScore] { scores(series, mode: .causal, from: from) }
+
+    private func scores(_ series: TimeSeries, mode: DetectionMode, from: Int) -> [PointScore] {
+        WindowScan.sorted(series, mode: mode, settings: settings, from: from) { x, window in
             let q1 = Quantile.sorted(window, 0.25) ?? x
             let q3 = Quantile.sorted(window, 0.75) ?? x
             let median = Quantile.sorted(window, 0.5) ?? x

@@ -4,10 +4,19 @@
 enum WindowScan {
     /// The sorted baseline per row (for median/MAD and quartile methods).
     static func sorted(
-        _ series: TimeSeries, mode: DetectionMode, settings: DetectionSettings,
+        _ series: TimeSeries, mode: DetectionMode, settings: DetectionSettings, from: Int = 0,
         _ judge: (_ x: Double, _ sortedWindow: [Double]) -> PointScore
     ) -> [PointScore] {
         let values = series.values
+        if mode == .causal, from > 0 {
+            // Only rows from `from` are judged; the window is filled from the rows before it
+            // that it can still hold.
+            var rolling = RollingQuantiles(capacity: settings.window)
+            return tail(values, from: from, window: settings.window, push: { rolling.push($0) }) { x in
+                guard rolling.count >= max(2, settings.minimumHistory) else { return .silent(x, "warming up") }
+                return judge(x, rolling.sortedValues)
+            }
+        }
         switch mode {
         case .batch:
             let all = values.filter(\.isFinite).sorted()
@@ -29,10 +38,21 @@ enum WindowScan {
 
     /// The mean and standard deviation per row (for the z-score).
     static func moments(
-        _ series: TimeSeries, mode: DetectionMode, settings: DetectionSettings,
+        _ series: TimeSeries, mode: DetectionMode, settings: DetectionSettings, from: Int = 0,
         _ judge: (_ x: Double, _ mean: Double, _ sd: Double) -> PointScore
     ) -> [PointScore] {
         let values = series.values
+        if mode == .causal, from > 0 {
+            // Every earlier value: the moments' rounding depends on their whole history, and an
+            // O(1) push keeps that cheap.
+            var rolling = RollingMoments(capacity: settings.window)
+            return tail(values, from: from, window: nil, push: { rolling.push($0) }) { x in
+                guard rolling.count >= max(2, settings.minimumHistory),
+                      let mean = rolling.mean, let sd = rolling.standardDeviation
+                else { return .silent(x, "warming up") }
+                return judge(x, mean, sd)
+            }
+        }
         switch mode {
         case .batch:
             let m = TwoPassMoments(values.filter(\.isFinite))
@@ -53,5 +73,29 @@ enum WindowScan {
                 return judge(x, mean, sd)
             }
         }
+    }
+
+    /// The causal scan of rows `from…` only: the last `window` finite values before `from` (all
+    /// of them when `window` is nil) are pushed first, what a scan from row 0 holds there; then
+    /// each later row is judged by `judge` before it is pushed. The verdicts equal those of the
+    /// full scan's rows `from…`.
+    private static func tail(
+        _ values: [Double], from: Int, window: Int?, push: (Double) -> Void, judge: (Double) -> PointScore
+    ) -> [PointScore] {
+        let from = min(from, values.count)
+        var start = window == nil ? 0 : from, held = 0
+        while start > 0, held < max(1, window ?? 0) {
+            start -= 1
+            if values[start].isFinite { held += 1 }
+        }
+        for index in start..<from where values[index].isFinite { push(values[index]) }
+        var out: [PointScore] = []
+        out.reserveCapacity(values.count - from)
+        for x in values[from...] {
+            guard x.isFinite else { out.append(.silent(x, "not a finite value; skipped")); continue }
+            out.append(judge(x))
+            push(x)
+        }
+        return out
     }
 }
