@@ -28,6 +28,8 @@ public struct AnomalyEventBuilder: Sendable {
         public var created: Set<String>
         /// The series' state after the scan (checkpoint at the last fresh row).
         public var state: AnomalySeriesState
+        /// What the causal scan carried out of the last fresh row (for the next scan's `carry`).
+        public var carry: EnsembleCarry? = nil
     }
 
     /// Scores `context + fresh` causally and builds events from the fresh rows only.
@@ -35,20 +37,25 @@ public struct AnomalyEventBuilder: Sendable {
     ///   - context: rows already examined (at or before the checkpoint), oldest first.
     ///   - fresh: rows after the checkpoint, oldest first; at least one.
     ///   - open: the event the state says is still open, if it could be read.
+    ///   - carry: what the scan of `context` carried out of its last row, from the previous scan:
+    ///     then the context only rebuilds the detectors' windows and only the fresh rows are
+    ///     judged. Without it the context is judged too (a start, or after a change).
     public func scan(context: [MonitorRow], fresh: [MonitorRow], state: AnomalySeriesState, open: Anomaly?,
-                     organization: OrganizationID, now: Timestamp, makeID: () -> String = AnomalyEventBuilder.randomID) -> Outcome {
+                     carry: EnsembleCarry? = nil, organization: OrganizationID, now: Timestamp,
+                     makeID: () -> String = AnomalyEventBuilder.randomID) -> Outcome {
         var next = state
-        guard let last = fresh.last else { return Outcome(anomalies: [], created: [], state: state) }
+        guard let last = fresh.last else { return Outcome(anomalies: [], created: [], state: state, carry: carry) }
         let rows = context + fresh
         let series = TimeSeries(timestamps: rows.map { Double($0.timestamp.microseconds) / 1e6 }, values: rows.map(\.value))
-        let verdicts = ensemble.detect(series, mode: .causal)
+        let scanned = ensemble.detect(series, from: context.count, carry: carry)
+        let verdicts = scanned.points
         var current = open
         var quiet = open == nil ? 0 : state.quietRows
         var order: [String] = []
         var touched: [String: Anomaly] = [:]
         var created: Set<String> = []
-        for index in context.count..<rows.count where index < verdicts.count {
-            let verdict = verdicts[index]
+        for (offset, index) in (context.count..<rows.count).enumerated() where offset < verdicts.count {
+            let verdict = verdicts[offset]
             let row = rows[index]
             if verdict.isAnomaly {
                 if var event = current, quiet <= mergeGapRows {
@@ -75,7 +82,7 @@ public struct AnomalyEventBuilder: Sendable {
         next.checkpoint = last.cursor
         next.openAnomalyID = current?.id
         next.quietRows = current == nil ? 0 : quiet
-        return Outcome(anomalies: order.compactMap { touched[$0] }, created: created, state: next)
+        return Outcome(anomalies: order.compactMap { touched[$0] }, created: created, state: next, carry: scanned.carry)
     }
 
     /// A new anomaly id: a random UUID in lower case.
