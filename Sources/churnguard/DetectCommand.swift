@@ -64,6 +64,9 @@ struct DetectCommand: AsyncParsableCommand {
         if let sensitivity { options.settings.sensitivity = sensitivity }
         if let votingThreshold { options.settings.votingThreshold = votingThreshold }
         options.mode = batch ? .batch : .causal
+        for warning in options.settings.warnings {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
 
         let text: String
         do {

@@ -44,4 +44,17 @@ struct SettingsOverrideTests {
         _ = fresh.apply("astrology=1")
         #expect(fresh == DetectionSettings())
     }
+
+    @Test("settings that quietly silence methods are named; the defaults warn about nothing")
+    func warnings() {
+        #expect(DetectionSettings().warnings.isEmpty)
+        var probation = DetectionSettings()
+        probation.minimumHistory = 576
+        #expect(probation.warnings.count == 1 && probation.warnings[0].contains("exceeds window (288)"))
+        probation.minimumHistory = 2_001
+        #expect(probation.warnings.count == 2 && probation.warnings[1].contains("regime detector never judges"))
+        var flat = DetectionSettings()
+        flat.sensitivity = -1
+        #expect(flat.warnings == ["sensitivity -1.0 is not a positive number: the default 1.75 is used"])
+    }
 }

@@ -78,6 +78,19 @@ struct DetectCommandTests {
             }
             #expect(flagged(plain.stdout) >= 1)
             #expect(flagged(strict.stdout) == 0)
+            #expect(!plain.stderr.contains("warning"), "the defaults warn about nothing: \(plain.stderr)")
+        }
+    }
+
+    @Test("--set minimum_history above the window runs, and warns that the rolling methods never judge a row")
+    func silencingOverrideWarns() async throws {
+        try await CLIHarness.with { cli in
+            let input = try cli.write("series.csv", series(rows: 600, spikeRow: 450))
+            let probation = try await cli.run(["detect", input, "--set", "minimum_history=576"])
+            #expect(probation.status == 0, "\(probation.stderr)")
+            #expect(probation.stderr.contains("warning: minimum_history (576) exceeds window (288)"), "\(probation.stderr)")
+            let zero = try await cli.run(["detect", input, "--set", "sensitivity=0"])
+            #expect(zero.status == 0 && zero.stderr.contains("warning: sensitivity 0.0 is not a positive number"), "\(zero.stderr)")
         }
     }
 }
