@@ -144,4 +144,23 @@ struct CUSUMTests {
         #expect(CUSUM().changePoints([1, 2]).isEmpty)
         #expect(CUSUM().changePoints([.nan, .nan, .nan, .nan, .nan, .nan]).isEmpty)
     }
+
+    @Test("a window filled at once holds what one-by-one pushes leave, and goes on the same", arguments: [1, 7, 50, 300])
+    func filledWindowEqualsPushes(capacity: Int) {
+        var generator = SeededGenerator(seed: UInt64(capacity))
+        let values = (0..<400).map { index -> Double in
+            index % 37 == 0 ? .nan : (generator.nextUnitDouble() * 20).rounded() / 2
+        }
+        for count in [0, 1, capacity, capacity + 1, 250] where count <= 250 {
+            var pushed = RollingQuantiles(capacity: capacity)
+            for value in values.prefix(count) { pushed.push(value) }
+            var filled = RollingQuantiles(capacity: capacity, filledWith: values.prefix(count))
+            #expect(filled.sortedValues == pushed.sortedValues && filled.count == pushed.count)
+            for value in values[count...] {
+                pushed.push(value)
+                filled.push(value)
+            }
+            #expect(filled.sortedValues == pushed.sortedValues, "capacity \(capacity), filled with \(count)")
+        }
+    }
 }

@@ -40,8 +40,7 @@ struct RarityGate: Sendable {
             let q = Quantile.sorted(all, quantile) ?? 0
             return scores.map { adjust($0, reference: q) }
         case .causal:
-            var past = RollingQuantiles(capacity: window)
-            for score in prior.suffix(window) { past.push(score) }
+            var past = RollingQuantiles(capacity: window, filledWith: prior)
             var out: [PointScore] = []
             out.reserveCapacity(scores.count)
             let needed = min(max(1, warmup ?? window / 4), window)

@@ -42,24 +42,24 @@ public struct RegimeDetector: AnomalyDetector, TailScoring {
                 return judge(x, deviation(stat, activity: activity, level: level), also: nil)
             }
         case .causal:
-            var activity = RollingQuantiles(capacity: capacity)
-            var level = RollingQuantiles(capacity: capacity)
+            // The rows before `from` only fill the histories, in one sort each.
+            let from = min(max(0, from), series.count)
+            let earlier = stats[..<from].compactMap(\.self)
+            var activity = RollingQuantiles(capacity: capacity, filledWith: earlier.lazy.map(\.activity))
+            var level = RollingQuantiles(capacity: capacity, filledWith: earlier.lazy.map(\.level))
             // The shorter history, when it is shorter at all.
             let short = settings.regimeShortHistory > 0 && settings.regimeShortHistory < capacity
                 ? max(8, settings.regimeShortHistory) : nil
-            var shortActivity = short.map { RollingQuantiles(capacity: $0) }
-            var shortLevel = short.map { RollingQuantiles(capacity: $0) }
+            var shortActivity = short.map { RollingQuantiles(capacity: $0, filledWith: earlier.lazy.map(\.activity)) }
+            var shortLevel = short.map { RollingQuantiles(capacity: $0, filledWith: earlier.lazy.map(\.level)) }
             var out: [PointScore] = []
-            out.reserveCapacity(max(0, series.count - from))
-            for (index, (x, stat)) in zip(series.values, stats).enumerated() {
-                let judged = index >= from
+            out.reserveCapacity(series.count - from)
+            for (x, stat) in zip(series.values[from...], stats[from...]) {
                 guard x.isFinite, let stat else {
-                    if judged { out.append(.silent(x, x.isFinite ? "warming up" : "not a finite value; skipped")) }
+                    out.append(.silent(x, x.isFinite ? "warming up" : "not a finite value; skipped"))
                     continue
                 }
-                if !judged {
-                    // Before `from`: the histories only.
-                } else if activity.count >= needed {
+                if activity.count >= needed {
                     let long = deviation(stat, activity: activity.sortedValues, level: level.sortedValues)
                     if let a = shortActivity, let l = shortLevel {
                         out.append(judge(x, long, also: deviation(stat, activity: a.sortedValues, level: l.sortedValues)))

@@ -31,6 +31,7 @@ public struct SeasonalBaselineDetector: AnomalyDetector, TailScoring {
     func causalScores(_ series: TimeSeries, from: Int) -> [PointScore] {
         var profile = SeasonalProfile(options: settings.seasonal)
         var residuals = RollingQuantiles(capacity: settings.window)
+        var earlier: [Double] = []
         var out: [PointScore] = []
         out.reserveCapacity(max(0, series.count - from))
         let warming = "warming up: fewer than \(ScoreScale.format(settings.seasonal.minimumCycles)) cycles"
@@ -44,8 +45,13 @@ public struct SeasonalBaselineDetector: AnomalyDetector, TailScoring {
             }
             let residual = x - expected
             if !judged {
-                residuals.push(residual)
+                earlier.append(residual)
                 continue
+            }
+            if !earlier.isEmpty {
+                // The rows before `from` fill the residual window in one sort.
+                residuals = RollingQuantiles(capacity: settings.window, filledWith: earlier)
+                earlier = []
             }
             if mature, residuals.count >= max(2, settings.minimumHistory) {
                 out.append(judge(x, expected: expected, residual: residual, residuals: residuals.sortedValues, bucketSpread: spread))

@@ -11,8 +11,11 @@ enum WindowScan {
         if mode == .causal, from > 0 {
             // Only rows from `from` are judged; the window is filled from the rows before it
             // that it can still hold.
-            var rolling = RollingQuantiles(capacity: settings.window)
-            return tail(values, from: from, window: settings.window, push: { rolling.push($0) }) { x in
+            // The window at `from` holds the last `window` finite values before it.
+            let from = min(from, values.count)
+            let start = historyStart(values, before: from, finiteValues: max(1, settings.window))
+            var rolling = RollingQuantiles(capacity: settings.window, filledWith: values[start..<from])
+            return tail(values, from: from, push: { rolling.push($0) }) { x in
                 guard rolling.count >= max(2, settings.minimumHistory) else { return .silent(x, "warming up") }
                 return judge(x, rolling.sortedValues)
             }
@@ -45,8 +48,10 @@ enum WindowScan {
         if mode == .causal, from > 0 {
             // Every earlier value: the moments' rounding depends on their whole history, and an
             // O(1) push keeps that cheap.
+            let from = min(from, values.count)
             var rolling = RollingMoments(capacity: settings.window)
-            return tail(values, from: from, window: nil, push: { rolling.push($0) }) { x in
+            for x in values[..<from] { rolling.push(x) }
+            return tail(values, from: from, push: { rolling.push($0) }) { x in
                 guard rolling.count >= max(2, settings.minimumHistory),
                       let mean = rolling.mean, let sd = rolling.standardDeviation
                 else { return .silent(x, "warming up") }
@@ -75,20 +80,11 @@ enum WindowScan {
         }
     }
 
-    /// The causal scan of rows `from…` only: the last `window` finite values before `from` (all
-    /// of them when `window` is nil) are pushed first, what a scan from row 0 holds there; then
-    /// each later row is judged by `judge` before it is pushed. The verdicts equal those of the
+    /// The causal scan of rows `from…` only, the window already holding what a scan from row 0
+    /// holds there: each row is judged by `judge`, then pushed. The verdicts equal those of the
     /// full scan's rows `from…`.
-    private static func tail(
-        _ values: [Double], from: Int, window: Int?, push: (Double) -> Void, judge: (Double) -> PointScore
-    ) -> [PointScore] {
-        let from = min(from, values.count)
-        var start = window == nil ? 0 : from, held = 0
-        while start > 0, held < max(1, window ?? 0) {
-            start -= 1
-            if values[start].isFinite { held += 1 }
-        }
-        for index in start..<from where values[index].isFinite { push(values[index]) }
+    private static func tail(_ values: [Double], from: Int, push: (Double) -> Void,
+                             judge: (Double) -> PointScore) -> [PointScore] {
         var out: [PointScore] = []
         out.reserveCapacity(values.count - from)
         for x in values[from...] {
@@ -97,5 +93,16 @@ enum WindowScan {
             push(x)
         }
         return out
+    }
+
+    /// The first index of the rows before `end` that hold the last `count` finite values among
+    /// them (0 when they hold fewer).
+    static func historyStart(_ values: [Double], before end: Int, finiteValues count: Int) -> Int {
+        var start = end, held = 0
+        while start > 0, held < count {
+            start -= 1
+            if values[start].isFinite { held += 1 }
+        }
+        return start
     }
 }

@@ -47,6 +47,17 @@ public struct RollingQuantiles: Sendable {
         self.capacity = max(1, capacity)
     }
 
+    /// A window holding what pushing `values` one by one would leave in it (the last `capacity`
+    /// finite ones), built with one sort instead of a sorted insertion per value.
+    public init(capacity: Int, filledWith values: some Sequence<Double>) {
+        self.capacity = max(1, capacity)
+        var finite: [Double] = []
+        for value in values where value.isFinite { finite.append(value) }
+        // Oldest first at the head, as the ring of one-by-one pushes reads from `head`.
+        ring = finite.count > self.capacity ? Array(finite.suffix(self.capacity)) : finite
+        sortedValues = ring.sorted()
+    }
+
     /// Number of values in the window.
     public var count: Int { ring.count }
 
