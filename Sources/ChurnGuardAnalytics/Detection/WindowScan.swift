@@ -9,9 +9,8 @@ enum WindowScan {
     ) -> [PointScore] {
         let values = series.values
         if mode == .causal, from > 0 {
-            // Only rows from `from` are judged; the window is filled from the rows before it
-            // that it can still hold.
-            // The window at `from` holds the last `window` finite values before it.
+            // Only rows from `from` are judged. The window there holds the last `window` finite
+            // values before it, filled in one sort.
             let from = min(from, values.count)
             let start = historyStart(values, before: from, finiteValues: max(1, settings.window))
             var rolling = RollingQuantiles(capacity: settings.window, filledWith: values[start..<from])
