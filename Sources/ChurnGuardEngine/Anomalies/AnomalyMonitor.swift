@@ -89,6 +89,8 @@ public actor AnomalyMonitor {
     let anomalyLinks: Counter
     /// Series not scored for too little history (`churnguard_anomaly_monitor_series_gated_total`).
     let seriesGated: Counter
+    /// Series judged with the carried scan (`churnguard_anomaly_monitor_series_carried_total`).
+    let seriesCarried: Counter
     /// Where the series buckets are leased (nil: this monitor is alone and scores every series).
     let leases: (any AnomalyLeaseStore)?
     /// This monitor's name in the leases (host, process and a random suffix).
@@ -126,6 +128,7 @@ public actor AnomalyMonitor {
         groupSeriesScanned = Counter(label: MetricNames.anomalyGroupSeries, factory: metricsFactory)
         anomalyLinks = Counter(label: MetricNames.anomalyLinks, factory: metricsFactory)
         seriesGated = Counter(label: MetricNames.anomalySeriesGated, factory: metricsFactory)
+        seriesCarried = Counter(label: MetricNames.anomalySeriesCarried, factory: metricsFactory)
         self.bus = bus
         self.options = options
         self.now = now
@@ -267,7 +270,10 @@ public actor AnomalyMonitor {
         var nextStates: [AnomalySeriesState] = []
         for (item, outcome) in zip(work, outcomes) {
             report.series += 1
-            if item.carry != nil { report.carried += 1 }
+            if item.carry != nil {
+                report.carried += 1
+                seriesCarried.increment()
+            }
             report.points += item.fresh.count
             countGate(item, report: &report)
             anomalies += outcome.anomalies

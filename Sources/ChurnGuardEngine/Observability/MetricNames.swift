@@ -28,6 +28,8 @@ public enum MetricNames {
     public static let anomalyLinks = "churnguard_anomaly_links_total"
     /// Series with new rows the anomaly monitor did not score for too little history.
     public static let anomalySeriesGated = "churnguard_anomaly_monitor_series_gated_total"
+    /// Series whose new rows the anomaly monitor judged alone, with the carried scan.
+    public static let anomalySeriesCarried = "churnguard_anomaly_monitor_series_carried_total"
     /// Series buckets an anomaly monitor took over (a lease it did not hold before).
     public static let anomalyLeaseClaims = "churnguard_anomaly_monitor_lease_claims_total"
     /// Series buckets an anomaly monitor stopped holding (given back for a fair share, or expired).
@@ -89,6 +91,7 @@ extension MetricNames {
         anomalyGroupSeries: "Segment- and organization-level series the anomaly monitor scanned (hourly means from the rollups).",
         anomalyLinks: "Anomalies whose level links (parent_id, related_ids) the anomaly monitor wrote.",
         anomalySeriesGated: "Series with new rows the anomaly monitor did not score because they hold fewer rows than anomaly_detection.min_history_points.",
+        anomalySeriesCarried: "Series whose new rows the anomaly monitor judged alone, with what its previous scan of the series carried (the others had their context judged again).",
         anomalyLeaseClaims: "Series buckets this anomaly monitor took over from free, released or expired leases.",
         anomalyLeaseLosses: "Series buckets this anomaly monitor stopped holding (given back to another monitor's fair share, or expired before renewal).",
         anomalyLeaseBuckets: "Series buckets (of 64) this anomaly monitor holds; the monitors on one database split them.",
