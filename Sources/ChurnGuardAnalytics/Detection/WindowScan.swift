@@ -8,17 +8,6 @@ enum WindowScan {
         _ judge: (_ x: Double, _ sortedWindow: [Double]) -> PointScore
     ) -> [PointScore] {
         let values = series.values
-        if mode == .causal, from > 0 {
-            // Only rows from `from` are judged. The window there holds the last `window` finite
-            // values before it, filled in one sort.
-            let from = min(from, values.count)
-            let start = historyStart(values, before: from, finiteValues: max(1, settings.window))
-            var rolling = RollingQuantiles(capacity: settings.window, filledWith: values[start..<from])
-            return tail(values, from: from, push: { rolling.push($0) }) { x in
-                guard rolling.count >= max(2, settings.minimumHistory) else { return .silent(x, "warming up") }
-                return judge(x, rolling.sortedValues)
-            }
-        }
         switch mode {
         case .batch:
             let all = values.filter(\.isFinite).sorted()
@@ -28,10 +17,12 @@ enum WindowScan {
                 return judge(x, all)
             }
         case .causal:
-            var rolling = RollingQuantiles(capacity: settings.window)
-            return values.map { x in
-                guard x.isFinite else { return .silent(x, "not a finite value; skipped") }
-                defer { rolling.push(x) }
+            // Rows from `from` are judged (all of them for 0). The window there holds the last
+            // `window` finite values before it, filled in one sort.
+            let from = min(max(0, from), values.count)
+            let start = historyStart(values, before: from, finiteValues: max(1, settings.window))
+            var rolling = RollingQuantiles(capacity: settings.window, filledWith: values[start..<from])
+            return tail(values, from: from, push: { rolling.push($0) }) { x in
                 guard rolling.count >= max(2, settings.minimumHistory) else { return .silent(x, "warming up") }
                 return judge(x, rolling.sortedValues)
             }
@@ -44,19 +35,6 @@ enum WindowScan {
         _ judge: (_ x: Double, _ mean: Double, _ sd: Double) -> PointScore
     ) -> [PointScore] {
         let values = series.values
-        if mode == .causal, from > 0 {
-            // Every earlier value: the moments' rounding depends on their whole history, and an
-            // O(1) push keeps that cheap.
-            let from = min(from, values.count)
-            var rolling = RollingMoments(capacity: settings.window)
-            for x in values[..<from] { rolling.push(x) }
-            return tail(values, from: from, push: { rolling.push($0) }) { x in
-                guard rolling.count >= max(2, settings.minimumHistory),
-                      let mean = rolling.mean, let sd = rolling.standardDeviation
-                else { return .silent(x, "warming up") }
-                return judge(x, mean, sd)
-            }
-        }
         switch mode {
         case .batch:
             let m = TwoPassMoments(values.filter(\.isFinite))
@@ -67,10 +45,12 @@ enum WindowScan {
                 return judge(x, m.mean, sd)
             }
         case .causal:
+            // Rows from `from` are judged (all of them for 0). Every earlier value is pushed
+            // first: the moments' rounding depends on their whole history, and a push is O(1).
+            let from = min(max(0, from), values.count)
             var rolling = RollingMoments(capacity: settings.window)
-            return values.map { x in
-                guard x.isFinite else { return .silent(x, "not a finite value; skipped") }
-                defer { rolling.push(x) }
+            for x in values[..<from] { rolling.push(x) }
+            return tail(values, from: from, push: { rolling.push($0) }) { x in
                 guard rolling.count >= max(2, settings.minimumHistory),
                       let mean = rolling.mean, let sd = rolling.standardDeviation
                 else { return .silent(x, "warming up") }
@@ -79,9 +59,9 @@ enum WindowScan {
         }
     }
 
-    /// The causal scan of rows `from…` only, the window already holding what a scan from row 0
-    /// holds there: each row is judged by `judge`, then pushed. The verdicts equal those of the
-    /// full scan's rows `from…`.
+    /// The causal scan of rows `from…`, the window already holding what a scan from row 0 holds
+    /// there: each row is judged by `judge`, then pushed. The verdicts equal those of the full
+    /// scan's rows `from…`.
     private static func tail(_ values: [Double], from: Int, push: (Double) -> Void,
                              judge: (Double) -> PointScore) -> [PointScore] {
         var out: [PointScore] = []
