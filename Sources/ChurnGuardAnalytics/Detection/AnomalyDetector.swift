@@ -67,11 +67,22 @@ public protocol AnomalyDetector: Sendable {
     func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore]
 }
 
-/// A detector that can judge only the rows from an index on, in causal mode: the rows before it
-/// still shape its state (windows, profiles, models) but get no verdict. The verdicts equal the
-/// full causal scan's for those rows, at a fraction of the cost when few rows are new (the
-/// anomaly monitor's case: one new row after hundreds of rows of context).
-protocol TailScoring: AnomalyDetector {
-    /// Causal verdicts of rows `from…` (`series.count − from` of them).
-    func causalScores(_ series: TimeSeries, from: Int) -> [PointScore]
+/// A detector's causal scan paused between two rows: its windows, profiles and models as a scan
+/// from the series' first row holds them. Stepping it over the next rows gives exactly the
+/// verdicts the full causal scan gives them, so a caller that keeps the scan (the anomaly
+/// monitor, one per series) judges each new row without rebuilding anything from older rows.
+protocol CausalScan: Sendable {
+    /// The verdict on the next row (`t` its time in seconds, `x` its value), which then joins
+    /// the scan's windows.
+    mutating func step(_ t: Double, _ x: Double) -> PointScore
+}
+
+extension CausalScan {
+    /// The verdicts on every row of `series`, in order, stepping this scan over them.
+    mutating func run(_ series: TimeSeries) -> [PointScore] {
+        var out: [PointScore] = []
+        out.reserveCapacity(series.count)
+        for (t, x) in zip(series.timestamps, series.values) { out.append(step(t, x)) }
+        return out
+    }
 }

@@ -73,46 +73,71 @@ public struct EnsembleDetector: Sendable {
     public func detect(_ series: TimeSeries, mode: DetectionMode = .causal) -> [EnsemblePoint] {
         switch mode {
         case .causal:
-            return detect(series, from: 0, carry: nil).points
+            var state = makeState()
+            return advance(&state, over: series)
         case .batch:
+            // Isolation Forest and LOF read the same series features: computed once when both run.
+            let shared = methods.contains(.isolationForest) && methods.contains(.lof)
+                ? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal) : nil
             let perMethod = methods.map { method -> [PointScore] in
-                let raw = rawScores(method, series, mode: .batch, features: sharedFeatures(series), from: 0)
+                let raw: [PointScore]
+                switch method {
+                case .isolationForest: raw = IsolationForestDetector(settings: settings).scores(series, mode: .batch, features: shared)
+                case .lof: raw = LocalOutlierFactorDetector(settings: settings).scores(series, mode: .batch, features: shared)
+                default: raw = detector(for: method).scores(series, mode: .batch)
+                }
                 return settings.ungatedMethods.contains(method) ? raw : gate.apply(raw, mode: .batch)
             }
-            return vote(perMethod, values: series.values[...], lastDetection: Int.min / 2).points
+            var lastDetection = Int.min / 2
+            return series.values.indices.map { i in
+                verdict(perMethod.map { i < $0.count ? $0[i] : .silent(series.values[i], "missing") },
+                        row: i, lastDetection: &lastDetection)
+            }
         }
     }
 
-    /// The causal verdicts of rows `from…` of `series`, given what the causal scan carried out of
-    /// row `from − 1` (`carry`, from an earlier call whose series ended with the same rows). The
-    /// rows before `from` still build every method's windows, profiles and models, but only the
-    /// new rows are judged, so one new row after hundreds of rows of history costs a fraction of
-    /// a full scan. Without a carry (or with `from` = 0) every row is scanned and the verdicts of
-    /// rows `from…` are returned. Either way the verdicts equal the full causal scan's for the
-    /// same rows and carry, and the returned carry is the one to pass with the next rows.
-    public func detect(_ series: TimeSeries, from: Int, carry: EnsembleCarry?) -> (points: [EnsemblePoint], carry: EnsembleCarry) {
-        let from = min(max(0, from), series.count)
-        guard let carry, from > 0 else {
-            let full = scan(series, from: 0, carry: EnsembleCarry())
-            return (Array(full.points[from...]), full.carry)
-        }
-        return scan(series, from: from, carry: carry)
+    /// The causal scan of a series before its first row, for this ensemble's methods and settings.
+    public func makeState() -> EnsembleState {
+        let gate = gate
+        return EnsembleState(
+            methods: methods, settings: settings, scans: methods.map(makeScan),
+            gates: methods.map { settings.ungatedMethods.contains($0) || !gate.isActive ? nil : gate.makeHistory() })
     }
 
-    private func scan(_ series: TimeSeries, from: Int, carry: EnsembleCarry) -> (points: [EnsemblePoint], carry: EnsembleCarry) {
-        let shared = sharedFeatures(series)
-        var next = EnsembleCarry()
-        let perMethod = methods.map { method -> [PointScore] in
-            let raw = rawScores(method, series, mode: .causal, features: shared, from: from)
-            guard !settings.ungatedMethods.contains(method), gate.isActive else { return raw }
-            let prior = carry.gateScores[method] ?? []
-            next.gateScores[method] = Array((prior + RarityGate.history(of: raw)).suffix(max(1, settings.rarityWindow)))
-            return gate.apply(raw, mode: .causal, prior: prior)
+    /// The causal verdicts of the rows of `series`, taken as the rows that follow those `state`
+    /// has scanned; `state` then holds them too. Stepping one state over a series in chunks gives
+    /// exactly the verdicts of one causal scan over all of it, and each new row costs the same
+    /// whatever the history before it: this is how the anomaly monitor judges a series' new
+    /// points. A state made by an ensemble of other methods or settings is replaced by a new one.
+    public func advance(_ state: inout EnsembleState, over series: TimeSeries) -> [EnsemblePoint] {
+        if state.methods != methods || state.settings != settings { state = makeState() }
+        let gate = gate
+        var out: [EnsemblePoint] = []
+        out.reserveCapacity(series.count)
+        var results: [PointScore] = []
+        results.reserveCapacity(methods.count)
+        for (t, x) in zip(series.timestamps, series.values) {
+            results.removeAll(keepingCapacity: true)
+            for j in methods.indices {
+                let raw = state.scans[j].step(t, x)
+                results.append(state.gates[j] == nil ? raw : gate.step(raw, past: &state.gates[j]!))
+            }
+            out.append(verdict(results, row: state.rows, lastDetection: &state.lastDetection))
+            state.rows += 1
         }
-        let lastDetection = carry.rowsSinceDetection.map { from - 1 - $0 } ?? Int.min / 2
-        let voted = vote(perMethod, values: series.values[from...], lastDetection: lastDetection)
-        if voted.lastDetection > Int.min / 4 { next.rowsSinceDetection = series.count - 1 - voted.lastDetection }
-        return (voted.points, next)
+        return out
+    }
+
+    private func makeScan(_ method: DetectionMethod) -> any CausalScan {
+        switch method {
+        case .zscore: ZScoreDetector(settings: settings).makeScan()
+        case .mad: MADDetector(settings: settings).makeScan()
+        case .iqr: IQRDetector(settings: settings).makeScan()
+        case .seasonal: SeasonalBaselineDetector(settings: settings).makeScan()
+        case .isolationForest: IsolationForestDetector(settings: settings).makeScan()
+        case .lof: LocalOutlierFactorDetector(settings: settings).makeScan()
+        case .regime: RegimeDetector(settings: settings).makeScan()
+        }
     }
 
     private var gate: RarityGate {
@@ -120,80 +145,49 @@ public struct EnsembleDetector: Sendable {
                    warmup: settings.rarityWarmup > 0 ? settings.rarityWarmup : nil)
     }
 
-    /// Isolation Forest and LOF read the same series features: computed once when both run.
-    private func sharedFeatures(_ series: TimeSeries) -> SeriesFeatures? {
-        methods.contains(.isolationForest) && methods.contains(.lof)
-            ? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal) : nil
-    }
-
-    /// One method's scores before the gate: of every row, or in causal mode of rows `from…`.
-    private func rawScores(_ method: DetectionMethod, _ series: TimeSeries, mode: DetectionMode,
-                           features: SeriesFeatures?, from: Int) -> [PointScore] {
-        switch method {
-        case .isolationForest:
-            return IsolationForestDetector(settings: settings).scores(series, mode: mode, features: features, from: from)
-        case .lof:
-            return LocalOutlierFactorDetector(settings: settings).scores(series, mode: mode, features: features, from: from)
-        default:
-            let detector = detector(for: method)
-            if mode == .causal, let tail = detector as? any TailScoring { return tail.causalScores(series, from: from) }
-            let all = detector.scores(series, mode: mode)
-            return from == 0 ? all : Array(all[min(from, all.count)...])
-        }
-    }
-
-    /// Counts the votes of the rows whose values are `values` (their method scores, gated, in
-    /// `perMethod`) and applies the cooldown from `lastDetection` (an index on the same scale as
-    /// `values`' indices). Returns the verdicts and the index of the last detection.
-    private func vote(_ perMethod: [[PointScore]], values: ArraySlice<Double>,
-                      lastDetection start: Int) -> (points: [EnsemblePoint], lastDetection: Int) {
+    /// One row's verdict from its methods' (gated) verdicts, in `methods`' order: the votes are
+    /// counted and the cooldown applied from `lastDetection` (a row index on the same scale as
+    /// `row`), which a detection moves to `row`.
+    private func verdict(_ results: [PointScore], row i: Int, lastDetection: inout Int) -> EnsemblePoint {
         let k = requiredVotes
-        var out: [EnsemblePoint] = []
-        out.reserveCapacity(values.count)
-        var lastDetection = start
-        // Per-row work stays allocation-light: solo flags are looked up once, and the k-th
-        // highest score comes from an insertion sort of a reused buffer (a handful of methods).
-        let solo = methods.map { settings.soloMethods.contains($0) }
+        // A handful of methods: the k-th highest score comes from an insertion sort.
         var ranked = [Double](repeating: 0, count: methods.count)
-        for (row, i) in values.indices.enumerated() {
-            let results = perMethod.map { row < $0.count ? $0[row] : .silent(values[i], "missing") }
-            var votes = 0
-            var soloScore = 0.0, soloVote = false
-            for j in results.indices {
-                let r = results[j]
-                if r.vote { votes += 1 }
-                if solo[j] { soloScore = max(soloScore, r.score); soloVote = soloVote || r.vote }
-                var p = j
-                while p > 0, ranked[p - 1] < r.score { ranked[p] = ranked[p - 1]; p -= 1 }
-                ranked[p] = r.score
-            }
-            var score = max(ranked.count >= k ? ranked[k - 1] : 0, soloScore)
-            var flagged = votes >= k || soloVote
-            if i - lastDetection <= settings.cooldown {
-                // Halved, and kept below 0.5 (a saturated 1 would halve to exactly 0.5, a
-                // detection to anyone reading the score while is_anomaly says no).
-                score = min(score * 0.5, 0.499)
-                flagged = false
-            }
-            if flagged { lastDetection = i }
-            out.append(EnsemblePoint(score: min(1, max(0, score)), isAnomaly: flagged, votes: votes,
-                                     methods: Array(zip(methods, results)).map { (method: $0.0, result: $0.1) }))
+        var votes = 0
+        var soloScore = 0.0, soloVote = false
+        for j in results.indices {
+            let r = results[j]
+            if r.vote { votes += 1 }
+            if settings.soloMethods.contains(methods[j]) { soloScore = max(soloScore, r.score); soloVote = soloVote || r.vote }
+            var p = j
+            while p > 0, ranked[p - 1] < r.score { ranked[p] = ranked[p - 1]; p -= 1 }
+            ranked[p] = r.score
         }
-        return (out, lastDetection)
+        var score = max(ranked.count >= k ? ranked[k - 1] : 0, soloScore)
+        var flagged = votes >= k || soloVote
+        if i - lastDetection <= settings.cooldown {
+            // Halved, and kept below 0.5 (a saturated 1 would halve to exactly 0.5, a
+            // detection to anyone reading the score while is_anomaly says no).
+            score = min(score * 0.5, 0.499)
+            flagged = false
+        }
+        if flagged { lastDetection = i }
+        return EnsemblePoint(score: min(1, max(0, score)), isAnomaly: flagged, votes: votes,
+                             methods: Array(zip(methods, results)).map { (method: $0.0, result: $0.1) })
     }
 }
 
-/// What the causal scan of a series carries from one row to the next beyond the detectors' own
-/// windows: each gated method's raw scores (the rarity gate's history) and how far back the last
-/// detection lies (the cooldown). Handing it to the next call lets the rows after a prefix be
-/// scored without judging the prefix again (``EnsembleDetector/detect(_:from:carry:)``).
-public struct EnsembleCarry: Sendable, Equatable {
-    /// Per gated method, the gate's history: its latest raw scores, oldest first, at most
-    /// `rarityWindow` of them.
-    public var gateScores: [DetectionMethod: [Double]] = [:]
-    /// Rows after the last detection (0: the last row was one); nil when there was none.
-    public var rowsSinceDetection: Int?
-
-    /// An empty carry: what a scan holds before its first row.
-    public init() {}
+/// A series' causal scan paused after its last row: every method's windows, profiles and model,
+/// each gated method's history of scores (the rarity gate), and how far back the last detection
+/// lies (the cooldown). ``EnsembleDetector/advance(_:over:)`` continues it with the next rows,
+/// judging only those. Its size is bounded by the settings' windows, not by the rows scanned.
+public struct EnsembleState: Sendable {
+    let methods: [DetectionMethod]
+    let settings: DetectionSettings
+    var scans: [any CausalScan]
+    /// Per method, the rarity gate's history (nil: ungated).
+    var gates: [RollingQuantiles?]
+    /// Rows scanned so far.
+    public internal(set) var rows = 0
+    /// Index of the last detection among them (far in the past when there was none).
+    var lastDetection = Int.min / 2
 }

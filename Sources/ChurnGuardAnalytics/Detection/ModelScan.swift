@@ -1,8 +1,10 @@
 /// A fitted multivariate model as the scan needs it: scores of its own training rows and a way
 /// to score new rows; larger scores are more anomalous.
-struct FittedModel {
-    let trainingScores: [Double]
-    let score: (FeatureMatrix) -> [Double]
+protocol FittedModel: Sendable {
+    /// The scores of the rows it was fitted on.
+    var trainingScores: [Double] { get }
+    /// The scores of new rows, as novelties.
+    func score(_ x: FeatureMatrix) -> [Double]
 }
 
 /// Runs a multivariate model over series features. Causal: the model is refitted every
@@ -15,73 +17,149 @@ struct FittedModel {
 /// than a MAD would give. A causal model is first fitted once half a training window of rows
 /// exists, so its training set spans the series' regular cycles.
 enum ModelScan {
-    static func run(
-        _ series: TimeSeries, mode: DetectionMode, method: DetectionMethod, settings: DetectionSettings,
-        unit: String, minimumRows: Int, features precomputed: SeriesFeatures? = nil, from: Int = 0,
-        fit: (FeatureMatrix) -> FittedModel
-    ) -> [PointScore] {
-        // `from` > 0 (causal only): verdicts of rows `from…` only. A model whose scored rows all
-        // lie before `from` is not fitted; the others are fitted exactly as in the full scan.
-        let from = mode == .causal ? min(max(0, from), series.count) : 0
-        // Features depend only on the series, the window and the seasonal options, so the
-        // ensemble computes them once for both models and passes them in.
-        let features = precomputed ?? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal)
-        let x = features.matrix
-        let finiteRows = (0..<x.rows).filter { x.isFiniteRow($0) }
-        var out = series.values.map { PointScore.silent($0, $0.isFinite ? "warming up" : "not a finite value; skipped") }
-        let needed = max(minimumRows, settings.minimumHistory, 2)
-        // The minimum absolute change is in value units; it is checked below, not on model scores.
-        var scoreSettings = settings
-        scoreSettings.minimumAbsoluteChange = 0
-        func judge(_ rows: [Int], model: FittedModel, scores: [Double]) {
+    /// What a model judges with and how: the method, its settings, the unit of its scores, the
+    /// fewest rows it is fitted on, and its fit.
+    struct Judge: Sendable {
+        let method: DetectionMethod
+        let settings: DetectionSettings
+        let unit: String
+        let minimumRows: Int
+        let fit: @Sendable (FeatureMatrix) -> any FittedModel
+
+        /// Rows needed before a first fit.
+        var needed: Int { max(minimumRows, settings.minimumHistory, 2) }
+
+        /// The verdict on a row of value `value`, trailing median `baseline` and model score `s`.
+        func verdict(_ value: Double, baseline: Double, score s: Double, calibration: Calibration) -> PointScore {
+            // The minimum absolute change is in value units; it is checked here, not on model scores.
+            var scoreSettings = settings
+            scoreSettings.minimumAbsoluteChange = 0
+            var v = ScoreScale.verdict(method: method, observed: value, expected: baseline,
+                                       deviation: max(0, s - calibration.center), scale: calibration.scale, unit: unit,
+                                       settings: scoreSettings)
+            if v.vote, abs(value - baseline) < settings.minimumAbsoluteChange {
+                v.vote = false; v.score = min(v.score, 0.49)
+            }
+            v.explanation = "\(unit) \(ScoreScale.format(s)) vs typical \(ScoreScale.format(calibration.center)); expected about \(ScoreScale.format(baseline)), saw \(ScoreScale.format(value))"
+            return v
+        }
+    }
+
+    /// The median of a model's training scores and the tail-calibrated σ around it.
+    struct Calibration: Sendable {
+        let center: Double
+        let scale: Double
+
+        init(_ model: any FittedModel) {
             let sorted = model.trainingScores.filter(\.isFinite).sorted()
-            let center = Quantile.sorted(sorted, 0.5) ?? 0
+            center = Quantile.sorted(sorted, 0.5) ?? 0
             let tail = Quantile.sorted(sorted, 0.99) ?? center
             var scale = (tail - center) / 2.326
             if scale <= 0 { scale = RobustStatistics.mad(sorted: sorted, median: center) * RobustStatistics.madToSigma }
-            scale = max(scale, 1e-6 * max(1, abs(center)))
-            for (k, s) in scores.enumerated() where k < rows.count {
-                let i = rows[k], value = series.values[i]
-                guard s.isFinite else { continue }
-                var v = ScoreScale.verdict(method: method, observed: value, expected: features.baseline[i],
-                                           deviation: max(0, s - center), scale: scale, unit: unit, settings: scoreSettings)
-                if v.vote, abs(value - features.baseline[i]) < settings.minimumAbsoluteChange {
-                    v.vote = false; v.score = min(v.score, 0.49)
-                }
-                v.explanation = "\(unit) \(ScoreScale.format(s)) vs typical \(ScoreScale.format(center)); expected about \(ScoreScale.format(features.baseline[i])), saw \(ScoreScale.format(value))"
-                out[i] = v
-            }
+            self.scale = max(scale, 1e-6 * max(1, abs(center)))
         }
-        switch mode {
-        case .batch:
-            guard finiteRows.count >= needed else { return out }
-            let train = x.selecting(rows: finiteRows)
-            let model = fit(train)
-            // A model fitted on fewer rows (LOF drops duplicates) scores the rows as novelties.
-            let scores = model.trainingScores.count == finiteRows.count ? model.trainingScores : model.score(train)
-            judge(finiteRows, model: model, scores: scores)
-        case .causal:
-            let o = settings.multivariate
-            let interval = min(max(1, o.refitInterval), max(1, finiteRows.count))
-            let firstFit = max(needed, o.trainingWindow / 2)
-            var start = 0
-            // Index into finiteRows of the first row not yet scored.
-            while start < finiteRows.count {
-                guard start >= firstFit else { start = firstFit; continue }
-                let end = min(finiteRows.count, start + interval)
-                if finiteRows[end - 1] < from {
-                    start = end
-                    continue
-                }
-                let trainRows = Array(finiteRows[max(0, start - max(needed, o.trainingWindow))..<start])
-                // Rows are scored one by one against the model: leaving out those before `from`
-                // changes no other row's score.
-                let queryRows = finiteRows[start..<end].filter { $0 >= from }
-                let model = fit(x.selecting(rows: trainRows))
-                judge(queryRows, model: model, scores: model.score(x.selecting(rows: queryRows)))
-                start = end
-            }
+    }
+
+    /// Batch: one fit on all finite rows of `features`, which the model then scores.
+    static func batch(_ series: TimeSeries, judge: Judge, features: SeriesFeatures) -> [PointScore] {
+        let x = features.matrix
+        let finiteRows = (0..<x.rows).filter { x.isFiniteRow($0) }
+        var out = series.values.map { PointScore.silent($0, $0.isFinite ? "warming up" : "not a finite value; skipped") }
+        guard finiteRows.count >= judge.needed else { return out }
+        let train = x.selecting(rows: finiteRows)
+        let model = judge.fit(train)
+        let calibration = Calibration(model)
+        // A model fitted on fewer rows (LOF drops duplicates) scores the rows as novelties.
+        let scores = model.trainingScores.count == finiteRows.count ? model.trainingScores : model.score(train)
+        for (k, s) in scores.enumerated() where k < finiteRows.count && s.isFinite {
+            let i = finiteRows[k]
+            out[i] = judge.verdict(series.values[i], baseline: features.baseline[i], score: s, calibration: calibration)
         }
-        return from == 0 ? out : Array(out[from...])
+        return out
+    }
+
+    /// The causal scan: the running features, the trailing training rows, and the model fitted
+    /// at the start of the current block of `refitInterval` rows.
+    struct Scan: CausalScan {
+        let judge: Judge
+        private let firstFit: Int
+        private let interval: Int
+        private var features: SeriesFeatures.Running
+        private var training: FeatureRing
+        /// Finite feature rows seen so far.
+        private var rowsSeen = 0
+        private var model: (any FittedModel)?
+        private var calibration = Calibration.none
+
+        init(judge: Judge) {
+            self.judge = judge
+            let o = judge.settings.multivariate
+            firstFit = max(judge.needed, o.trainingWindow / 2)
+            interval = max(1, o.refitInterval)
+            features = SeriesFeatures.Running(window: judge.settings.window, seasonal: judge.settings.seasonal)
+            training = FeatureRing(capacity: max(judge.needed, o.trainingWindow), columns: SeriesFeatures.columns)
+        }
+
+        mutating func step(_ t: Double, _ x: Double) -> PointScore {
+            guard x.isFinite else { return .silent(x, "not a finite value; skipped") }
+            guard let row = features.next(t, x), row.features.allSatisfy(\.isFinite) else { return .silent(x, "warming up") }
+            defer {
+                training.append(row.features)
+                rowsSeen += 1
+            }
+            guard rowsSeen >= firstFit else { return .silent(x, "warming up") }
+            if model == nil || (rowsSeen - firstFit) % interval == 0 {
+                let fitted = judge.fit(training.matrix)
+                model = fitted
+                calibration = Calibration(fitted)
+            }
+            guard let model, let s = model.score(FeatureMatrix(rows: 1, columns: row.features.count, values: row.features)).first,
+                  s.isFinite
+            else { return .silent(x, "warming up") }
+            return judge.verdict(x, baseline: row.baseline, score: s, calibration: calibration)
+        }
+    }
+}
+
+extension ModelScan.Calibration {
+    /// A placeholder until the first fit.
+    static let none = ModelScan.Calibration(center: 0, scale: 1)
+
+    private init(center: Double, scale: Double) {
+        self.center = center
+        self.scale = scale
+    }
+}
+
+/// The last `capacity` feature rows, oldest first when read: the causal model's training set.
+struct FeatureRing: Sendable {
+    let capacity: Int
+    let columns: Int
+    private var values: [Double] = []
+    /// The row slot the next row overwrites once the ring is full.
+    private var head = 0
+
+    init(capacity: Int, columns: Int) {
+        self.capacity = max(1, capacity)
+        self.columns = columns
+    }
+
+    /// Rows held.
+    var rows: Int { values.count / columns }
+
+    /// Adds a row (of `columns` values), dropping the oldest when full.
+    mutating func append(_ row: [Double]) {
+        if rows < capacity {
+            values.append(contentsOf: row)
+            return
+        }
+        values.replaceSubrange(head * columns..<(head + 1) * columns, with: row)
+        head = (head + 1) % capacity
+    }
+
+    /// The rows, oldest first.
+    var matrix: FeatureMatrix {
+        let start = head * columns
+        return FeatureMatrix(rows: rows, columns: columns, values: Array(values[start...] + values[..<start]))
     }
 }

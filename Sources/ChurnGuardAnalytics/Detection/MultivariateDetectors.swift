@@ -15,15 +15,40 @@ public struct IsolationForestDetector: AnomalyDetector {
     }
 
     /// As `scores(_:mode:)`, reusing features the caller already computed for this series and
-    /// settings; in causal mode with `from` > 0, the verdicts of rows `from…` only (``TailScoring``).
-    func scores(_ series: TimeSeries, mode: DetectionMode, features: SeriesFeatures?, from: Int = 0) -> [PointScore] {
+    /// settings (batch mode).
+    func scores(_ series: TimeSeries, mode: DetectionMode, features: SeriesFeatures?) -> [PointScore] {
+        switch mode {
+        case .causal:
+            var scan = makeScan()
+            return scan.run(series)
+        case .batch:
+            return ModelScan.batch(series, judge: judge,
+                                   features: features ?? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal))
+        }
+    }
+
+    /// The causal scan before the first row.
+    func makeScan() -> ModelScan.Scan { ModelScan.Scan(judge: judge) }
+
+    private var judge: ModelScan.Judge {
         let o = settings.multivariate
         let options = IsolationForest.Options(nEstimators: max(1, o.trees), maxSamples: max(2, o.maxSamples), seed: o.seed)
-        return ModelScan.run(series, mode: mode, method: .isolationForest, settings: settings,
-                             unit: "isolation score", minimumRows: 16, features: features, from: from) { train in
-            let forest = IsolationForest.fit(train, options: options)
-            return FittedModel(trainingScores: forest.anomalyScores(train), score: { forest.anomalyScores($0) })
+        return ModelScan.Judge(method: .isolationForest, settings: settings, unit: "isolation score", minimumRows: 16) { train in
+            ForestModel(forest: IsolationForest.fit(train, options: options), training: train)
         }
+    }
+
+    /// A fitted forest and its training rows' scores.
+    struct ForestModel: FittedModel {
+        let forest: IsolationForest
+        let trainingScores: [Double]
+
+        init(forest: IsolationForest, training: FeatureMatrix) {
+            self.forest = forest
+            trainingScores = forest.anomalyScores(training)
+        }
+
+        func score(_ x: FeatureMatrix) -> [Double] { forest.anomalyScores(x) }
     }
 }
 
@@ -49,17 +74,42 @@ public struct LocalOutlierFactorDetector: AnomalyDetector {
     }
 
     /// As `scores(_:mode:)`, reusing features the caller already computed for this series and
-    /// settings; in causal mode with `from` > 0, the verdicts of rows `from…` only (``TailScoring``).
-    func scores(_ series: TimeSeries, mode: DetectionMode, features: SeriesFeatures?, from: Int = 0) -> [PointScore] {
-        let k = min(max(1, settings.multivariate.neighbors), 100_000)
-        return ModelScan.run(series, mode: mode, method: .lof, settings: settings,
-                             unit: "LOF", minimumRows: k + 1, features: features, from: from) { train in
-            let scaler = RobustScaler(fitting: train)
-            let distinct = Self.distinctRows(scaler.transform(train))
-            let lof = LocalOutlierFactor.fit(distinct, nNeighbors: min(k, max(1, distinct.rows - 1)))
-            return FittedModel(trainingScores: lof.negativeOutlierFactor.map { -$0 },
-                               score: { lof.scoreSamples(scaler.transform($0)).map { -$0 } })
+    /// settings (batch mode).
+    func scores(_ series: TimeSeries, mode: DetectionMode, features: SeriesFeatures?) -> [PointScore] {
+        switch mode {
+        case .causal:
+            var scan = makeScan()
+            return scan.run(series)
+        case .batch:
+            return ModelScan.batch(series, judge: judge,
+                                   features: features ?? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal))
         }
+    }
+
+    /// The causal scan before the first row.
+    func makeScan() -> ModelScan.Scan { ModelScan.Scan(judge: judge) }
+
+    private var judge: ModelScan.Judge {
+        let k = min(max(1, settings.multivariate.neighbors), 100_000)
+        return ModelScan.Judge(method: .lof, settings: settings, unit: "LOF", minimumRows: k + 1) { train in
+            LOFModel(training: train, neighbors: k)
+        }
+    }
+
+    /// A LOF fitted on the distinct robustly scaled training rows, with its scaler.
+    struct LOFModel: FittedModel {
+        let scaler: RobustScaler
+        let lof: LocalOutlierFactor
+
+        init(training: FeatureMatrix, neighbors k: Int) {
+            scaler = RobustScaler(fitting: training)
+            let distinct = LocalOutlierFactorDetector.distinctRows(scaler.transform(training))
+            lof = LocalOutlierFactor.fit(distinct, nNeighbors: min(k, max(1, distinct.rows - 1)))
+        }
+
+        var trainingScores: [Double] { lof.negativeOutlierFactor.map { -$0 } }
+
+        func score(_ x: FeatureMatrix) -> [Double] { lof.scoreSamples(scaler.transform(x)).map { -$0 } }
     }
 
     /// The distinct rows of `x`, in first-seen order.

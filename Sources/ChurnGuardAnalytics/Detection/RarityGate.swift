@@ -24,15 +24,8 @@ struct RarityGate: Sendable {
     /// Whether the gate acts at all (a quantile in (0, 1] over more than one row).
     var isActive: Bool { quantile > 0 && quantile <= 1 && window > 1 }
 
-    /// The scores the gate's history takes from `scores`, in order: every row's but warm-up rows'.
-    static func history(of scores: [PointScore]) -> [Double] {
-        scores.filter { $0.explanation != "warming up" && $0.score.isFinite }.map(\.score)
-    }
-
-    /// Re-scales one method's scores. In causal mode `prior` is the history of the rows before
-    /// the first of `scores` (their ``history(of:)``, oldest first), as a scan from the series'
-    /// first row would hold it.
-    func apply(_ scores: [PointScore], mode: DetectionMode, prior: [Double] = []) -> [PointScore] {
+    /// Re-scales one method's scores of a whole series.
+    func apply(_ scores: [PointScore], mode: DetectionMode) -> [PointScore] {
         guard isActive else { return scores }
         switch mode {
         case .batch:
@@ -40,17 +33,22 @@ struct RarityGate: Sendable {
             let q = Quantile.sorted(all, quantile) ?? 0
             return scores.map { adjust($0, reference: q) }
         case .causal:
-            var past = RollingQuantiles(capacity: window, filledWith: prior)
-            var out: [PointScore] = []
-            out.reserveCapacity(scores.count)
-            let needed = min(max(1, warmup ?? window / 4), window)
-            for s in scores {
-                let q = past.count >= needed ? past.quantile(quantile) ?? 0 : 0
-                out.append(adjust(s, reference: q))
-                if s.explanation != "warming up" { past.push(s.score) }
-            }
-            return out
+            var past = makeHistory()
+            return scores.map { step($0, past: &past) }
         }
+    }
+
+    /// An empty causal history: the method's scores of the rows before the next one.
+    func makeHistory() -> RollingQuantiles { RollingQuantiles(capacity: window) }
+
+    /// Re-scales one causal row's score against `past`, the method's scores of the rows before
+    /// it, which the score then joins (warm-up verdicts do not).
+    func step(_ s: PointScore, past: inout RollingQuantiles) -> PointScore {
+        guard isActive else { return s }
+        let needed = min(max(1, warmup ?? window / 4), window)
+        let q = past.count >= needed ? past.quantile(quantile) ?? 0 : 0
+        if s.explanation != "warming up" { past.push(s.score) }
+        return adjust(s, reference: q)
     }
 
     /// Divides the strength of `p` by the strength at the reference score when that is above the

@@ -11,7 +11,7 @@
 /// (`regimeShortHistory`, the last 1,000 rows) and the strength is the mean of the two
 /// deviations: unusual for the last few days and for the last week or two. Causal mode uses only
 /// rows up to the scored one; batch mode judges against all rows.
-public struct RegimeDetector: AnomalyDetector, TailScoring {
+public struct RegimeDetector: AnomalyDetector {
     /// Shared settings; `regimeWindow` and `regimeHistory` size the two windows.
     public let settings: DetectionSettings
     /// Creates the detector.
@@ -21,19 +21,12 @@ public struct RegimeDetector: AnomalyDetector, TailScoring {
 
     /// Scores each row against the history of the short-window statistics.
     public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
-        scores(series, mode: mode, from: 0)
-    }
-
-    /// Causal verdicts of rows `from…` only (see ``TailScoring``).
-    func causalScores(_ series: TimeSeries, from: Int) -> [PointScore] { scores(series, mode: .causal, from: from) }
-
-    private func scores(_ series: TimeSeries, mode: DetectionMode, from: Int) -> [PointScore] {
-        let window = min(max(2, settings.regimeWindow), 100_000)
-        let stats = Self.statistics(series.values, window: window)
-        let capacity = min(max(8, settings.regimeHistory), 1_000_000)
-        let needed = max(settings.minimumHistory, 2 * window, 16)
         switch mode {
+        case .causal:
+            var scan = makeScan()
+            return scan.run(series)
         case .batch:
+            let stats = Self.statistics(series.values, window: window)
             let activity = stats.compactMap(\.self).map(\.activity).sorted()
             let level = stats.compactMap(\.self).map(\.level).sorted()
             return zip(series.values, stats).map { x, stat in
@@ -41,40 +34,48 @@ public struct RegimeDetector: AnomalyDetector, TailScoring {
                 guard activity.count >= needed else { return .silent(x, "too little history") }
                 return judge(x, deviation(stat, activity: activity, level: level), also: nil)
             }
-        case .causal:
-            // The rows before `from` only fill the histories, in one sort each.
-            let from = min(max(0, from), series.count)
-            let earlier = stats[..<from].compactMap(\.self)
-            var activity = RollingQuantiles(capacity: capacity, filledWith: earlier.lazy.map(\.activity))
-            var level = RollingQuantiles(capacity: capacity, filledWith: earlier.lazy.map(\.level))
-            // The shorter history, when it is shorter at all.
-            let short = settings.regimeShortHistory > 0 && settings.regimeShortHistory < capacity
-                ? max(8, settings.regimeShortHistory) : nil
-            var shortActivity = short.map { RollingQuantiles(capacity: $0, filledWith: earlier.lazy.map(\.activity)) }
-            var shortLevel = short.map { RollingQuantiles(capacity: $0, filledWith: earlier.lazy.map(\.level)) }
-            var out: [PointScore] = []
-            out.reserveCapacity(series.count - from)
-            for (x, stat) in zip(series.values[from...], stats[from...]) {
-                guard x.isFinite, let stat else {
-                    out.append(.silent(x, x.isFinite ? "warming up" : "not a finite value; skipped"))
-                    continue
-                }
-                if activity.count >= needed {
-                    let long = deviation(stat, activity: activity.sortedValues, level: level.sortedValues)
-                    if let a = shortActivity, let l = shortLevel {
-                        out.append(judge(x, long, also: deviation(stat, activity: a.sortedValues, level: l.sortedValues)))
-                    } else {
-                        out.append(judge(x, long, also: nil))
-                    }
-                } else {
-                    out.append(.silent(x, "warming up"))
-                }
+        }
+    }
+
+    private var window: Int { min(max(2, settings.regimeWindow), 100_000) }
+    private var needed: Int { max(settings.minimumHistory, 2 * window, 16) }
+
+    /// The causal scan before the first row.
+    func makeScan() -> Scan {
+        let capacity = min(max(8, settings.regimeHistory), 1_000_000)
+        // The shorter history, when it is shorter at all.
+        let short = settings.regimeShortHistory > 0 && settings.regimeShortHistory < capacity
+            ? max(8, settings.regimeShortHistory) : nil
+        return Scan(detector: self, running: RunningStatistics(window: window),
+                    activity: RollingQuantiles(capacity: capacity), level: RollingQuantiles(capacity: capacity),
+                    shortActivity: short.map { RollingQuantiles(capacity: $0) }, shortLevel: short.map { RollingQuantiles(capacity: $0) })
+    }
+
+    /// The causal scan: the running short-window statistics and their long and short histories.
+    struct Scan: CausalScan {
+        let detector: RegimeDetector
+        var running: RunningStatistics
+        var activity: RollingQuantiles
+        var level: RollingQuantiles
+        var shortActivity: RollingQuantiles?
+        var shortLevel: RollingQuantiles?
+
+        mutating func step(_ t: Double, _ x: Double) -> PointScore {
+            guard x.isFinite, let stat = running.next(x) else {
+                return .silent(x, x.isFinite ? "warming up" : "not a finite value; skipped")
+            }
+            defer {
                 activity.push(stat.activity)
                 level.push(stat.level)
                 shortActivity?.push(stat.activity)
                 shortLevel?.push(stat.level)
             }
-            return out
+            guard activity.count >= detector.needed else { return .silent(x, "warming up") }
+            let long = detector.deviation(stat, activity: activity.sortedValues, level: level.sortedValues)
+            if let a = shortActivity, let l = shortLevel {
+                return detector.judge(x, long, also: detector.deviation(stat, activity: a.sortedValues, level: l.sortedValues))
+            }
+            return detector.judge(x, long, also: nil)
         }
     }
 
@@ -111,7 +112,7 @@ public struct RegimeDetector: AnomalyDetector, TailScoring {
 
     /// One row's verdict from the long history's deviation and, when kept, the short one's: the
     /// strength is their mean; the explanation is the long history's, with both z.
-    private func judge(_ x: Double, _ long: Deviation, also short: Deviation?) -> PointScore {
+    fileprivate func judge(_ x: Double, _ long: Deviation, also short: Deviation?) -> PointScore {
         let strength = short.map { (long.strength + $0.strength) / 2 } ?? long.strength
         var s = ScoreScale.score(strength: strength, threshold: settings.threshold(for: .regime))
         var vote = s >= 0.5
@@ -139,19 +140,28 @@ public struct RegimeDetector: AnomalyDetector, TailScoring {
     }
 
     /// Per row, the activity and level of the last `window` finite values (nil for a non-finite
-    /// row or before `window` finite values exist). Running sums, O(1) per row.
+    /// row or before `window` finite values exist).
     static func statistics(_ values: [Double], window: Int) -> [Statistic?] {
-        var recent: [Double] = []
-        recent.reserveCapacity(window)
-        var head = 0, sum = 0.0, absDiffSum = 0.0
-        var diffs: [Double] = []
-        diffs.reserveCapacity(window)
-        var diffHead = 0
-        var previous: Double?
-        var out: [Statistic?] = []
-        out.reserveCapacity(values.count)
-        for x in values {
-            guard x.isFinite else { out.append(nil); continue }
+        var running = RunningStatistics(window: window)
+        return values.map { running.next($0) }
+    }
+
+    /// The activity and level of the last `window` finite values, kept with running sums: O(1)
+    /// per row.
+    struct RunningStatistics: Sendable {
+        let window: Int
+        private var recent: [Double] = []
+        private var head = 0, sum = 0.0, absDiffSum = 0.0
+        private var diffs: [Double] = []
+        private var diffHead = 0
+        private var previous: Double?
+
+        init(window: Int) { self.window = window }
+
+        /// Takes the next row's value: its statistic, or nil for a non-finite value (which is
+        /// skipped) or before `window` finite values exist.
+        mutating func next(_ x: Double) -> Statistic? {
+            guard x.isFinite else { return nil }
             if let previous {
                 let d = abs(x - previous)
                 if diffs.count < window - 1 { diffs.append(d) } else if window > 1 {
@@ -164,9 +174,8 @@ public struct RegimeDetector: AnomalyDetector, TailScoring {
                 sum -= recent[head]; recent[head] = x; head = (head + 1) % window
             }
             sum += x
-            guard recent.count == window else { out.append(nil); continue }
-            out.append(Statistic(activity: max(0, absDiffSum) / Double(max(1, diffs.count)), level: sum / Double(window)))
+            guard recent.count == window else { return nil }
+            return Statistic(activity: max(0, absDiffSum) / Double(max(1, diffs.count)), level: sum / Double(window))
         }
-        return out
     }
 }

@@ -7,7 +7,7 @@
 ///
 /// Rows without a finite timestamp, and series shorter than `minimumCycles` cycles, never vote.
 /// Timestamps need not be sorted: each row goes to its own bucket.
-public struct SeasonalBaselineDetector: AnomalyDetector, TailScoring {
+public struct SeasonalBaselineDetector: AnomalyDetector {
     /// Shared settings; `settings.seasonal` holds the cycle and bucket options.
     public let settings: DetectionSettings
     /// Creates the detector.
@@ -21,46 +21,38 @@ public struct SeasonalBaselineDetector: AnomalyDetector, TailScoring {
     /// Scores each row against its bucket's expectation.
     public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
         switch mode {
-        case .causal: return causalScores(series, from: 0)
+        case .causal:
+            var scan = makeScan()
+            return scan.run(series)
         case .batch: return batch(series)
         }
     }
 
-    /// Causal verdicts of rows `from…` only (see ``TailScoring``): the earlier rows still build
-    /// the profile and the residual window.
-    func causalScores(_ series: TimeSeries, from: Int) -> [PointScore] {
-        var profile = SeasonalProfile(options: settings.seasonal)
-        var residuals = RollingQuantiles(capacity: settings.window)
-        var earlier: [Double] = []
-        var out: [PointScore] = []
-        out.reserveCapacity(max(0, series.count - from))
-        let warming = "warming up: fewer than \(ScoreScale.format(settings.seasonal.minimumCycles)) cycles"
-        for (index, (t, x)) in zip(series.timestamps, series.values).enumerated() {
-            let judged = index >= from
-            guard x.isFinite else { if judged { out.append(.silent(x, "not a finite value; skipped")) }; continue }
-            guard bucket(t) != nil else { if judged { out.append(.silent(x, "no usable timestamp")) }; continue }
-            guard let (expected, mature, spread) = profile.observe(t, x, spread: judged) else {
-                if judged { out.append(.silent(x, warming)) }
-                continue
+    /// The causal scan before the first row.
+    func makeScan() -> Scan {
+        Scan(detector: self, profile: SeasonalProfile(options: settings.seasonal), residuals: RollingQuantiles(capacity: settings.window))
+    }
+
+    /// The causal scan: the profile of the cycle's buckets and the window of recent residuals.
+    struct Scan: CausalScan {
+        let detector: SeasonalBaselineDetector
+        var profile: SeasonalProfile
+        var residuals: RollingQuantiles
+
+        mutating func step(_ t: Double, _ x: Double) -> PointScore {
+            let settings = detector.settings
+            guard x.isFinite else { return .silent(x, "not a finite value; skipped") }
+            guard detector.bucket(t) != nil else { return .silent(x, "no usable timestamp") }
+            guard let (expected, mature, spread) = profile.observe(t, x) else {
+                return .silent(x, "warming up: fewer than \(ScoreScale.format(settings.seasonal.minimumCycles)) cycles")
             }
             let residual = x - expected
-            if !judged {
-                earlier.append(residual)
-                continue
+            defer { residuals.push(residual) }
+            guard mature, residuals.count >= max(2, settings.minimumHistory) else {
+                return .silent(x, "warming up: fewer than \(ScoreScale.format(settings.seasonal.minimumCycles)) cycles")
             }
-            if !earlier.isEmpty {
-                // The rows before `from` fill the residual window in one sort.
-                residuals = RollingQuantiles(capacity: settings.window, filledWith: earlier)
-                earlier = []
-            }
-            if mature, residuals.count >= max(2, settings.minimumHistory) {
-                out.append(judge(x, expected: expected, residual: residual, residuals: residuals.sortedValues, bucketSpread: spread))
-            } else {
-                out.append(.silent(x, warming))
-            }
-            residuals.push(residual)
+            return detector.judge(x, expected: expected, residual: residual, residuals: residuals.sortedValues, bucketSpread: spread)
         }
-        return out
     }
 
     /// Batch: one profile from all rows, by hour of the week when `weekly` is on and the series
@@ -91,7 +83,7 @@ public struct SeasonalBaselineDetector: AnomalyDetector, TailScoring {
         }
     }
 
-    private func judge(
+    fileprivate func judge(
         _ x: Double, expected: Double, residual: Double, residuals sorted: [Double], bucketSpread: Double = 0
     ) -> PointScore {
         let center = Quantile.sorted(sorted, 0.5) ?? 0

@@ -15,34 +15,50 @@ public struct SeriesFeatures: Sendable {
     /// Computes the features of `series` with a trailing window of `window` rows and the given
     /// seasonal options.
     public init(_ series: TimeSeries, window: Int, seasonal: SeasonalOptions = .init()) {
-        let values = series.values
-        var profile = SeasonalProfile(options: seasonal)
+        var running = Running(window: window, seasonal: seasonal)
         var flat: [Double] = []
-        flat.reserveCapacity(values.count * Self.columns)
+        flat.reserveCapacity(series.count * Self.columns)
         var base: [Double] = []
-        base.reserveCapacity(values.count)
-        var rolling = RollingQuantiles(capacity: max(1, window))
-        var previous: Double?
-        var recent: [Double] = []
-        for (t, x) in zip(series.timestamps, values) {
-            guard x.isFinite else {
-                flat.append(contentsOf: [.nan, .nan, .nan, .nan, .nan]); base.append(.nan); continue
+        base.reserveCapacity(series.count)
+        for (t, x) in zip(series.timestamps, series.values) {
+            if let row = running.next(t, x) {
+                flat.append(contentsOf: row.features)
+                base.append(row.baseline)
+            } else {
+                flat.append(contentsOf: repeatElement(Double.nan, count: Self.columns))
+                base.append(.nan)
             }
+        }
+        matrix = FeatureMatrix(rows: series.count, columns: Self.columns, values: flat)
+        baseline = base
+    }
+
+    /// The features computed row by row: what the causal model scan keeps between rows.
+    struct Running: Sendable {
+        private var profile: SeasonalProfile
+        private var rolling: RollingQuantiles
+        private var previous: Double?
+        private var recent: [Double] = []
+
+        init(window: Int, seasonal: SeasonalOptions) {
+            profile = SeasonalProfile(options: seasonal)
+            rolling = RollingQuantiles(capacity: max(1, window))
+        }
+
+        /// The next row's features and trailing median from the rows before it (nil for a
+        /// non-finite value, which is skipped); the row then joins the windows.
+        mutating func next(_ t: Double, _ x: Double) -> (features: [Double], baseline: Double)? {
+            guard x.isFinite else { return nil }
             let seasonalExpected = profile.observe(t, x, spread: false)
             let median = rolling.quantile(0.5) ?? x
-            flat.append(x)
-            flat.append(x - (previous ?? x))
-            flat.append(x - median)
-            flat.append(x - (seasonalExpected?.expected ?? median))
             recent.append(x)
             if recent.count > 6 { recent.removeFirst() }
-            flat.append(recent.reduce(0, +) / Double(recent.count) - median)
-            base.append(median)
+            let features = [x, x - (previous ?? x), x - median, x - (seasonalExpected?.expected ?? median),
+                            recent.reduce(0, +) / Double(recent.count) - median]
             previous = x
             rolling.push(x)
+            return (features, median)
         }
-        matrix = FeatureMatrix(rows: values.count, columns: Self.columns, values: flat)
-        baseline = base
     }
 }
 

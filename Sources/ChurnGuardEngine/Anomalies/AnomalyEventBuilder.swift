@@ -28,8 +28,8 @@ public struct AnomalyEventBuilder: Sendable {
         public var created: Set<String>
         /// The series' state after the scan (checkpoint at the last fresh row).
         public var state: AnomalySeriesState
-        /// What the causal scan carried out of the last fresh row (for the next scan's `carry`).
-        public var carry: EnsembleCarry? = nil
+        /// The series' causal scan after the last fresh row (for the next scan's `detectorState`).
+        public var detectorState: EnsembleState? = nil
     }
 
     /// Scores `context + fresh` causally and builds events from the fresh rows only.
@@ -37,18 +37,20 @@ public struct AnomalyEventBuilder: Sendable {
     ///   - context: rows already examined (at or before the checkpoint), oldest first.
     ///   - fresh: rows after the checkpoint, oldest first; at least one.
     ///   - open: the event the state says is still open, if it could be read.
-    ///   - carry: what the scan of `context` carried out of its last row, from the previous scan:
-    ///     then the context only rebuilds the detectors' windows and only the fresh rows are
-    ///     judged. Without it the context is judged too (a start, or after a change).
+    ///   - detectorState: the series' causal scan as the previous scan left it after the last
+    ///     row of `context`: then only the fresh rows are stepped through it. Without it (a start,
+    ///     or after a change) a new scan steps through the context first.
     public func scan(context: [MonitorRow], fresh: [MonitorRow], state: AnomalySeriesState, open: Anomaly?,
-                     carry: EnsembleCarry? = nil, organization: OrganizationID, now: Timestamp,
+                     detectorState: consuming EnsembleState? = nil, organization: OrganizationID, now: Timestamp,
                      makeID: () -> String = AnomalyEventBuilder.randomID) -> Outcome {
         var next = state
-        guard let last = fresh.last else { return Outcome(anomalies: [], created: [], state: state, carry: carry) }
+        guard let last = fresh.last else { return Outcome(anomalies: [], created: [], state: state, detectorState: detectorState) }
+        let resumed = detectorState != nil
+        // Moved, not copied: the scan's windows are then updated in place.
+        var detector = detectorState.take() ?? ensemble.makeState()
+        if !resumed { _ = ensemble.advance(&detector, over: Self.series(context)) }
+        let verdicts = ensemble.advance(&detector, over: Self.series(fresh))
         let rows = context + fresh
-        let series = TimeSeries(timestamps: rows.map { Double($0.timestamp.microseconds) / 1e6 }, values: rows.map(\.value))
-        let scanned = ensemble.detect(series, from: context.count, carry: carry)
-        let verdicts = scanned.points
         var current = open
         var quiet = open == nil ? 0 : state.quietRows
         var order: [String] = []
@@ -82,7 +84,12 @@ public struct AnomalyEventBuilder: Sendable {
         next.checkpoint = last.cursor
         next.openAnomalyID = current?.id
         next.quietRows = current == nil ? 0 : quiet
-        return Outcome(anomalies: order.compactMap { touched[$0] }, created: created, state: next, carry: scanned.carry)
+        return Outcome(anomalies: order.compactMap { touched[$0] }, created: created, state: next, detectorState: detector)
+    }
+
+    /// The rows as the detectors read them (times in epoch seconds).
+    static func series(_ rows: [MonitorRow]) -> TimeSeries {
+        TimeSeries(timestamps: rows.map { Double($0.timestamp.microseconds) / 1e6 }, values: rows.map(\.value))
     }
 
     /// A new anomaly id: a random UUID in lower case.

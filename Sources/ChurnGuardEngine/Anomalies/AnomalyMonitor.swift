@@ -43,9 +43,9 @@ public actor AnomalyMonitor {
         public var conflicts = 0
         /// Series buckets held after the run (``MonitorBuckets/count`` without leases).
         public var buckets = 0
-        /// Series whose new rows were judged alone, with what the previous run's scan carried
-        /// (the others' context rows were judged again: a start, a change of tuning, a gated or
-        /// failed scan).
+        /// Series whose new rows were stepped through the detectors as the previous run left them
+        /// (the others' detectors were rebuilt from their context rows: a start, a change of
+        /// tuning, a gated or failed scan).
         public var carried = 0
     }
 
@@ -53,12 +53,12 @@ public actor AnomalyMonitor {
     struct SeriesWindow {
         /// The latest rows (at most ``AnomalyMonitorOptions/contextRows``), oldest first.
         var rows: [MonitorRow]
-        /// What the causal scan carried out of the last row, for the ensemble tuned by
-        /// `carrySensitivity`: with it the next run judges only the new rows. Nil: the next run
-        /// scans the context again (after a start, a gated or failed scan, a re-baselining).
-        var carry: EnsembleCarry? = nil
-        /// The series' sensitivity factor the carry was made with (a feedback change voids it).
-        var carrySensitivity: Double? = nil
+        /// The series' detectors after its last row, for the ensemble tuned by
+        /// `detectorSensitivity`: the next run steps only the new rows through them. Nil: the next
+        /// run rebuilds them from the context (after a start, a gated or failed scan, a re-baselining).
+        var detector: DetectorStateSlot? = nil
+        /// The series' sensitivity factor the detectors were built with (a feedback change voids them).
+        var detectorSensitivity: Double? = nil
     }
 
     struct MetricCache {
@@ -247,12 +247,13 @@ public actor AnomalyMonitor {
             let unfiltered = context.count
             if let baseline = state.tuning.baselineFrom { context.removeAll { $0.timestamp < baseline } }
             context = Array(context.suffix(options.contextRows))
-            // The carry holds only while the context is the one it was made on, for the same tuning.
-            let carry = window.flatMap { window in
-                context.count == unfiltered && window.carrySensitivity == state.tuning.sensitivityFactor ? window.carry : nil
+            // The detectors hold only while the context is the one they scanned, for the same tuning.
+            let detector = window.flatMap { window in
+                context.count == unfiltered && window.detectorSensitivity == state.tuning.sensitivityFactor ? window.detector : nil
             }
             guard !fresh.isEmpty else {
-                windows[key] = SeriesWindow(rows: context, carry: carry, carrySensitivity: carry == nil ? nil : state.tuning.sensitivityFactor)
+                windows[key] = SeriesWindow(rows: context, detector: detector,
+                                            detectorSensitivity: detector == nil ? nil : state.tuning.sensitivityFactor)
                 continue
             }
             var open: Anomaly?
@@ -262,7 +263,7 @@ public actor AnomalyMonitor {
                     continue
                 }
             }
-            work.append(ScanWork(key: key, context: context, fresh: fresh, state: state, open: open, carry: carry))
+            work.append(ScanWork(key: key, context: context, fresh: fresh, state: state, open: open, detector: detector))
         }
         let outcomes = await Self.scan(work, options: options, organization: organization, now: current)
         var anomalies: [Anomaly] = []
@@ -270,7 +271,7 @@ public actor AnomalyMonitor {
         var nextStates: [AnomalySeriesState] = []
         for (item, outcome) in zip(work, outcomes) {
             report.series += 1
-            if item.carry != nil {
+            if item.detector != nil {
                 report.carried += 1
                 seriesCarried.increment()
             }
@@ -281,15 +282,15 @@ public actor AnomalyMonitor {
             report.extended += outcome.anomalies.count - outcome.created.count
             nextStates.append(outcome.state)
             windows[item.key] = SeriesWindow(rows: Array((item.context + item.fresh).suffix(options.contextRows)),
-                                             carry: outcome.carry.map { Self.bounded($0, rows: options.contextRows) },
-                                             carrySensitivity: item.state.tuning.sensitivityFactor)
+                                             detector: outcome.detectorState.map { DetectorStateSlot($0) },
+                                             detectorSensitivity: item.state.tuning.sensitivityFactor)
         }
         let failed = try await commit(anomalies: anomalies, states: nextStates, organization: organization, report: &report)
-        // A series whose progress was not stored keeps its window, and the next run reads
-        // again from its first new point (the others' checkpoints filter what they saw).
+        // A series whose progress was not stored keeps its context rows, and the next run reads
+        // again from its first new point (the others' checkpoints filter what they saw). Its
+        // detectors have seen the new rows, so they are rebuilt from the context.
         for item in work where failed.contains(item.key) {
-            windows[item.key] = SeriesWindow(rows: item.context, carry: item.carry,
-                                             carrySensitivity: item.carry == nil ? nil : item.state.tuning.sensitivityFactor)
+            windows[item.key] = SeriesWindow(rows: item.context)
             if let first = item.fresh.first?.timestamp { readThrough = min(readThrough ?? first, first) }
         }
         cache[organization, default: [:]][metric] = MetricCache(summary: failed.isEmpty ? summary : nil, windows: windows,
@@ -307,8 +308,8 @@ public actor AnomalyMonitor {
         let fresh: [MonitorRow]
         let state: AnomalySeriesState
         let open: Anomaly?
-        /// What the scan of `context` carried out of its last row (nil: scan the context too).
-        var carry: EnsembleCarry? = nil
+        /// The series' detectors after the last row of `context` (nil: build them from the context).
+        var detector: DetectorStateSlot? = nil
         /// A smallest change that may vote, when the series needs one above the configured
         /// (group series: a share of their level, ``AnomalyMonitorOptions/groupMinimumRelativeChange``).
         var minimumAbsoluteChange: Double? = nil
@@ -349,7 +350,7 @@ public actor AnomalyMonitor {
                         let builder = AnomalyEventBuilder(ensemble: tuned.ensemble(sensitivityFactor: item.state.tuning.sensitivityFactor),
                                                           mergeGapRows: options.mergeGapRows)
                         done.append((index, builder.scan(context: item.context, fresh: item.fresh, state: item.state, open: item.open,
-                                                         carry: item.carry,
+                                                         detectorState: item.detector?.take(),
                                                          organization: organization, now: now)))
                     }
                     return done
@@ -359,14 +360,6 @@ public actor AnomalyMonitor {
             for await lane in group { for (index, outcome) in lane { results[index] = outcome } }
             return results.compactMap { $0 }
         }
-    }
-
-    /// The carry with each gate history cut to the last `rows` scores: the monitor keeps no more
-    /// history of a series than its context (memory: 8 bytes a score and gated method).
-    static func bounded(_ carry: EnsembleCarry, rows: Int) -> EnsembleCarry {
-        var bounded = carry
-        bounded.gateScores = carry.gateScores.mapValues { $0.count > rows ? Array($0.suffix(rows)) : $0 }
-        return bounded
     }
 
     /// Commits a metric's progress in one transaction; when the store refuses it, each
