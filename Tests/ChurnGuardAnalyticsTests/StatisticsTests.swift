@@ -163,4 +163,24 @@ struct CUSUMTests {
             #expect(filled.sortedValues == pushed.sortedValues, "capacity \(capacity), filled with \(count)")
         }
     }
+
+    @Test("removing the oldest value leaves the window of the values pushed after it", arguments: [1, 5, 40])
+    func removeOldest(capacity: Int) {
+        var generator = SeededGenerator(seed: UInt64(capacity) + 11)
+        var window = RollingQuantiles(capacity: capacity)
+        var reference: [Double] = []
+        for step in 0..<600 {
+            if generator.nextUnitDouble() < 0.3 {
+                window.removeOldest()
+                if !reference.isEmpty { reference.removeFirst() }
+            } else {
+                let value = (generator.nextUnitDouble() * 30).rounded()
+                window.push(value)
+                reference.append(value)
+                if reference.count > capacity { reference.removeFirst() }
+            }
+            #expect(window.sortedValues == reference.sorted(), "step \(step)")
+            #expect(window.count == reference.count)
+        }
+    }
 }

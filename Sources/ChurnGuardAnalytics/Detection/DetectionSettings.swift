@@ -104,6 +104,11 @@ public struct SeasonalOptions: Sendable, Equatable {
     public var minimumCycles: Double = 2
     /// Also keep an hour-of-week profile and use it once two weeks of history exist.
     public var weekly = true
+    /// Most values a profile keeps over all its buckets, the oldest leaving first (nil: only
+    /// `valuesPerBucket` bounds each bucket). A scan kept for a long time (the anomaly monitor's)
+    /// thus remembers its series' recent rows, not weeks of every bucket; its history span (for
+    /// `minimumCycles`) starts at the oldest value kept.
+    public var historyLimit: Int? = nil
     /// Creates the defaults.
     public init() {}
 }

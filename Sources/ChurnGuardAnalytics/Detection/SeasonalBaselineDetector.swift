@@ -132,6 +132,11 @@ struct CycleProfile: Sendable {
     private var buckets: [Int: RollingQuantiles] = [:]
     private var first = Double.infinity
     private var last = -Double.infinity
+    /// With a history limit: the bucket and time of every value recorded, oldest first from
+    /// `orderHead`, and how many of them each bucket has.
+    private var order: [(bucket: Int, time: Double)] = []
+    private var orderHead = 0
+    private var recorded: [Int: Int] = [:]
 
     init(options: SeasonalOptions) { self.options = options }
 
@@ -159,6 +164,30 @@ struct CycleProfile: Sendable {
         // In place: a copy taken out of the dictionary and stored back would copy the bucket's
         // arrays at every row.
         buckets[b, default: RollingQuantiles(capacity: options.valuesPerBucket)].push(x)
+        if let limit = options.historyLimit { forgetBeyond(max(1, limit), adding: (b, t)) }
         return result
+    }
+
+    /// Records the value just added to bucket `b` at time `t`, then drops the oldest values kept
+    /// until at most `limit` remain; the history span starts at the oldest value left.
+    private mutating func forgetBeyond(_ limit: Int, adding entry: (bucket: Int, time: Double)) {
+        order.append(entry)
+        recorded[entry.bucket, default: 0] += 1
+        while order.count - orderHead > limit {
+            let oldest = order[orderHead]
+            orderHead += 1
+            let left = (recorded[oldest.bucket] ?? 1) - 1
+            recorded[oldest.bucket] = left == 0 ? nil : left
+            // The bucket holds its last `count` values; when that is more than the records left,
+            // the oldest of them is this one (otherwise the bucket's own capacity dropped it).
+            if let held = buckets[oldest.bucket]?.count, held > left {
+                if held == 1 { buckets[oldest.bucket] = nil } else { buckets[oldest.bucket]?.removeOldest() }
+            }
+        }
+        if orderHead > limit {
+            order.removeFirst(orderHead)
+            orderHead = 0
+        }
+        first = order[orderHead].time
     }
 }

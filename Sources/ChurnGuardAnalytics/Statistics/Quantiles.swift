@@ -78,6 +78,17 @@ public struct RollingQuantiles: Sendable {
         return true
     }
 
+    /// Removes the oldest value (nothing when empty).
+    public mutating func removeOldest() {
+        guard !ring.isEmpty else { return }
+        let old = ring.remove(at: head)
+        // Oldest first from index 0 again, as a window that is not full keeps it.
+        if head > 0, head < ring.count { ring = Array(ring[head...] + ring[..<head]) }
+        head = 0
+        let at = Self.lowerBound(sortedValues, old)
+        if at < sortedValues.count { sortedValues.remove(at: at) }
+    }
+
     /// Q(p) of the window (numpy "linear"); `nil` when empty.
     public func quantile(_ p: Double) -> Double? { Quantile.sorted(sortedValues, p) }
 

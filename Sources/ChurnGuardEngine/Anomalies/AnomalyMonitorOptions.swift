@@ -59,10 +59,21 @@ public struct AnomalyMonitorOptions: Sendable {
     /// The defaults.
     public init() {}
 
-    /// The ensemble the monitor runs for a series tuned by `sensitivityFactor`.
+    /// The ensemble the monitor runs for a series tuned by `sensitivityFactor`. The monitor
+    /// keeps each series' detectors between runs, so the histories that would otherwise grow
+    /// past the context (the regime histories, the rarity gate's window, the seasonal profiles)
+    /// keep at most ``contextRows`` rows: memory per series stays bounded, and a detector rebuilt
+    /// from the context after a restart remembers what the kept one did.
     public func ensemble(sensitivityFactor: Double = 1) -> EnsembleDetector {
         var tuned = settings
         tuned.cooldown = 0
+        let rows = max(1, contextRows)
+        tuned.regimeHistory = min(tuned.regimeHistory, rows)
+        if tuned.regimeShortHistory >= tuned.regimeHistory { tuned.regimeShortHistory = 0 }
+        // The gate's warm-up stays what the full window's would be.
+        if tuned.rarityWarmup <= 0 { tuned.rarityWarmup = max(1, tuned.rarityWindow / 4) }
+        tuned.rarityWindow = min(tuned.rarityWindow, rows)
+        tuned.seasonal.historyLimit = min(tuned.seasonal.historyLimit ?? rows, rows)
         let factor = sensitivityFactor.isFinite && sensitivityFactor > 0 ? sensitivityFactor : 1
         tuned.sensitivity = settings.sensitivity * factor
         return EnsembleDetector(methods: methods, settings: tuned)
