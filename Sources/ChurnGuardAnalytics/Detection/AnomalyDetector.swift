@@ -75,6 +75,14 @@ protocol CausalScan: Sendable {
     /// The verdict on the next row (`t` its time in seconds, `x` its value), which then joins
     /// the scan's windows.
     mutating func step(_ t: Double, _ x: Double) -> PointScore
+    /// As ``step(_:_:)``, for a scan made to read the seasonal profile an ensemble keeps for all
+    /// its methods: `seasonal` is that profile's expectation for the row (before the row joined
+    /// it; nil when it has none). Scans that read no profile ignore it.
+    mutating func step(_ t: Double, _ x: Double, seasonal: SeasonalProfile.Reading?) -> PointScore
+}
+
+extension CausalScan {
+    mutating func step(_ t: Double, _ x: Double, seasonal: SeasonalProfile.Reading?) -> PointScore { step(t, x) }
 }
 
 extension CausalScan {

@@ -101,7 +101,8 @@ public struct EnsembleDetector: Sendable {
         let gate = gate
         return EnsembleState(
             methods: methods, settings: settings, scans: methods.map(makeScan),
-            gates: methods.map { settings.ungatedMethods.contains($0) || !gate.isActive ? nil : gate.makeHistory() })
+            gates: methods.map { settings.ungatedMethods.contains($0) || !gate.isActive ? nil : gate.makeHistory() },
+            profile: methods.contains(where: Self.readsProfile) ? SeasonalProfile(options: settings.seasonal) : nil)
     }
 
     /// The causal verdicts of the rows of `series`, taken as the rows that follow those `state`
@@ -116,10 +117,14 @@ public struct EnsembleDetector: Sendable {
         out.reserveCapacity(series.count)
         var results: [PointScore] = []
         results.reserveCapacity(methods.count)
+        let spread = methods.contains(.seasonal)
         for (t, x) in zip(series.timestamps, series.values) {
             results.removeAll(keepingCapacity: true)
+            // One profile for every method that reads one, observed once per finite row, as
+            // each method's own would be (the spread only when the seasonal method judges by it).
+            let seasonal = x.isFinite ? state.profile?.observe(t, x, spread: spread) : nil
             for j in methods.indices {
-                let raw = state.scans[j].step(t, x)
+                let raw = state.scans[j].step(t, x, seasonal: seasonal)
                 results.append(state.gates[j] == nil ? raw : gate.step(raw, past: &state.gates[j]!))
             }
             out.append(verdict(results, row: state.rows, lastDetection: &state.lastDetection))
@@ -128,14 +133,20 @@ public struct EnsembleDetector: Sendable {
         return out
     }
 
+    /// Whether the method reads a seasonal profile (the seasonal baseline, and the series
+    /// features of the models): in an ensemble they share one.
+    private static func readsProfile(_ method: DetectionMethod) -> Bool {
+        [.seasonal, .isolationForest, .lof].contains(method)
+    }
+
     private func makeScan(_ method: DetectionMethod) -> any CausalScan {
         switch method {
         case .zscore: ZScoreDetector(settings: settings).makeScan()
         case .mad: MADDetector(settings: settings).makeScan()
         case .iqr: IQRDetector(settings: settings).makeScan()
-        case .seasonal: SeasonalBaselineDetector(settings: settings).makeScan()
-        case .isolationForest: IsolationForestDetector(settings: settings).makeScan()
-        case .lof: LocalOutlierFactorDetector(settings: settings).makeScan()
+        case .seasonal: SeasonalBaselineDetector(settings: settings).makeScan(sharedProfile: true)
+        case .isolationForest: IsolationForestDetector(settings: settings).makeScan(sharedProfile: true)
+        case .lof: LocalOutlierFactorDetector(settings: settings).makeScan(sharedProfile: true)
         case .regime: RegimeDetector(settings: settings).makeScan()
         }
     }
@@ -186,6 +197,8 @@ public struct EnsembleState: Sendable {
     var scans: [any CausalScan]
     /// Per method, the rarity gate's history (nil: ungated).
     var gates: [RollingQuantiles?]
+    /// The seasonal profile the methods that read one share (nil: none of them runs).
+    var profile: SeasonalProfile?
     /// Rows scanned so far.
     public internal(set) var rows = 0
     /// Index of the last detection among them (far in the past when there was none).

@@ -91,18 +91,23 @@ enum ModelScan {
         private var model: (any FittedModel)?
         private var calibration = Calibration.none
 
-        init(judge: Judge) {
+        /// A scan before the first row; with `sharedProfile` its features read the ensemble's
+        /// seasonal profile instead of keeping their own.
+        init(judge: Judge, sharedProfile: Bool = false) {
             self.judge = judge
             let o = judge.settings.multivariate
             firstFit = max(judge.needed, o.trainingWindow / 2)
             interval = max(1, o.refitInterval)
-            features = SeriesFeatures.Running(window: judge.settings.window, seasonal: judge.settings.seasonal)
+            features = SeriesFeatures.Running(window: judge.settings.window, seasonal: judge.settings.seasonal,
+                                              sharedProfile: sharedProfile)
             training = FeatureRing(capacity: max(judge.needed, o.trainingWindow), columns: SeriesFeatures.columns)
         }
 
-        mutating func step(_ t: Double, _ x: Double) -> PointScore {
+        mutating func step(_ t: Double, _ x: Double) -> PointScore { step(t, x, seasonal: nil) }
+
+        mutating func step(_ t: Double, _ x: Double, seasonal: SeasonalProfile.Reading?) -> PointScore {
             guard x.isFinite else { return .silent(x, "not a finite value; skipped") }
-            guard let row = features.next(t, x), row.features.allSatisfy(\.isFinite) else { return .silent(x, "warming up") }
+            guard let row = features.next(t, x, seasonal: seasonal), row.features.allSatisfy(\.isFinite) else { return .silent(x, "warming up") }
             defer {
                 training.append(row.features)
                 rowsSeen += 1
@@ -139,9 +144,11 @@ struct FeatureRing: Sendable {
     /// The row slot the next row overwrites once the ring is full.
     private var head = 0
 
+    /// A ring of at most `capacity` rows (settings may ask for any size: it is clamped to what
+    /// an array can index).
     init(capacity: Int, columns: Int) {
-        self.capacity = max(1, capacity)
-        self.columns = columns
+        self.columns = max(1, columns)
+        self.capacity = min(max(1, capacity), Int.max / self.columns / 4)
     }
 
     /// Rows held.
@@ -150,6 +157,10 @@ struct FeatureRing: Sendable {
     /// Adds a row (of `columns` values), dropping the oldest when full.
     mutating func append(_ row: [Double]) {
         if rows < capacity {
+            // Grown by doubling, but never past the ring's size.
+            if values.count + row.count > values.capacity {
+                values.reserveCapacity(Swift.min(capacity * columns, Swift.max(64 * columns, values.count * 2)))
+            }
             values.append(contentsOf: row)
             return
         }

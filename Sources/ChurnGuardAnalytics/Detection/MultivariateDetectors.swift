@@ -27,8 +27,9 @@ public struct IsolationForestDetector: AnomalyDetector {
         }
     }
 
-    /// The causal scan before the first row.
-    func makeScan() -> ModelScan.Scan { ModelScan.Scan(judge: judge) }
+    /// The causal scan before the first row (with `sharedProfile`, reading the ensemble's
+    /// seasonal profile).
+    func makeScan(sharedProfile: Bool = false) -> ModelScan.Scan { ModelScan.Scan(judge: judge, sharedProfile: sharedProfile) }
 
     private var judge: ModelScan.Judge {
         let o = settings.multivariate
@@ -86,8 +87,9 @@ public struct LocalOutlierFactorDetector: AnomalyDetector {
         }
     }
 
-    /// The causal scan before the first row.
-    func makeScan() -> ModelScan.Scan { ModelScan.Scan(judge: judge) }
+    /// The causal scan before the first row (with `sharedProfile`, reading the ensemble's
+    /// seasonal profile).
+    func makeScan(sharedProfile: Bool = false) -> ModelScan.Scan { ModelScan.Scan(judge: judge, sharedProfile: sharedProfile) }
 
     private var judge: ModelScan.Judge {
         let k = min(max(1, settings.multivariate.neighbors), 100_000)

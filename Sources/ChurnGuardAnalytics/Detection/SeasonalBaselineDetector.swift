@@ -28,22 +28,28 @@ public struct SeasonalBaselineDetector: AnomalyDetector {
         }
     }
 
-    /// The causal scan before the first row.
-    func makeScan() -> Scan {
-        Scan(detector: self, profile: SeasonalProfile(options: settings.seasonal), residuals: RollingQuantiles(capacity: settings.window))
+    /// The causal scan before the first row; with `sharedProfile` it keeps no profile of its own
+    /// and reads the ensemble's (``CausalScan/step(_:_:seasonal:)``).
+    func makeScan(sharedProfile: Bool = false) -> Scan {
+        Scan(detector: self, profile: sharedProfile ? nil : SeasonalProfile(options: settings.seasonal),
+             residuals: RollingQuantiles(capacity: settings.window))
     }
 
-    /// The causal scan: the profile of the cycle's buckets and the window of recent residuals.
+    /// The causal scan: the profile of the cycle's buckets (nil: the ensemble's is read) and the
+    /// window of recent residuals.
     struct Scan: CausalScan {
         let detector: SeasonalBaselineDetector
-        var profile: SeasonalProfile
+        var profile: SeasonalProfile?
         var residuals: RollingQuantiles
 
-        mutating func step(_ t: Double, _ x: Double) -> PointScore {
+        mutating func step(_ t: Double, _ x: Double) -> PointScore { step(t, x, seasonal: nil) }
+
+        mutating func step(_ t: Double, _ x: Double, seasonal: SeasonalProfile.Reading?) -> PointScore {
             let settings = detector.settings
             guard x.isFinite else { return .silent(x, "not a finite value; skipped") }
             guard detector.bucket(t) != nil else { return .silent(x, "no usable timestamp") }
-            guard let (expected, mature, spread) = profile.observe(t, x) else {
+            let reading = profile == nil ? seasonal : profile?.observe(t, x)
+            guard let (expected, mature, spread) = reading else {
                 return .silent(x, "warming up: fewer than \(ScoreScale.format(settings.seasonal.minimumCycles)) cycles")
             }
             let residual = x - expected
@@ -105,6 +111,10 @@ public struct SeasonalBaselineDetector: AnomalyDetector {
 /// enough values in its bucket), so weekday/weekend differences stop looking anomalous.
 /// Shared by the seasonal detector and by the series features of the multivariate methods.
 struct SeasonalProfile: Sendable {
+    /// A row's expectation from the rows before it, whether the profile is mature enough to vote
+    /// on it, and the spread of its bucket (0 when not asked for).
+    typealias Reading = (expected: Double, mature: Bool, spread: Double)
+
     private var daily: CycleProfile
     private var weekly: CycleProfile?
 
@@ -132,10 +142,9 @@ struct CycleProfile: Sendable {
     private var buckets: [Int: RollingQuantiles] = [:]
     private var first = Double.infinity
     private var last = -Double.infinity
-    /// With a history limit: the bucket and time of every value recorded, oldest first from
-    /// `orderHead`, and how many of them each bucket has.
-    private var order: [(bucket: Int, time: Double)] = []
-    private var orderHead = 0
+    /// With a history limit: the bucket and time of every value kept, and how many of them
+    /// each bucket has.
+    private var kept: HistoryRing?
     private var recorded: [Int: Int] = [:]
 
     init(options: SeasonalOptions) { self.options = options }
@@ -168,26 +177,54 @@ struct CycleProfile: Sendable {
         return result
     }
 
-    /// Records the value just added to bucket `b` at time `t`, then drops the oldest values kept
-    /// until at most `limit` remain; the history span starts at the oldest value left.
+    /// Records the value just added to bucket `b` at time `t`, dropping the oldest value kept
+    /// when `limit` are kept already; the history span starts at the oldest value left.
     private mutating func forgetBeyond(_ limit: Int, adding entry: (bucket: Int, time: Double)) {
-        order.append(entry)
+        if kept == nil { kept = HistoryRing(capacity: limit) }
         recorded[entry.bucket, default: 0] += 1
-        while order.count - orderHead > limit {
-            let oldest = order[orderHead]
-            orderHead += 1
-            let left = (recorded[oldest.bucket] ?? 1) - 1
-            recorded[oldest.bucket] = left == 0 ? nil : left
+        if let oldest = kept?.append(bucket: entry.bucket, time: entry.time) {
+            let left = (recorded[oldest] ?? 1) - 1
+            recorded[oldest] = left == 0 ? nil : left
             // The bucket holds its last `count` values; when that is more than the records left,
             // the oldest of them is this one (otherwise the bucket's own capacity dropped it).
-            if let held = buckets[oldest.bucket]?.count, held > left {
-                if held == 1 { buckets[oldest.bucket] = nil } else { buckets[oldest.bucket]?.removeOldest() }
+            if let held = buckets[oldest]?.count, held > left {
+                if held == 1 { buckets[oldest] = nil } else { buckets[oldest]?.removeOldest() }
             }
         }
-        if orderHead > limit {
-            order.removeFirst(orderHead)
-            orderHead = 0
-        }
-        first = order[orderHead].time
+        first = kept?.oldestTime ?? first
     }
+}
+
+/// The buckets and times of a profile's last `capacity` values, oldest first.
+private struct HistoryRing: Sendable {
+    let capacity: Int
+    private var buckets: [Int32] = []
+    private var times: [Double] = []
+    private var head = 0
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Records a value; returns the bucket of the value it pushed out, if the ring was full.
+    mutating func append(bucket: Int, time: Double) -> Int? {
+        if buckets.count < capacity {
+            if buckets.count == buckets.capacity {
+                let target = min(capacity, max(16, buckets.count * 2))
+                buckets.reserveCapacity(target)
+                times.reserveCapacity(target)
+            }
+            buckets.append(Int32(truncatingIfNeeded: bucket))
+            times.append(time)
+            return nil
+        }
+        let out = Int(buckets[head])
+        buckets[head] = Int32(truncatingIfNeeded: bucket)
+        times[head] = time
+        head = (head + 1) % capacity
+        return out
+    }
+
+    /// The time of the oldest value kept.
+    var oldestTime: Double? { times.isEmpty ? nil : times[head] }
 }

@@ -35,21 +35,23 @@ public struct SeriesFeatures: Sendable {
 
     /// The features computed row by row: what the causal model scan keeps between rows.
     struct Running: Sendable {
-        private var profile: SeasonalProfile
+        /// Nil: the ensemble's shared profile is read instead (``next(_:_:seasonal:)``).
+        private var profile: SeasonalProfile?
         private var rolling: RollingQuantiles
         private var previous: Double?
         private var recent: [Double] = []
 
-        init(window: Int, seasonal: SeasonalOptions) {
-            profile = SeasonalProfile(options: seasonal)
+        init(window: Int, seasonal: SeasonalOptions, sharedProfile: Bool = false) {
+            profile = sharedProfile ? nil : SeasonalProfile(options: seasonal)
             rolling = RollingQuantiles(capacity: max(1, window))
         }
 
         /// The next row's features and trailing median from the rows before it (nil for a
-        /// non-finite value, which is skipped); the row then joins the windows.
-        mutating func next(_ t: Double, _ x: Double) -> (features: [Double], baseline: Double)? {
+        /// non-finite value, which is skipped); the row then joins the windows. `seasonal` is
+        /// the shared profile's reading of the row, when this keeps no profile of its own.
+        mutating func next(_ t: Double, _ x: Double, seasonal: SeasonalProfile.Reading? = nil) -> (features: [Double], baseline: Double)? {
             guard x.isFinite else { return nil }
-            let seasonalExpected = profile.observe(t, x, spread: false)
+            let seasonalExpected = profile == nil ? seasonal : profile?.observe(t, x, spread: false)
             let median = rolling.quantile(0.5) ?? x
             recent.append(x)
             if recent.count > 6 { recent.removeFirst() }

@@ -66,6 +66,13 @@ public struct RollingQuantiles: Sendable {
     public mutating func push(_ x: Double) -> Bool {
         guard x.isFinite else { return false }
         if ring.count < capacity {
+            if ring.count == ring.capacity {
+                // Grown by doubling, but never past the window: a window kept for long (the
+                // anomaly monitor keeps thousands) holds no unused tail.
+                let target = Swift.min(capacity, Swift.max(8, ring.count * 2))
+                ring.reserveCapacity(target)
+                sortedValues.reserveCapacity(target)
+            }
             ring.append(x)
         } else {
             let old = ring[head]
