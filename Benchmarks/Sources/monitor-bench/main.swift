@@ -10,7 +10,9 @@
 // now; runs the monitor once to catch up (timed: the cold start), then K times: appends one
 // point to every series and runs the monitor (timed). Figures are process CPU time (all
 // threads: the store's reads and writes count too), so a shared machine's other processes
-// do not inflate them. "share_of_one_core_at_60s" = CPU seconds per interval / 60.
+// do not inflate them. "share_of_one_core_at_60s" = CPU seconds per interval / 60. Memory:
+// the resident size after the intervals minus that before the monitor's first run (the store
+// alone), with the heap's free pages returned first: what the monitor keeps between runs.
 // The reference: the same ensemble scoring the same windows (C context rows + 1 new) with
 // no store, no grouping and no event building, timed the same way.
 // Prints one JSON object per line.
@@ -52,6 +54,19 @@ func processCPUSeconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
+/// glibc's malloc_trim (declared in malloc.h, which the Glibc module does not export).
+@_silgen_name("malloc_trim") func mallocTrim(_ pad: Int) -> Int32
+
+/// Resident memory of the process in MB, after returning the heap's free pages to the system
+/// (so memory freed after a peak does not count as held).
+func residentMB() -> Double {
+    _ = mallocTrim(0)
+    guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+          let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+    else { return .nan }
+    return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
 }
 
 func wallSeconds(_ start: ContinuousClock.Instant) -> Double {
@@ -126,10 +141,11 @@ let monitor = AnomalyMonitor(identity: store, points: store, anomalies: store, b
                              now: { now }, logger: logger)
 let label = #""store":"\#(storeKind)","methods":"\#(methodSet)","series":\#(seriesCount),"history":\#(history),"context_rows":\#(contextRows)"#
 
+let storeMB = residentMB()
 var cpu = processCPUSeconds()
 var wall = clock.now
 let catchUp = try await monitor.runOnce()
-print(#"{"bench":"catch_up",\#(label),"points":\#(catchUp.points),"cpu_s":\#(String(format: "%.2f", processCPUSeconds() - cpu)),"wall_s":\#(String(format: "%.2f", wallSeconds(wall)))}"#)
+print(#"{"bench":"catch_up",\#(label),"points":\#(catchUp.points),"cpu_s":\#(String(format: "%.2f", processCPUSeconds() - cpu)),"wall_s":\#(String(format: "%.2f", wallSeconds(wall))),"resident_mb_before":\#(String(format: "%.0f", storeMB)),"resident_mb_after":\#(String(format: "%.0f", residentMB()))}"#)
 
 var runs: [Double] = []
 for interval in 0..<intervals {
@@ -141,6 +157,9 @@ for interval in 0..<intervals {
     runs.append(spent)
     print(#"{"bench":"interval","interval":\#(interval + 1),\#(label),"series_scored":\#(report.series),"cpu_s":\#(String(format: "%.2f", spent)),"wall_s":\#(String(format: "%.2f", wallSeconds(wall))),"share_of_one_core_at_60s":\#(String(format: "%.3f", spent / 60))}"#)
 }
+// What the monitor holds between runs beyond the store: each series' rows and detectors.
+let monitorMB = residentMB() - storeMB
+print(#"{"bench":"memory",\#(label),"resident_mb_store_only":\#(String(format: "%.0f", storeMB)),"monitor_mb":\#(String(format: "%.0f", monitorMB)),"monitor_kb_per_series":\#(String(format: "%.1f", monitorMB * 1024 / Double(seriesCount)))}"#)
 
 // Reference: the bare ensemble on windows of the same length, no store.
 let ensemble = options.ensemble()

@@ -89,9 +89,11 @@ public struct EnsembleDetector: Sendable {
                 return settings.ungatedMethods.contains(method) ? raw : gate.apply(raw, mode: .batch)
             }
             var lastDetection = Int.min / 2
+            let solo = soloFlags
+            var ranked = [Double](repeating: 0, count: methods.count)
             return series.values.indices.map { i in
                 verdict(perMethod.map { i < $0.count ? $0[i] : .silent(series.values[i], "missing") },
-                        row: i, lastDetection: &lastDetection)
+                        row: i, solo: solo, ranked: &ranked, lastDetection: &lastDetection)
             }
         }
     }
@@ -118,6 +120,8 @@ public struct EnsembleDetector: Sendable {
         var results: [PointScore] = []
         results.reserveCapacity(methods.count)
         let spread = methods.contains(.seasonal)
+        let solo = soloFlags
+        var ranked = [Double](repeating: 0, count: methods.count)
         for (t, x) in zip(series.timestamps, series.values) {
             results.removeAll(keepingCapacity: true)
             // One profile for every method that reads one, observed once per finite row, as
@@ -127,7 +131,7 @@ public struct EnsembleDetector: Sendable {
                 let raw = state.scans[j].step(t, x, seasonal: seasonal)
                 results.append(state.gates[j] == nil ? raw : gate.step(raw, past: &state.gates[j]!))
             }
-            out.append(verdict(results, row: state.rows, lastDetection: &state.lastDetection))
+            out.append(verdict(results, row: state.rows, solo: solo, ranked: &ranked, lastDetection: &state.lastDetection))
             state.rows += 1
         }
         return out
@@ -156,19 +160,23 @@ public struct EnsembleDetector: Sendable {
                    warmup: settings.rarityWarmup > 0 ? settings.rarityWarmup : nil)
     }
 
+    /// Per method, whether its vote suffices alone (looked up once per scan, not per row).
+    private var soloFlags: [Bool] { methods.map { settings.soloMethods.contains($0) } }
+
     /// One row's verdict from its methods' (gated) verdicts, in `methods`' order: the votes are
-    /// counted and the cooldown applied from `lastDetection` (a row index on the same scale as
-    /// `row`), which a detection moves to `row`.
-    private func verdict(_ results: [PointScore], row i: Int, lastDetection: inout Int) -> EnsemblePoint {
+    /// counted (`solo`: per method, whether its vote suffices alone) and the cooldown applied
+    /// from `lastDetection` (a row index on the same scale as `row`), which a detection moves
+    /// to `row`. `ranked` is a buffer of one slot per method, reused from row to row.
+    private func verdict(_ results: [PointScore], row i: Int, solo: [Bool], ranked: inout [Double],
+                         lastDetection: inout Int) -> EnsemblePoint {
         let k = requiredVotes
         // A handful of methods: the k-th highest score comes from an insertion sort.
-        var ranked = [Double](repeating: 0, count: methods.count)
         var votes = 0
         var soloScore = 0.0, soloVote = false
         for j in results.indices {
             let r = results[j]
             if r.vote { votes += 1 }
-            if settings.soloMethods.contains(methods[j]) { soloScore = max(soloScore, r.score); soloVote = soloVote || r.vote }
+            if solo[j] { soloScore = max(soloScore, r.score); soloVote = soloVote || r.vote }
             var p = j
             while p > 0, ranked[p - 1] < r.score { ranked[p] = ranked[p - 1]; p -= 1 }
             ranked[p] = r.score
