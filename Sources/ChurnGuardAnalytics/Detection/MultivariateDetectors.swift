@@ -1,7 +1,7 @@
 /// Isolation Forest (Liu, Ting, Zhou 2008) over series features: rows that random splits isolate
 /// quickly score high. The raw score is scikit-learn's 2^(−E[h]/c(ψ)); the detector's strength is
 /// its robust z against the training rows' scores, so the threshold means the same on every series.
-public struct IsolationForestDetector: AnomalyDetector {
+public struct IsolationForestDetector: ModelDetector {
     /// Shared settings; `settings.multivariate` holds trees, subsample size, windows and seed.
     public let settings: DetectionSettings
     /// Creates the detector.
@@ -14,24 +14,7 @@ public struct IsolationForestDetector: AnomalyDetector {
         scores(series, mode: mode, features: nil)
     }
 
-    /// As `scores(_:mode:)`, reusing features the caller already computed for this series and
-    /// settings (batch mode).
-    func scores(_ series: TimeSeries, mode: DetectionMode, features: SeriesFeatures?) -> [PointScore] {
-        switch mode {
-        case .causal:
-            var scan = makeScan()
-            return scan.run(series)
-        case .batch:
-            return ModelScan.batch(series, judge: judge,
-                                   features: features ?? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal))
-        }
-    }
-
-    /// The causal scan before the first row (with `sharedProfile`, reading the ensemble's
-    /// seasonal profile).
-    func makeScan(sharedProfile: Bool = false) -> ModelScan.Scan { ModelScan.Scan(judge: judge, sharedProfile: sharedProfile) }
-
-    private var judge: ModelScan.Judge {
+    var judge: ModelScan.Judge {
         let o = settings.multivariate
         let options = IsolationForest.Options(nEstimators: max(1, o.trees), maxSamples: max(2, o.maxSamples), seed: o.seed)
         return ModelScan.Judge(method: .isolationForest, settings: settings, unit: "isolation score", minimumRows: 16) { train in
@@ -61,7 +44,7 @@ public struct IsolationForestDetector: AnomalyDetector {
 /// and duplicates make LOF's local densities infinite (scikit-learn then reports LOFs of 1e10 for
 /// ordinary rows). Distinct rows keep the score meaningful. Batch mode reports each row's own LOF
 /// when all rows are distinct, and otherwise scores every row against the distinct rows.
-public struct LocalOutlierFactorDetector: AnomalyDetector {
+public struct LocalOutlierFactorDetector: ModelDetector {
     /// Shared settings; `settings.multivariate.neighbors` is k.
     public let settings: DetectionSettings
     /// Creates the detector.
@@ -74,24 +57,7 @@ public struct LocalOutlierFactorDetector: AnomalyDetector {
         scores(series, mode: mode, features: nil)
     }
 
-    /// As `scores(_:mode:)`, reusing features the caller already computed for this series and
-    /// settings (batch mode).
-    func scores(_ series: TimeSeries, mode: DetectionMode, features: SeriesFeatures?) -> [PointScore] {
-        switch mode {
-        case .causal:
-            var scan = makeScan()
-            return scan.run(series)
-        case .batch:
-            return ModelScan.batch(series, judge: judge,
-                                   features: features ?? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal))
-        }
-    }
-
-    /// The causal scan before the first row (with `sharedProfile`, reading the ensemble's
-    /// seasonal profile).
-    func makeScan(sharedProfile: Bool = false) -> ModelScan.Scan { ModelScan.Scan(judge: judge, sharedProfile: sharedProfile) }
-
-    private var judge: ModelScan.Judge {
+    var judge: ModelScan.Judge {
         let k = min(max(1, settings.multivariate.neighbors), 100_000)
         return ModelScan.Judge(method: .lof, settings: settings, unit: "LOF", minimumRows: k + 1) { train in
             LOFModel(training: train, neighbors: k)
@@ -124,4 +90,32 @@ public struct LocalOutlierFactorDetector: AnomalyDetector {
         }
         return FeatureMatrix(rows: seen.count, columns: x.columns, values: kept)
     }
+}
+
+/// A detector whose verdicts come from a multivariate model over the series features
+/// (``ModelScan``): Isolation Forest and LOF differ only in the model they fit.
+protocol ModelDetector: AnomalyDetector {
+    /// Shared settings.
+    var settings: DetectionSettings { get }
+    /// The method, its unit and its fit.
+    var judge: ModelScan.Judge { get }
+}
+
+extension ModelDetector {
+    /// As `scores(_:mode:)`, reusing features the caller already computed for this series and
+    /// settings (batch mode).
+    func scores(_ series: TimeSeries, mode: DetectionMode, features: SeriesFeatures?) -> [PointScore] {
+        switch mode {
+        case .causal:
+            var scan = makeScan()
+            return scan.run(series)
+        case .batch:
+            return ModelScan.batch(series, judge: judge,
+                                   features: features ?? SeriesFeatures(series, window: settings.window, seasonal: settings.seasonal))
+        }
+    }
+
+    /// The causal scan before the first row (with `sharedProfile`, reading the ensemble's
+    /// seasonal profile).
+    func makeScan(sharedProfile: Bool = false) -> ModelScan.Scan { ModelScan.Scan(judge: judge, sharedProfile: sharedProfile) }
 }

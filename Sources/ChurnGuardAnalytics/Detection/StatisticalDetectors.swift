@@ -41,7 +41,7 @@ public struct ZScoreDetector: AnomalyDetector {
 /// Modified z-score (Iglewicz–Hoaglin): strength = 0.6745·|x − median| / MAD. When more than half
 /// the window is one value (MAD = 0) the scale falls back to 1.2533 × the mean absolute deviation,
 /// and then to the scale floor, so a constant series scores 0 and a change from it scores high.
-public struct MADDetector: AnomalyDetector {
+public struct MADDetector: SortedWindowDetector {
     /// Shared settings.
     public let settings: DetectionSettings
     /// Creates the detector.
@@ -50,20 +50,9 @@ public struct MADDetector: AnomalyDetector {
     public var method: DetectionMethod { .mad }
 
     /// Scores each row against the median and MAD of its baseline.
-    public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
-        switch mode {
-        case .causal:
-            var scan = makeScan()
-            return scan.run(series)
-        case .batch:
-            return WindowScan.sorted(series, settings: settings) { judge($0, window: $1) }
-        }
-    }
+    public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] { windowScores(series, mode: mode) }
 
-    /// The causal scan before the first row.
-    func makeScan() -> some CausalScan { SortedWindowScan(settings: settings, window: RollingQuantiles(capacity: settings.window)) { [self] in judge($0, window: $1) } }
-
-    private func judge(_ x: Double, window: [Double]) -> PointScore {
+    func judge(_ x: Double, window: [Double]) -> PointScore {
         let median = Quantile.sorted(window, 0.5) ?? x
         var mad = RobustStatistics.mad(sorted: window, median: median)
         if mad <= 0 {
@@ -79,7 +68,7 @@ public struct MADDetector: AnomalyDetector {
 /// Tukey's fences: strength = distance beyond the nearer quartile in IQR units, so it crosses
 /// the threshold k (1.5 at sensitivity 2) exactly at the classic fence Q1 − k·IQR / Q3 + k·IQR.
 /// Inside the quartiles the strength is 0. IQR = 0 falls back to the scale floor.
-public struct IQRDetector: AnomalyDetector {
+public struct IQRDetector: SortedWindowDetector {
     /// Shared settings.
     public let settings: DetectionSettings
     /// Creates the detector.
@@ -88,20 +77,9 @@ public struct IQRDetector: AnomalyDetector {
     public var method: DetectionMethod { .iqr }
 
     /// Scores each row against the quartiles of its baseline.
-    public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
-        switch mode {
-        case .causal:
-            var scan = makeScan()
-            return scan.run(series)
-        case .batch:
-            return WindowScan.sorted(series, settings: settings) { judge($0, window: $1) }
-        }
-    }
+    public func scores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] { windowScores(series, mode: mode) }
 
-    /// The causal scan before the first row.
-    func makeScan() -> some CausalScan { SortedWindowScan(settings: settings, window: RollingQuantiles(capacity: settings.window)) { [self] in judge($0, window: $1) } }
-
-    private func judge(_ x: Double, window: [Double]) -> PointScore {
+    func judge(_ x: Double, window: [Double]) -> PointScore {
         let q1 = Quantile.sorted(window, 0.25) ?? x
         let q3 = Quantile.sorted(window, 0.75) ?? x
         let median = Quantile.sorted(window, 0.5) ?? x
@@ -112,6 +90,33 @@ public struct IQRDetector: AnomalyDetector {
                                          scale: iqr, unit: "IQRs beyond the quartiles", settings: settings)
         verdict.explanation = "expected within [\(ScoreScale.format(q1)), \(ScoreScale.format(q3))], saw \(ScoreScale.format(x))"
         return verdict
+    }
+}
+
+/// A detector that judges a row against the sorted finite values before it: the last `window`
+/// of them in causal mode, all of them in batch mode (the median/MAD and quartile methods).
+protocol SortedWindowDetector: AnomalyDetector {
+    /// Shared settings.
+    var settings: DetectionSettings { get }
+    /// The verdict on `x` against the sorted baseline `window`.
+    func judge(_ x: Double, window: [Double]) -> PointScore
+}
+
+extension SortedWindowDetector {
+    /// Scores each row against its sorted baseline.
+    func windowScores(_ series: TimeSeries, mode: DetectionMode) -> [PointScore] {
+        switch mode {
+        case .causal:
+            var scan = makeScan()
+            return scan.run(series)
+        case .batch:
+            return WindowScan.sorted(series, settings: settings) { judge($0, window: $1) }
+        }
+    }
+
+    /// The causal scan before the first row.
+    func makeScan() -> SortedWindowScan {
+        SortedWindowScan(settings: settings, window: RollingQuantiles(capacity: settings.window)) { [self] in judge($0, window: $1) }
     }
 }
 

@@ -89,7 +89,7 @@ public actor AnomalyMonitor {
     let anomalyLinks: Counter
     /// Series not scored for too little history (`churnguard_anomaly_monitor_series_gated_total`).
     let seriesGated: Counter
-    /// Series judged with the carried scan (`churnguard_anomaly_monitor_series_carried_total`).
+    /// Series stepped through their kept detectors (`churnguard_anomaly_monitor_series_carried_total`).
     let seriesCarried: Counter
     /// Where the series buckets are leased (nil: this monitor is alone and scores every series).
     let leases: (any AnomalyLeaseStore)?

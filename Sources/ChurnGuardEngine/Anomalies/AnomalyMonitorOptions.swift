@@ -11,7 +11,8 @@ public struct AnomalyMonitorOptions: Sendable {
     /// `methods.local_outlier_factor.n_neighbors`); the defaults are `churnguard detect`'s.
     /// The cooldown is replaced by event merging (``mergeGapRows``).
     public var settings = DetectionSettings()
-    /// Most earlier rows of a series kept as context for its new rows (memory: 16 bytes each).
+    /// Most earlier rows of a series kept as context for its new rows (memory: 24 bytes each), and
+    /// the most rows any history of its kept detectors remembers (``ensemble(sensitivityFactor:)``).
     public var contextRows = 720
     /// How far before a series' checkpoint a monitor (re)started cold reads context.
     public var contextSeconds: Int64 = 7 * 86_400

@@ -2,7 +2,7 @@ public import ChurnGuardCore
 public import ChurnGuardStorage
 
 /// One stored point of a watched series, as the monitor keeps it: its position and value
-/// (16 bytes of payload, so windows of many series stay small).
+/// (24 bytes, so the context rows of many series stay small).
 public struct MonitorRow: Sendable, Equatable {
     /// The point's time.
     public var timestamp: Timestamp

@@ -28,7 +28,7 @@ public enum MetricNames {
     public static let anomalyLinks = "churnguard_anomaly_links_total"
     /// Series with new rows the anomaly monitor did not score for too little history.
     public static let anomalySeriesGated = "churnguard_anomaly_monitor_series_gated_total"
-    /// Series whose new rows the anomaly monitor judged alone, with the carried scan.
+    /// Series whose new rows the anomaly monitor stepped through the detectors kept from its previous run.
     public static let anomalySeriesCarried = "churnguard_anomaly_monitor_series_carried_total"
     /// Series buckets an anomaly monitor took over (a lease it did not hold before).
     public static let anomalyLeaseClaims = "churnguard_anomaly_monitor_lease_claims_total"
