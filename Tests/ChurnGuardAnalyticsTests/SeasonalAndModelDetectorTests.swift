@@ -37,6 +37,31 @@ struct WeeklySeasonalityTests {
         #expect(batch.filter(\.vote).count <= 8)   // of 6,048 noisy rows, z ≥ 3.5
         #expect(batch[wednesdayNoon].vote)
     }
+
+    @Test("a profile with a history limit expects what a profile of only the last rows would", arguments: [1, 30, 200])
+    func historyLimit(limit: Int) {
+        var options = SeasonalOptions()
+        options.valuesPerBucket = 8
+        options.minimumBucketValues = 2
+        options.historyLimit = limit
+        var unbounded = options
+        unbounded.historyLimit = nil
+        // Hourly rows over 25 days (the weekly profile matures), a few gaps.
+        let rows: [(t: Double, x: Double)] = (0..<600).map { i in
+            let value: Double = i % 29 == 0 ? .nan : Double((i * 7_919) % 53)
+            return (t: Double(i) * 3_600, x: value)
+        }
+        var bounded = SeasonalProfile(options: options)
+        for (i, row) in rows.enumerated() {
+            var fresh = SeasonalProfile(options: unbounded)
+            for earlier in rows[..<i].filter({ $0.x.isFinite }).suffix(limit) { _ = fresh.observe(earlier.t, earlier.x) }
+            let expected = fresh.observe(row.t, row.x)
+            let got = bounded.observe(row.t, row.x)
+            #expect(got?.expected == expected?.expected, "row \(i)")
+            #expect(got?.mature == expected?.mature, "row \(i)")
+            #expect(got?.spread == expected?.spread, "row \(i)")
+        }
+    }
 }
 
 @Suite("Multivariate detectors")
@@ -92,30 +117,5 @@ struct SharedFeatureTests {
         #expect(ensemble.map { $0.methods[0].result } == forest)
         #expect(ensemble.map { $0.methods[1].result } == lof)
         #expect(forest.contains(where: \.vote) && lof.contains(where: \.vote))
-    }
-
-    @Test("a profile with a history limit expects what a profile of only the last rows would", arguments: [1, 30, 200])
-    func historyLimit(limit: Int) {
-        var options = SeasonalOptions()
-        options.valuesPerBucket = 8
-        options.minimumBucketValues = 2
-        options.historyLimit = limit
-        var unbounded = options
-        unbounded.historyLimit = nil
-        // Hourly rows over 25 days (the weekly profile matures), a few gaps.
-        let rows: [(t: Double, x: Double)] = (0..<600).map { i in
-            let value: Double = i % 29 == 0 ? .nan : Double((i * 7_919) % 53)
-            return (t: Double(i) * 3_600, x: value)
-        }
-        var bounded = SeasonalProfile(options: options)
-        for (i, row) in rows.enumerated() {
-            var fresh = SeasonalProfile(options: unbounded)
-            for earlier in rows[..<i].filter({ $0.x.isFinite }).suffix(limit) { _ = fresh.observe(earlier.t, earlier.x) }
-            let expected = fresh.observe(row.t, row.x)
-            let got = bounded.observe(row.t, row.x)
-            #expect(got?.expected == expected?.expected, "row \(i)")
-            #expect(got?.mature == expected?.mature, "row \(i)")
-            #expect(got?.spread == expected?.spread, "row \(i)")
-        }
     }
 }
