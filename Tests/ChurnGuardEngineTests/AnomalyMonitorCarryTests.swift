@@ -4,10 +4,10 @@ import ChurnGuardStorage
 import Foundation
 import Testing
 
-/// A warm monitor judges only each series' new rows, with what its previous scan carried
-/// (``AnomalyMonitor/Report/carried``); while the context still holds every row of the series,
-/// that decides exactly as a cold monitor judging the whole series in one run.
-@Suite("Anomaly monitor: judging new rows with the carried scan")
+/// A warm monitor steps only each series' new rows through the detectors it kept from the
+/// previous run (``AnomalyMonitor/Report/carried``); that decides exactly as a cold monitor
+/// judging the whole series in one run.
+@Suite("Anomaly monitor: judging new rows with the kept detectors")
 struct AnomalyMonitorCarryTests {
     static func data(_ rows: Range<Int>) -> [MetricPoint] {
         MonitorFixture.series("customer_activity", customer: "c1", rows: rows, seed: 21, spikes: [260: 35, 262: 30, 400: -30])
@@ -19,7 +19,7 @@ struct AnomalyMonitorCarryTests {
         try await OrganizationAdmin(store: store).createOrganization(name: "acme", tier: .default).organization.id
     }
 
-    @Test("runs of a few new rows each, judged with the carry, store the anomalies of one cold run over every row")
+    @Test("runs of a few new rows each, through the kept detectors, store the anomalies of one cold run over every row")
     func warmRunsMatchOneColdRun() async throws {
         var options = AnomalyMonitorOptions()
         options.contextSeconds = 60 * 86_400
@@ -51,7 +51,7 @@ struct AnomalyMonitorCarryTests {
         #expect(found == expected)
     }
 
-    @Test("a feedback change of a series' sensitivity makes the next run judge its context again")
+    @Test("a feedback change of a series' sensitivity makes the next run rebuild its detectors from its context")
     func tuningChangeDropsTheCarry() async throws {
         let store = InMemoryStore()
         let org = try await organization(store)
@@ -71,5 +71,33 @@ struct AnomalyMonitorCarryTests {
         try await store.append([PointBatch(organization: org, points: Self.data(301..<302))])
         let report = try await monitor.runOnce()
         #expect(report.series == 3 && report.carried == 2, "\(report)")
+    }
+
+    @Test("a series without points for longer than the context releases its detectors; they are rebuilt when it comes back")
+    func idleSeriesReleaseTheirDetectors() async throws {
+        let store = InMemoryStore()
+        let org = try await organization(store)
+        var options = AnomalyMonitorOptions()
+        options.contextSeconds = 7 * 86_400
+        let monitor = MonitorFixture.monitor(store, options: options)
+        func active(_ rows: Range<Int>) -> [MetricPoint] {
+            MonitorFixture.series("customer_activity", customer: "c1", rows: rows, seed: 21)
+        }
+        let churned = MonitorFixture.series("customer_activity", customer: "c2", rows: 0..<481, seed: 22)
+        try await store.append([PointBatch(organization: org, points: active(0..<200) + Array(churned.prefix(200)))])
+        _ = try await monitor.runOnce()
+        // Both series go on for a while, then c2 stops: c1 gets a week and more of hourly points.
+        try await store.append([PointBatch(organization: org, points: active(200..<300) + Array(churned[200..<300]))])
+        #expect(try await monitor.runOnce().carried == 2)
+        for start in stride(from: 300, to: 480, by: 30) {
+            try await store.append([PointBatch(organization: org, points: active(start..<(start + 30)))])
+            let report = try await monitor.runOnce()
+            #expect(report.series == 1 && report.carried == 1, "\(report)")
+        }
+        // c2's newest row (hour 299) now lies more than 7 days before c1's (hour 479): when it
+        // comes back (at hour 480) its detectors are rebuilt from its kept rows; c1's are still kept.
+        try await store.append([PointBatch(organization: org, points: active(480..<481) + [churned[480]])])
+        let back = try await monitor.runOnce()
+        #expect(back.series == 2 && back.carried == 1 && back.gated == 0 && back.failures == 0, "\(back)")
     }
 }

@@ -293,6 +293,7 @@ public actor AnomalyMonitor {
             windows[item.key] = SeriesWindow(rows: item.context)
             if let first = item.fresh.first?.timestamp { readThrough = min(readThrough ?? first, first) }
         }
+        if let through = readThrough { releaseIdleDetectors(&windows, through: through) }
         cache[organization, default: [:]][metric] = MetricCache(summary: failed.isEmpty ? summary : nil, windows: windows,
                                                                 readThrough: readThrough)
         let announced = created.filter { !failed.contains($0.seriesKey) }
@@ -359,6 +360,20 @@ public actor AnomalyMonitor {
             var results = [AnomalyEventBuilder.Outcome?](repeating: nil, count: work.count)
             for await lane in group { for (index, outcome) in lane { results[index] = outcome } }
             return results.compactMap { $0 }
+        }
+    }
+
+    /// Releases the detectors of the series whose newest row lies more than `contextSeconds`
+    /// before the newest point read for their metric (`through`): a customer who churned, a
+    /// retired tag. They keep their context rows, so if points come again the detectors are
+    /// rebuilt from those rows, as after a start; until then the series costs its rows, not its
+    /// detectors (docs/ANOMALY_DETECTION.md, "Bounded memory").
+    func releaseIdleDetectors(_ windows: inout [String: SeriesWindow], through: Timestamp) {
+        let horizon = through.adding(seconds: -options.contextSeconds)
+        for (key, window) in windows where window.detector != nil {
+            guard let last = window.rows.last, last.timestamp < horizon else { continue }
+            windows[key]?.detector = nil
+            windows[key]?.detectorSensitivity = nil
         }
     }
 
