@@ -88,7 +88,10 @@ struct WebhookDeliveryTests {
     @Test("receiver down at first: retried with backoff and delivered once it is up", .timeLimit(.minutes(3)),
           arguments: NotifyBackend.available)
     func receiverDownThenUp(_ backend: NotifyBackend) async throws {
-        let port = try FreePort.next()
+        // Held, not only looked up: a port merely found free was once given to another test's
+        // receiver meanwhile, which then took the "down" receiver's first delivery.
+        let held = try HeldPort()
+        let port = held.port
         try await backend.withStore { store in
             let org = OrganizationID.random(), time = ManualTime()
             let route = NotificationRoute(id: "hook", channel: .webhook, url: "http://127.0.0.1:\(port)/hook", secret: Fixtures.secret)
@@ -101,6 +104,7 @@ struct WebhookDeliveryTests {
             #expect(message.nextAttemptAt == time.now.adding(seconds: 5), "first backoff: 5 s (jitter 1)")
             time.advance(seconds: 4)
             #expect(await service.runOnce() == 0, "not before the backoff")
+            held.release()
             let receiver = try await WebhookReceiver(port: port)
             defer { Task { await receiver.stop() } }
             time.advance(seconds: 1)
