@@ -121,6 +121,12 @@ struct TokensAndScopesTests {
             #expect(badScope.status == .unprocessableContent)
             #expect(badScope.errorCode == "invalid_scope")
             #expect(try await client.send(.post, "/api/v1/api-keys", key: harness.keyA, json: "{").status == .badRequest)
+            // null is not "left out": the schema allows it for no field, so it is refused by name.
+            for field in ["scopes", "tier", "name"] {
+                let null = try await client.send(.post, "/api/v1/api-keys", key: harness.keyA, json: #"{"\#(field)":null}"#)
+                #expect(null.status == .unprocessableContent, "\(field)")
+                #expect(null.errorCode == "invalid_\(field)")
+            }
 
             // B cannot see or revoke A's key; A's key keeps working.
             let foreignList = try await client.send(.get, "/api/v1/api-keys", key: harness.keyB)

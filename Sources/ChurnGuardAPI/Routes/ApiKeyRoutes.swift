@@ -24,11 +24,35 @@ struct ApiKeyRoutes {
         let api_key: String
     }
 
-    /// The body of `POST /api/v1/api-keys`; every field optional.
+    /// The body of `POST /api/v1/api-keys`; every field optional, but a field given must have its
+    /// type: `null` is not "absent" (the schema allows neither), so it is refused by name.
     struct CreateRequest: Decodable {
         let name: String?
         let tier: String?
         let scopes: [String]?
+        /// The first field sent as `null`, if any.
+        var nullField: String? = nil
+
+        private enum CodingKeys: String, CodingKey { case name, tier, scopes }
+
+        init(name: String?, tier: String?, scopes: [String]?) {
+            self.name = name
+            self.tier = tier
+            self.scopes = scopes
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            tier = try container.decodeIfPresent(String.self, forKey: .tier)
+            scopes = try container.decodeIfPresent([String].self, forKey: .scopes)
+            for key in [CodingKeys.name, .tier, .scopes] where container.contains(key) {
+                if try container.decodeNil(forKey: key) {
+                    nullField = key.rawValue
+                    break
+                }
+            }
+        }
     }
 
     func register(on group: RouterGroup<OrganizationContext>) {
@@ -61,6 +85,10 @@ struct ApiKeyRoutes {
                 throw ServiceError(.malformed, code: "malformed_json",
                                    message: "the body must be a JSON object with optional name, tier and scopes")
             }
+        }
+        if let field = input.nullField {
+            throw ServiceError(.validation, code: "invalid_\(field)",
+                               message: "\(field): null is not accepted; leave the field out for its default")
         }
         var tier: Tier?
         if let name = input.tier {
