@@ -117,9 +117,16 @@ public final class LocalSMTPServer: @unchecked Sendable {
 
     /// A port nobody listens on now (bound once by the kernel, then released).
     public static func freePort() throws -> Int {
+        let bound = try bindLoopback()
+        close(bound.socket)
+        return bound.port
+    }
+
+    /// A TCP socket bound to a free loopback port and not listening (connections to it are
+    /// refused), with its port; the caller closes it.
+    public static func bindLoopback() throws -> (socket: Int32, port: Int) {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure("no socket") }
-        defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -128,12 +135,14 @@ public final class LocalSMTPServer: @unchecked Sendable {
         let bound = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
         }
-        guard bound == 0 else { throw Failure("bind failed") }
         let named = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
         }
-        guard named == 0 else { throw Failure("getsockname failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound == 0, named == 0 else {
+            close(socket)
+            throw Failure(bound == 0 ? "getsockname failed" : "bind failed")
+        }
+        return (socket, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     static var script: String {

@@ -18,25 +18,9 @@ final class HeldPort: Sendable {
 
     /// Binds a free loopback port.
     init() throws {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw HeldPortError.failed("socket") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
-        }
-        let named = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        guard bound == 0, named == 0 else {
-            close(socket)
-            throw HeldPortError.failed("bind")
-        }
-        self.socket = Mutex(socket)
-        port = Int(UInt16(bigEndian: address.sin_port))
+        let bound = try LocalSMTPServer.bindLoopback()
+        socket = Mutex(bound.socket)
+        port = bound.port
     }
 
     /// Frees the port for the server that is to bind it next (once; later calls do nothing).
@@ -48,9 +32,4 @@ final class HeldPort: Sendable {
     }
 
     deinit { release() }
-}
-
-/// Why a port could not be held.
-enum HeldPortError: Error {
-    case failed(String)
 }
