@@ -70,6 +70,13 @@ struct APITestHarness {
         var configuration = AppConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0
+        // The test client holds one connection, opened as the server starts. In a loaded run
+        // its first request can come after the 10 s header deadline (a stream test connects
+        // its WebSocket clients first), or a later one after the 60 s idle timeout, and the
+        // server would close it under the test ("I/O on closed channel"). The tests of those
+        // deadlines set their own (ConnectionTimeoutTests).
+        configuration.headerReadTimeoutSeconds = 600
+        configuration.idleTimeoutSeconds = 600
         configure(&configuration)
         try await backend.withStore { store in
             _ = try await store.migrate()

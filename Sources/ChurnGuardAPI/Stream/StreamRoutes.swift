@@ -19,7 +19,8 @@ import Metrics
 public struct StreamOptions: Sendable {
     /// Largest message a client may send, in bytes.
     public var maxClientMessageBytes = 64 * 1024
-    /// Seconds between pings of an idle connection.
+    /// Seconds between the server's pings; a client that has not answered one by the next is
+    /// closed (a client library answers them as it reads).
     public var pingIntervalSeconds = 30
     /// Per-point and tag limits (the same as ingest's).
     public var validation = ValidationLimits()

@@ -139,7 +139,8 @@ public enum ApplicationBuilder {
         let connections = Meter(label: MetricNames.activeConnections, factory: serviceMetrics.factory)
         var application = Application(
             router: router,
-            server: StreamServer.builder(configuration, streamRouter: streamRouter, logger: logger, connections: connections),
+            server: StreamServer.builder(configuration, streamRouter: streamRouter, stream: streamOptions, logger: logger,
+                                        connections: connections),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "churnguard"),
             logger: logger)
         application.addServices(pipeline)

@@ -10,11 +10,13 @@ import NIOCore
 /// server's deadlines: the idle timeout and ``RequestDeadlineHandler`` for HTTP requests,
 /// ``FirstHeadDeadlineHandler`` for the first request head, pings for WebSocket connections.
 enum StreamServer {
-    /// The server builder for `configuration`, upgrading through `streamRouter`.
-    static func builder(_ configuration: AppConfiguration, streamRouter: Router<StreamRequestContext>, logger: Logger,
-                        connections: Meter) -> HTTPServerBuilder {
+    /// The server builder for `configuration`, upgrading through `streamRouter`; stream
+    /// connections are pinged as `stream` says.
+    static func builder(_ configuration: AppConfiguration, streamRouter: Router<StreamRequestContext>, stream: StreamOptions,
+                        logger: Logger, connections: Meter) -> HTTPServerBuilder {
         let http1 = HTTPServerSettings.http1(configuration, logger: logger, connections: connections)
-        let ws = WebSocketServerConfiguration(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(30)))
+        let ws = WebSocketServerConfiguration(maxFrameSize: 1 << 16,
+                                              autoPing: .enabled(timePeriod: .seconds(max(1, stream.pingIntervalSeconds))))
         let webSocketResponder = streamRouter.buildResponder()
         let headerTimeout = HTTPServerSettings.timeAmount(seconds: configuration.headerReadTimeoutSeconds)
         return HTTPServerBuilder { responder in
