@@ -3,6 +3,7 @@ import ChurnGuardCore
 import ChurnGuardStorage
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// Turns every error into the API's JSON error shape with the right status, in one place.
 ///
@@ -30,6 +31,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                                               message: "request body is not valid JSON: \(error.message) at byte \(error.offset)"))
         case let error as any HTTPResponseError:
             return response(for: serviceError(for: error.status))
+        case let error as HTTPParserError:
+            // The request broke off (a client that went away mid-body, or one cut off by the
+            // body deadline) or was not HTTP: the client's doing, not the server's.
+            context.logger.info("request ended early or was not valid HTTP", metadata: ["error": "\(error)"])
+            return response(for: ServiceError(.malformed, code: "bad_request", message: "the request was cut off or is not valid HTTP"))
         default:
             context.logger.error("unhandled error", metadata: ["error": "\(LogText.capped(String(reflecting: error)))"])
             return response(for: ServiceError(.unavailable(retryAfterSeconds: nil), code: "internal_error",

@@ -67,6 +67,10 @@ final class FirstHeadDeadlineHandler: ChannelInboundHandler, RemovableChannelHan
         let logger = logger
         timer = context.eventLoop.scheduleTask(in: timeout) {
             logger.info("closing connection: first request head not complete in time")
+            // Told that the input ended, the upgrade handler stops waiting for a head as for a
+            // client that left (closed without it, the upgrade fails, which hummingbird-websocket
+            // logs as an error: one per idle browser preconnection).
+            loopBound.value.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
             loopBound.value.close(promise: nil)
         }
     }
