@@ -16,30 +16,18 @@ struct AnomalyStreamTests {
             let port = try #require(client.port)
             #expect(try await client.send(.post, "/api/v1/analytics/metrics", key: harness.keyA,
                                           json: AnomalyRoutesTests.series("customer_activity", customer: "c1")).status == .ok)
-            let ready = AsyncStream<Void>.makeStream()
-            let done = AsyncStream<Void>.makeStream()
-            try await sideBySide {
-                try await IsolatedSubscriber.run(port: port, key: harness.keyB, subscribe: #"["customer_activity"]"#,
-                                                 ready: ready.continuation, done: done.stream)
-            } _: {
-                try await StreamClient.connect(port: port, key: harness.keyA) { inbound, outbound in
-                    var reader = MessageReader(inbound)
-                    try await outbound.write(.text(#"{"subscribe":[{"metric_name":"customer_activity","tags":{"customer_id":"c1"}}]}"#))
-                    #expect(try await reader.next()?["type"] as? String == "subscribed")
-                    var readiness = ready.stream.makeAsyncIterator()
-                    _ = await readiness.next()
-                    let report = try await AnomalyRoutesTests.runMonitor(harness)
-                    #expect(report.created >= 1)
-                    var anomaly: [String: Any]?
-                    while anomaly == nil, let message = try await reader.next() {
-                        if message["type"] as? String == "anomaly" { anomaly = message["anomaly"] as? [String: Any] }
-                    }
-                    #expect(anomaly?["metric_name"] as? String == "customer_activity")
-                    #expect((anomaly?["tags"] as? [String: String])?["customer_id"] == "c1")
-                    #expect(anomaly?["explanation"] as? String != nil && anomaly?["id"] as? String != nil)
-                    done.continuation.yield()
-                    try await outbound.close(.normalClosure, reason: nil)
+            try await IsolatedStreamCheck.run(port: port, keyA: harness.keyA,
+                                              subscription: #"[{"metric_name":"customer_activity","tags":{"customer_id":"c1"}}]"#,
+                                              keyB: harness.keyB, otherSubscription: #"["customer_activity"]"#) { reader in
+                let report = try await AnomalyRoutesTests.runMonitor(harness)
+                #expect(report.created >= 1)
+                var anomaly: [String: Any]?
+                while anomaly == nil, let message = try await reader.next() {
+                    if message["type"] as? String == "anomaly" { anomaly = message["anomaly"] as? [String: Any] }
                 }
+                #expect(anomaly?["metric_name"] as? String == "customer_activity")
+                #expect((anomaly?["tags"] as? [String: String])?["customer_id"] == "c1")
+                #expect(anomaly?["explanation"] as? String != nil && anomaly?["id"] as? String != nil)
             }
         }
     }

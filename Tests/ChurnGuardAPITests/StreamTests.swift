@@ -64,34 +64,49 @@ func sideBySide(_ first: @escaping @Sendable () async throws -> Void,
     }
 }
 
-/// The other organization's side of an isolation check, on a connection of its own.
+/// A stream test of one organization's messages with another organization subscribed beside it.
 ///
-/// It subscribes (`subscribe` is the JSON list to send), says so on `ready` and reads on,
-/// answering the server's pings, until `done`. Then it sends a malformed message: the error
-/// answering it must be the first message it received, so nothing of the other organization's
-/// reached it. (A subscriber that stopped reading would miss the pings and be closed by the
-/// server after a minute.)
-enum IsolatedSubscriber {
-    static func run(port: Int, key: String, subscribe: String,
-                    ready: AsyncStream<Void>.Continuation, done: AsyncStream<Void>) async throws {
-        try await StreamClient.connect(port: port, key: key) { inbound, outbound in
-            var reader = MessageReader(inbound)
-            try await outbound.write(.text(#"{"subscribe":\#(subscribe)}"#))
-            #expect(try await reader.next()?["type"] as? String == "subscribed")
-            ready.yield()
-            try await withThrowingTaskGroup(of: Void.self) { probe in
-                probe.addTask {
-                    for await _ in done { break }
-                    guard !Task.isCancelled else { return }
-                    try await outbound.write(.text("not json"))
+/// B subscribes first (`otherSubscription`, a JSON list), then A (`subscription`); `body` runs on
+/// A's connection once both are subscribed. Meanwhile B reads on, answering the server's pings
+/// (a client that stopped reading would be closed after a minute), and once `body` is done it
+/// sends a malformed message: the error answering it must be the first message B received, so
+/// nothing of A's reached it.
+enum IsolatedStreamCheck {
+    static func run(port: Int, keyA: String, subscription: String, keyB: String, otherSubscription: String,
+                    _ body: @escaping @Sendable (inout MessageReader) async throws -> Void) async throws {
+        let ready = AsyncStream<Void>.makeStream()
+        let done = AsyncStream<Void>.makeStream()
+        try await sideBySide {
+            try await StreamClient.connect(port: port, key: keyB) { inbound, outbound in
+                var reader = MessageReader(inbound)
+                try await outbound.write(.text(#"{"subscribe":\#(otherSubscription)}"#))
+                #expect(try await reader.next()?["type"] as? String == "subscribed")
+                ready.continuation.yield()
+                try await withThrowingTaskGroup(of: Void.self) { probe in
+                    probe.addTask {
+                        for await _ in done.stream { break }
+                        guard !Task.isCancelled else { return }
+                        try await outbound.write(.text("not json"))
+                    }
+                    let first = try await reader.next()
+                    probe.cancelAll()
+                    #expect(first?["type"] as? String == "error", "the other organization received \(String(describing: first))")
+                    #expect(first?["code"] as? String == "malformed_message")
+                    try await probe.waitForAll()
                 }
-                let first = try await reader.next()
-                probe.cancelAll()
-                #expect(first?["type"] as? String == "error", "received \(String(describing: first))")
-                #expect(first?["code"] as? String == "malformed_message")
-                try await probe.waitForAll()
+                try await outbound.close(.normalClosure, reason: nil)
             }
-            try await outbound.close(.normalClosure, reason: nil)
+        } _: {
+            try await StreamClient.connect(port: port, key: keyA) { inbound, outbound in
+                var reader = MessageReader(inbound)
+                try await outbound.write(.text(#"{"subscribe":\#(subscription)}"#))
+                #expect(try await reader.next()?["type"] as? String == "subscribed")
+                var readiness = ready.stream.makeAsyncIterator()
+                _ = await readiness.next()
+                try await body(&reader)
+                done.continuation.yield()
+                try await outbound.close(.normalClosure, reason: nil)
+            }
         }
     }
 }
@@ -106,46 +121,33 @@ struct StreamTests {
     func pointsStatsAndAlert(backend: TestBackend) async throws {
         try await APITestHarness.run(backend: backend) { harness, client in
             let port = try #require(client.port)
-            let ready = AsyncStream<Void>.makeStream()
-            let done = AsyncStream<Void>.makeStream()
-            try await sideBySide {
-                // Organization B subscribes to the same metric first; it must see nothing of A's.
-                try await IsolatedSubscriber.run(port: port, key: harness.keyB, subscribe: #"["churn_risk_score"]"#,
-                                                 ready: ready.continuation, done: done.stream)
-            } _: {
-                try await StreamClient.connect(port: port, key: harness.keyA) { inbound, outbound in
-                    var reader = MessageReader(inbound)
-                    try await outbound.write(.text(#"{"subscribe":[{"metric_name":"churn_risk_score","tags":{"segment":"smb"}}]}"#))
-                    let subscribed = try #require(try await reader.next())
-                    #expect(subscribed["type"] as? String == "subscribed")
-                    var readiness = ready.stream.makeAsyncIterator()
-                    _ = await readiness.next()
-                    let posted = try await client.send(.post, "/api/v1/analytics/metrics", key: harness.keyA, json: #"""
-                        {"points":[{"metric_name":"churn_risk_score","timestamp":1795939200,"value":0.5,"tags":{"segment":"smb","customer_id":"c9"}},
-                                   {"metric_name":"churn_risk_score","timestamp":1795939260,"value":0.93,"tags":{"segment":"smb","customer_id":"c9"}},
-                                   {"metric_name":"churn_risk_score","timestamp":1795939260,"value":0.99,"tags":{"segment":"enterprise"}}]}
-                        """#)
-                    #expect(posted.status == .ok)
-                    var points: [Double] = []
-                    var stats: [String: Any]?
-                    var alert: [String: Any]?
-                    while points.count < 2 || stats == nil || alert == nil, let message = try await reader.next() {
-                        switch message["type"] as? String {
-                        case "point": points.append(message["value"] as? Double ?? -1)
-                        case "stats": stats = message["series"] as? [String: Any]
-                        case "alert": alert = message["alert"] as? [String: Any]
-                        default: Issue.record("unexpected \(message)")
-                        }
+            // Organization B subscribes to the same metric first; it must see nothing of A's.
+            try await IsolatedStreamCheck.run(port: port, keyA: harness.keyA,
+                                              subscription: #"[{"metric_name":"churn_risk_score","tags":{"segment":"smb"}}]"#,
+                                              keyB: harness.keyB, otherSubscription: #"["churn_risk_score"]"#) { reader in
+                let posted = try await client.send(.post, "/api/v1/analytics/metrics", key: harness.keyA, json: #"""
+                    {"points":[{"metric_name":"churn_risk_score","timestamp":1795939200,"value":0.5,"tags":{"segment":"smb","customer_id":"c9"}},
+                               {"metric_name":"churn_risk_score","timestamp":1795939260,"value":0.93,"tags":{"segment":"smb","customer_id":"c9"}},
+                               {"metric_name":"churn_risk_score","timestamp":1795939260,"value":0.99,"tags":{"segment":"enterprise"}}]}
+                    """#)
+                #expect(posted.status == .ok)
+                var points: [Double] = []
+                var stats: [String: Any]?
+                var alert: [String: Any]?
+                while points.count < 2 || stats == nil || alert == nil, let message = try await reader.next() {
+                    switch message["type"] as? String {
+                    case "point": points.append(message["value"] as? Double ?? -1)
+                    case "stats": stats = message["series"] as? [String: Any]
+                    case "alert": alert = message["alert"] as? [String: Any]
+                    default: Issue.record("unexpected \(message)")
                     }
-                    #expect(points == [0.5, 0.93], "only the subscribed series' points, in order")
-                    #expect(stats?["count"] as? Int == 2)
-                    #expect(stats?["last_value"] as? Double == 0.93)
-                    #expect(alert?["state"] as? String == "firing")
-                    #expect(alert?["customer_id"] as? String == "c9")
-                    #expect(alert?["rule_id"] as? String == "default.churn_risk_score")
-                    done.continuation.yield()
-                    try await outbound.close(.normalClosure, reason: nil)
                 }
+                #expect(points == [0.5, 0.93], "only the subscribed series' points, in order")
+                #expect(stats?["count"] as? Int == 2)
+                #expect(stats?["last_value"] as? Double == 0.93)
+                #expect(alert?["state"] as? String == "firing")
+                #expect(alert?["customer_id"] as? String == "c9")
+                #expect(alert?["rule_id"] as? String == "default.churn_risk_score")
             }
             // The alert is stored and listed, for this organization only.
             let listed = try await client.send(.get, "/api/v1/analytics/alerts?state=firing", key: harness.keyA)
