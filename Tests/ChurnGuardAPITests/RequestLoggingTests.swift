@@ -23,6 +23,9 @@ final class CapturedLog: LogSink {
         }
     }
 
+    /// The structured lines at error level or above.
+    var errors: [[String: String]] { objects.filter { $0["level"] == "error" || $0["level"] == "critical" } }
+
     func logger(format: String, level: String) -> Logger {
         var logger = Logger(label: "churnguard", factory: LoggingSetup.handlerFactory(format: format, level: level, sink: self))
         logger.logLevel = Logger.Level(rawValue: level) ?? .info
